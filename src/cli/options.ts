@@ -1,0 +1,27 @@
+import { defaultTimings } from '../core/config.js';
+
+/** What the command line asked for, checked. */
+export interface CliOptions {
+  readonly port: number;
+  readonly name: string;
+  readonly peers: readonly string[];
+  /** Listen address; undefined means all interfaces. */
+  readonly host?: string;
+  readonly json: boolean;
+  readonly advertise?: string;
+  readonly mesh: boolean;
+  readonly peerTimeoutMs: number;
+  readonly redialForMs: number;
+}
+
+export const OPTION_DEFAULTS = {
+  peerTimeoutMs: defaultTimings.peerTimeoutMs,
+  redialForMs: defaultTimings.redialForMs,
+} as const;
+
+/** Exit codes, documented in the README. */
+export const EXIT = {
+  ok: 0,
+  cannotRun: 1,
+  usage: 2,
+} as const;

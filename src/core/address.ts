@@ -1,0 +1,39 @@
+/** Listen and dial addresses as `host:port`, with IPv6 hosts in brackets. */
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Parses `host:port` or `[v6]:port`; undefined when it is not one. */
+export function parseHostPort(text: string): HostPort | undefined {
+  const bracketed = /^\[([0-9A-Fa-f:.]+(?:%[\w.-]+)?)\]:(\d{1,5})$/.exec(text);
+  const plain = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  const match = bracketed ?? plain;
+  if (match === null) return undefined;
+  const host = match[1] ?? '';
+  const port = Number(match[2]);
+  if (host === '' || port < 1 || port > 65535) return undefined;
+  return { host, port };
+}
+
+/** `::ffff:127.0.0.1` is how an IPv4 peer looks on a dual-stack socket. */
+export function plainHost(host: string): string {
+  return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
+}
+
+export function formatHostPort(host: string, port: number): string {
+  const plain = plainHost(host);
+  return plain.includes(':') ? `[${plain}]:${port}` : `${plain}:${port}`;
+}
+
+/** The host part of a `host:port` the edges produced (brackets removed). */
+export function hostOf(address: string): string {
+  const parsed = parseHostPort(address);
+  return parsed === undefined ? address : parsed.host;
+}
+
+/** True for addresses nobody can dial: the unspecified ones. */
+export function isUnspecifiedHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
+}

@@ -1,0 +1,52 @@
+import type { BackoffPolicy } from './backoff.js';
+import { defaultBackoff } from './backoff.js';
+
+/** Everything the core needs to know about this node; fixed for its life. */
+export interface NodeConfig {
+  readonly id: string;
+  readonly name: string;
+  /** The port actually bound (never 0). */
+  readonly port: number;
+  /** `host:port` others should use for this node, when given. */
+  readonly advertise?: string;
+  /** False with --no-mesh: link only with named peers and those that name us. */
+  readonly mesh: boolean;
+  /** Peers named on the command line, as given. */
+  readonly peers: readonly string[];
+  readonly peerTimeoutMs: number;
+  readonly pingIntervalMs: number;
+  readonly handshakeTimeoutMs: number;
+  /** How long a lost member is redialled before giving up. */
+  readonly redialForMs: number;
+  readonly backoff: BackoffPolicy;
+  /** Longest stdin line sent, in characters. */
+  readonly maxLineChars: number;
+  /** Seeds the jitter of the backoff. */
+  readonly seed: number;
+}
+
+export const defaultTimings = {
+  peerTimeoutMs: 3000,
+  handshakeTimeoutMs: 5000,
+  redialForMs: 10 * 60_000,
+  maxLineChars: 16_000,
+} as const;
+
+/** A config with the defaults, for tests and for the command line to extend. */
+export function makeConfig(
+  fields: Pick<NodeConfig, 'id' | 'name' | 'port'> & Partial<NodeConfig>,
+): NodeConfig {
+  const peerTimeoutMs = fields.peerTimeoutMs ?? defaultTimings.peerTimeoutMs;
+  return {
+    mesh: true,
+    peers: [],
+    handshakeTimeoutMs: defaultTimings.handshakeTimeoutMs,
+    redialForMs: defaultTimings.redialForMs,
+    backoff: defaultBackoff,
+    maxLineChars: defaultTimings.maxLineChars,
+    seed: 1,
+    ...fields,
+    peerTimeoutMs,
+    pingIntervalMs: fields.pingIntervalMs ?? Math.max(10, Math.floor(peerTimeoutMs / 3)),
+  };
+}

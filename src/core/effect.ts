@@ -1,0 +1,24 @@
+import type { Frame } from '../protocol/frames.js';
+import type { DialPurpose, LinkId } from './event.js';
+import type { OutputEvent } from './output-event.js';
+
+/**
+ * What the core asks the edges to do, as plain data. The core never performs
+ * I/O itself; the sinks in src/io carry these out.
+ */
+export type Effect =
+  /** Show an event: a JSON line with --json, a human line otherwise. `label` is the human name. */
+  | { readonly kind: 'emit'; readonly event: OutputEvent; readonly label?: string }
+  /** A line for a person on stderr; `key` groups repeats so a burst prints once with a count. */
+  | { readonly kind: 'warn'; readonly text: string; readonly key?: string }
+  /** A plain line for a person on stdout (help, notices); not shown with --json. */
+  | { readonly kind: 'notice'; readonly text: string }
+  /** Serialise `frame` once and write those bytes to every link listed. */
+  | { readonly kind: 'send'; readonly links: readonly LinkId[]; readonly frame: Frame }
+  | { readonly kind: 'dial'; readonly target: string; readonly purpose: DialPurpose }
+  /** Close a link: `graceful` ends it after what was written; otherwise destroy it. */
+  | { readonly kind: 'close'; readonly link: LinkId; readonly graceful: boolean }
+  /** Leave: close every link gracefully, flush output, exit with `code`; `now` skips the waiting. */
+  | { readonly kind: 'exit'; readonly code: number; readonly now: boolean };
+
+export type EffectKind = Effect['kind'];

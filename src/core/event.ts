@@ -1,0 +1,62 @@
+import type { Frame } from '../protocol/frames.js';
+
+/** Identifies one TCP connection for its whole life. */
+export type LinkId = number;
+
+export type Direction = 'in' | 'out';
+
+/** Why a dial was made, so its outcome can be matched to the reason. */
+export type DialPurpose =
+  /** A peer named on the command line. */
+  | { readonly kind: 'initial' }
+  /** A member learned through gossip. */
+  | { readonly kind: 'gossip'; readonly member: string }
+  /** A member that was lost, tried again. */
+  | { readonly kind: 'redial'; readonly member: string };
+
+/**
+ * Everything that happens to a node, as plain data. Every event carries `at`,
+ * the clock's reading (ms since the epoch) when it happened.
+ */
+export type NodeEvent =
+  | { readonly kind: 'start'; readonly at: number }
+  /** Lines read from stdin in one read, without their line ends. */
+  | { readonly kind: 'input'; readonly at: number; readonly lines: readonly string[] }
+  | { readonly kind: 'inputEnd'; readonly at: number }
+  | { readonly kind: 'signal'; readonly at: number; readonly signal: 'SIGINT' | 'SIGTERM' }
+  | {
+      readonly kind: 'linkUp';
+      readonly at: number;
+      readonly link: LinkId;
+      /** The remote end of the socket, `host:port`. */
+      readonly remote: string;
+      readonly direction: Direction;
+      /** For outgoing links: the address dialled and why. */
+      readonly target?: string;
+      readonly purpose?: DialPurpose;
+    }
+  | {
+      readonly kind: 'dialFailed';
+      readonly at: number;
+      readonly target: string;
+      readonly purpose: DialPurpose;
+      readonly reason: string;
+    }
+  | { readonly kind: 'frame'; readonly at: number; readonly link: LinkId; readonly frame: Frame }
+  /** Input from a link that was dropped; `fatal` when the link is being closed for it. */
+  | {
+      readonly kind: 'badInput';
+      readonly at: number;
+      readonly link: LinkId;
+      readonly problem: string;
+      readonly fatal: boolean;
+    }
+  | {
+      readonly kind: 'linkDown';
+      readonly at: number;
+      readonly link: LinkId;
+      readonly reason: string;
+    }
+  | { readonly kind: 'tick'; readonly at: number };
+
+export type NodeEventKind = NodeEvent['kind'];

@@ -1,0 +1,118 @@
+import type { HelloFrame } from '../protocol/frames.js';
+import { PROTOCOL_VERSION } from '../protocol/frames.js';
+import { formatHostPort, hostOf } from './address.js';
+import { withEntry, withoutEntry, withoutMember } from './collections.js';
+import type { Effect } from './effect.js';
+import { describeLink, labelOf } from './labels.js';
+import { announceMember, sendMembership } from './membership.js';
+import type { Link, Member, NodeState } from './state.js';
+
+export function helloFrame(state: NodeState): HelloFrame {
+  const { id, name, port, mesh, advertise } = state.config;
+  const hello: HelloFrame = { type: 'hello', v: PROTOCOL_VERSION, id, name, port, mesh };
+  return advertise === undefined ? hello : { ...hello, advertise };
+}
+
+/** An initial dial has an outcome: lines typed meanwhile may go out. */
+export function settleInitial(state: NodeState, link: Link): NodeState {
+  if (link.purpose?.kind !== 'initial' || link.target === undefined) return state;
+  return { ...state, initialPending: withoutMember(state.initialPending, link.target) };
+}
+
+/** Of two links between the same pair, both ends keep the one the smaller id dialled. */
+function isPreferred(state: NodeState, link: Link, peerId: string): boolean {
+  const dialer = link.direction === 'out' ? state.config.id : peerId;
+  return dialer === (state.config.id < peerId ? state.config.id : peerId);
+}
+
+function refuse(state: NodeState, link: Link, text: string, out: Effect[]): NodeState {
+  out.push({ kind: 'warn', text });
+  out.push({ kind: 'close', link: link.id, graceful: true });
+  return settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
+}
+
+export function onHello(
+  state: NodeState,
+  link: Link,
+  hello: HelloFrame,
+  at: number,
+  out: Effect[],
+): NodeState {
+  if (link.peer !== undefined) {
+    out.push({
+      kind: 'warn',
+      text: `${describeLink(state, link)} sent a second hello; ignored`,
+      key: `${link.remote}:hello`,
+    });
+    return state;
+  }
+  if (hello.v !== PROTOCOL_VERSION) {
+    out.push({
+      kind: 'send',
+      links: [link.id],
+      frame: {
+        type: 'bye',
+        reason: 'incompatible',
+        detail: `this node speaks protocol v${PROTOCOL_VERSION}`,
+      },
+    });
+    return refuse(
+      state,
+      link,
+      `refused ${hello.name} (${link.remote}): it speaks protocol v${hello.v}, this node speaks v${PROTOCOL_VERSION}`,
+      out,
+    );
+  }
+  if (hello.id === state.config.id) {
+    // We dialled ourselves (our own address came back through gossip): drop it quietly.
+    out.push({ kind: 'close', link: link.id, graceful: false });
+    return settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
+  }
+
+  const linked: Link = { ...link, peer: hello.id };
+  let next: NodeState = settleInitial(
+    { ...state, links: withEntry(state.links, link.id, linked) },
+    link,
+  );
+  const known = next.members.get(hello.id);
+  if (known?.state === 'linked') {
+    const current = known.link === undefined ? undefined : next.links.get(known.link);
+    if (current !== undefined && !isPreferred(next, linked, hello.id)) {
+      out.push({ kind: 'send', links: [link.id], frame: { type: 'bye', reason: 'duplicate' } });
+      out.push({ kind: 'close', link: link.id, graceful: true });
+      return next;
+    }
+    if (current !== undefined) {
+      out.push({ kind: 'send', links: [current.id], frame: { type: 'bye', reason: 'duplicate' } });
+      out.push({ kind: 'close', link: current.id, graceful: true });
+    }
+    const { swappingSince: _swap, ...rest } = known;
+    return { ...next, members: withEntry(next.members, hello.id, { ...rest, link: link.id }) };
+  }
+
+  const address = hello.advertise ?? formatHostPort(hostOf(link.remote), hello.port);
+  const named = link.purpose?.kind === 'initial' ? link.target : known?.named;
+  const member: Member = {
+    id: hello.id,
+    name: hello.name,
+    address,
+    mesh: hello.mesh,
+    state: 'linked',
+    link: link.id,
+    linkedAt: at,
+    ...(named === undefined ? {} : { named }),
+  };
+  next = {
+    ...next,
+    members: withEntry(next.members, hello.id, member),
+    redials: withoutEntry(next.redials, hello.id),
+  };
+  out.push({
+    kind: 'emit',
+    event: { event: 'join', user: member.name, id: member.id, address },
+    label: labelOf(next, member.id, member.name),
+  });
+  sendMembership(next, link.id, out);
+  announceMember(next, member, out);
+  return next;
+}

@@ -1,0 +1,66 @@
+import { withEntry, withoutEntry } from './collections.js';
+import type { Effect } from './effect.js';
+import { describeLink } from './labels.js';
+import { memberLost } from './membership.js';
+import type { Link, NodeState } from './state.js';
+import { activeLinks } from './state.js';
+
+/** Pings every linked member at the ping interval; one frame serves all links. */
+function sendPings(state: NodeState, at: number, out: Effect[]): NodeState {
+  if (at - state.lastPingAt < state.config.pingIntervalMs) return state;
+  const links = activeLinks(state);
+  if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'ping', t: at } });
+  return { ...state, lastPingAt: at };
+}
+
+/** A connection that has not said hello within the handshake timeout is destroyed. */
+function expireHandshake(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
+  if (link.peer !== undefined || at - link.openedAt < state.config.handshakeTimeoutMs) return state;
+  out.push({
+    kind: 'warn',
+    text: `${describeLink(state, link)} did not complete the handshake within ${state.config.handshakeTimeoutMs} ms; closed`,
+    key: `handshake:${link.remote}`,
+  });
+  out.push({ kind: 'close', link: link.id, graceful: false });
+  // The link stays in the table until its linkDown, which settles what waited on it.
+  return state;
+}
+
+/** A member silent past the peer timeout is lost, frozen or gone alike. */
+function expireSilence(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
+  if (link.peer === undefined || at - link.lastHeard <= state.config.peerTimeoutMs) return state;
+  const member = state.members.get(link.peer);
+  if (member?.link !== link.id) return state;
+  out.push({ kind: 'close', link: link.id, graceful: false });
+  return memberLost({ ...state, links: withoutEntry(state.links, link.id) }, member, at, out);
+}
+
+/** A member whose duplicate link went away and whose preferred link never came. */
+function expireSwaps(state: NodeState, at: number, out: Effect[]): NodeState {
+  let next = state;
+  for (const member of state.members.values()) {
+    if (
+      member.swappingSince !== undefined &&
+      at - member.swappingSince > state.config.handshakeTimeoutMs
+    ) {
+      next = memberLost(next, member, at, out);
+    }
+  }
+  return next;
+}
+
+export function checkLiveness(state: NodeState, at: number, out: Effect[]): NodeState {
+  let next = state;
+  for (const link of state.links.values()) {
+    next = expireHandshake(next, link, at, out);
+    next = expireSilence(next, link, at, out);
+  }
+  next = expireSwaps(next, at, out);
+  return sendPings(next, at, out);
+}
+
+export function onPong(state: NodeState, link: Link, t: number, at: number): NodeState {
+  const member = link.peer === undefined ? undefined : state.members.get(link.peer);
+  if (member === undefined || t > at) return state;
+  return { ...state, members: withEntry(state.members, member.id, { ...member, rttMs: at - t }) };
+}

@@ -1,0 +1,54 @@
+/**
+ * The `--json` event stream: one of these per stdout line. docs/EVENTS.md is
+ * the contract; EVENTS_VERSION is the `v` of `ready`.
+ */
+
+export const EVENTS_VERSION = 1;
+
+export type LeaveReason = 'quit' | 'lost';
+export type PeerState = 'linked' | 'connecting' | 'known' | 'lost' | 'quit';
+
+export interface ReadyEvent {
+  readonly event: 'ready';
+  readonly v: number;
+  readonly port: number;
+  readonly id: string;
+  readonly user: string;
+}
+
+export interface JoinEvent {
+  readonly event: 'join';
+  readonly user: string;
+  readonly id: string;
+  readonly address: string;
+}
+
+export interface MessageEvent {
+  readonly event: 'message';
+  readonly from: string;
+  readonly origin: string;
+  readonly id: string;
+  readonly text: string;
+  readonly time: string;
+}
+
+export interface LeaveEvent {
+  readonly event: 'leave';
+  readonly user: string;
+  readonly id: string;
+  readonly reason: LeaveReason;
+}
+
+export interface PeerEntry {
+  readonly user: string;
+  readonly id: string;
+  readonly address: string;
+  readonly state: PeerState;
+}
+
+export interface PeersEvent {
+  readonly event: 'peers';
+  readonly peers: readonly PeerEntry[];
+}
+
+export type OutputEvent = ReadyEvent | JoinEvent | MessageEvent | LeaveEvent | PeersEvent;

@@ -1,0 +1,94 @@
+import type { NodeConfig } from './config.js';
+import type { DialPurpose, Direction, LinkId } from './event.js';
+import type { PeerState } from './output-event.js';
+
+/** One TCP connection, before and after its handshake. */
+export interface Link {
+  readonly id: LinkId;
+  /** The socket's remote end, `host:port`. */
+  readonly remote: string;
+  readonly direction: Direction;
+  readonly target?: string;
+  readonly purpose?: DialPurpose;
+  readonly openedAt: number;
+  readonly lastHeard: number;
+  /** The member at the other end, once its hello arrived. */
+  readonly peer?: string;
+}
+
+/** Another node this node knows of. */
+export interface Member {
+  readonly id: string;
+  readonly name: string;
+  /** Where it listens. */
+  readonly address: string;
+  readonly mesh: boolean;
+  readonly state: PeerState;
+  /** The link in use, while linked. */
+  readonly link?: LinkId;
+  /** When the link in use went away for a duplicate and its replacement is awaited. */
+  readonly swappingSince?: number;
+  /** The address named on our command line that reached it: redial that one. */
+  readonly named?: string;
+  readonly linkedAt?: number;
+  readonly rttMs?: number;
+}
+
+/** A lost member being dialled again. */
+export interface Redial {
+  readonly member: string;
+  readonly target: string;
+  readonly attempt: number;
+  readonly nextAt: number;
+  readonly giveUpAt: number;
+  readonly dialing: boolean;
+}
+
+export type Leaving =
+  | { readonly phase: 'staying' }
+  /** Asked to leave; waits for the initial dials unless `urgent`. */
+  | { readonly phase: 'leaving'; readonly urgent: boolean }
+  | { readonly phase: 'left' };
+
+export interface NodeState {
+  readonly config: NodeConfig;
+  readonly links: ReadonlyMap<LinkId, Link>;
+  readonly members: ReadonlyMap<string, Member>;
+  /** Initial dial targets whose outcome (handshake or failure) is not known yet. */
+  readonly initialPending: ReadonlySet<string>;
+  /** Lines typed before the initial dials settled. */
+  readonly held: readonly string[];
+  /** The last sequence number used for this node's messages. */
+  readonly seq: number;
+  readonly redials: ReadonlyMap<string, Redial>;
+  /** Targets with a dial in flight. */
+  readonly dialing: ReadonlySet<string>;
+  readonly lastPingAt: number;
+  readonly leaving: Leaving;
+  readonly rng: number;
+}
+
+export function initialState(config: NodeConfig): NodeState {
+  return {
+    config,
+    links: new Map(),
+    members: new Map(),
+    initialPending: new Set(),
+    held: [],
+    seq: 0,
+    redials: new Map(),
+    dialing: new Set(),
+    lastPingAt: 0,
+    leaving: { phase: 'staying' },
+    rng: config.seed,
+  };
+}
+
+/** Links whose handshake completed and that carry a member's traffic. */
+export function activeLinks(state: NodeState): LinkId[] {
+  const out: LinkId[] = [];
+  for (const member of state.members.values()) {
+    if (member.state === 'linked' && member.link !== undefined) out.push(member.link);
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+import type { EventEmitter } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
+import { merge, of } from 'rxjs';
+import type { CliOptions } from './cli/options.js';
+import { chatLoop } from './core/chat-loop.js';
+import { makeConfig } from './core/config.js';
+import type { Effect } from './core/effect.js';
+import type { NodeEvent } from './core/event.js';
+import { initialState } from './core/state.js';
+import { listen } from './io/listen.js';
+import { makeNetDriver } from './io/net-driver.js';
+import { makeOutput } from './io/output.js';
+import { signalEvent$ } from './io/signals.js';
+import { stdinLines } from './io/stdin-lines.js';
+import { tick$ } from './io/ticks.js';
+
+/** What the node touches of the outside world; the CLI passes the process's own. */
+export interface NodeIO {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** Emits SIGINT and SIGTERM. */
+  readonly signals: EventEmitter;
+  readonly clock: () => number;
+  readonly newId: () => string;
+  readonly seed: number;
+  /** Ends the process at once (a second Ctrl+C while leaving). */
+  readonly exitNow: (code: number) => void;
+}
+
+const TICK_MS = 50;
+const CONNECT_TIMEOUT_MS = 5000;
+const SHUTDOWN_TIMEOUT_MS = 2000;
+const WARNING_WINDOW_MS = 2000;
+
+/**
+ * Runs one node until it leaves; resolves with the exit code. This is the only
+ * place that merges the sources and subscribes the sinks.
+ */
+export async function runNode(options: CliOptions, io: NodeIO): Promise<number> {
+  const { clock } = io;
+  let bound: Awaited<ReturnType<typeof listen>>;
+  try {
+    bound = await listen(options.host, options.port);
+  } catch (error) {
+    io.stderr.write(`rxchat: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const config = makeConfig({
+    id: io.newId(),
+    name: options.name,
+    port: bound.port,
+    mesh: options.mesh,
+    peers: options.peers,
+    peerTimeoutMs: options.peerTimeoutMs,
+    redialForMs: options.redialForMs,
+    seed: io.seed,
+    ...(options.advertise === undefined ? {} : { advertise: options.advertise }),
+  });
+  const output = makeOutput({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    json: options.json,
+    clock,
+    warningWindowMs: WARNING_WINDOW_MS,
+  });
+  const net = makeNetDriver({ server: bound.server, clock, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+
+  const event$ = merge(
+    of<NodeEvent>({ kind: 'start', at: clock() }),
+    stdinLines(io.stdin, clock, config.maxLineChars),
+    signalEvent$(io.signals, clock),
+    tick$(TICK_MS, clock),
+    net.event$,
+  );
+
+  return new Promise<number>((resolve) => {
+    let leaving = false;
+    const leave = async (code: number, now: boolean): Promise<void> => {
+      if (now) {
+        io.exitNow(code);
+        return;
+      }
+      if (leaving) return;
+      leaving = true;
+      await net.shutdown(SHUTDOWN_TIMEOUT_MS);
+      subscription.unsubscribe();
+      await output.close();
+      resolve(code);
+    };
+    const perform = (effect: Effect): void => {
+      switch (effect.kind) {
+        case 'emit':
+          output.emit(effect.event, effect.label);
+          break;
+        case 'notice':
+          output.notice(effect.text);
+          break;
+        case 'warn':
+          output.warn(
+            effect.key === undefined
+              ? { text: effect.text }
+              : { text: effect.text, key: effect.key },
+          );
+          break;
+        case 'send':
+          net.send(effect.links, effect.frame);
+          break;
+        case 'dial':
+          net.dial(effect.target, effect.purpose);
+          break;
+        case 'close':
+          net.close(effect.link, effect.graceful);
+          break;
+        case 'exit':
+          void leave(effect.code, effect.now);
+          break;
+      }
+    };
+    const subscription = event$.pipe(chatLoop(initialState(config))).subscribe(perform);
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Wire protocol v1: the frames two nodes exchange, one JSON object per line.
+ * docs/PROTOCOL.md is the contract; keep the two in step.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** No frame (one line, newline included) may exceed this many bytes. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** Why a link is closed on purpose; carried in `bye`. */
+export type ByeReason = 'quit' | 'incompatible' | 'duplicate' | 'refused';
+
+export interface HelloFrame {
+  readonly type: 'hello';
+  /** Protocol major version. A node refuses a peer whose major version differs. */
+  readonly v: number;
+  /** The node id: stable for the life of the process. */
+  readonly id: string;
+  readonly name: string;
+  /** The port the sender listens on. */
+  readonly port: number;
+  /** False when the sender runs with `--no-mesh`: nobody dials it unless named. */
+  readonly mesh: boolean;
+  /** `host:port` the sender asks others to use for it (`--advertise`). */
+  readonly advertise?: string;
+}
+
+export interface MemberInfo {
+  readonly id: string;
+  readonly name: string;
+  /** Where that member listens, as `host:port` (`[v6]:port`). */
+  readonly address: string;
+  readonly mesh: boolean;
+}
+
+/** Membership gossip: members the sender is linked with. */
+export interface MembersFrame {
+  readonly type: 'members';
+  readonly members: readonly MemberInfo[];
+}
+
+export interface ChatMessage {
+  readonly text: string;
+  /** When the origin sent it, ISO 8601 UTC. */
+  readonly time: string;
+}
+
+/**
+ * A burst of chat messages from one origin with consecutive sequence numbers
+ * `seq`, `seq + 1`, …; message i has id `${origin}:${seq + i}`.
+ */
+export interface ChatFrame {
+  readonly type: 'chat';
+  readonly origin: string;
+  readonly name: string;
+  readonly seq: number;
+  readonly msgs: readonly ChatMessage[];
+}
+
+export interface PingFrame {
+  readonly type: 'ping';
+  readonly t: number;
+}
+
+export interface PongFrame {
+  readonly type: 'pong';
+  readonly t: number;
+}
+
+export interface ByeFrame {
+  readonly type: 'bye';
+  readonly reason: ByeReason;
+  readonly detail?: string;
+}
+
+export type Frame = HelloFrame | MembersFrame | ChatFrame | PingFrame | PongFrame | ByeFrame;
+export type FrameType = Frame['type'];
+
+export function messageId(origin: string, seq: number): string {
+  return `${origin}:${seq}`;
+}

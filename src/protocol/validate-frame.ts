@@ -1,0 +1,127 @@
+import type { ByeReason, ChatMessage, Frame, MemberInfo } from './frames.js';
+
+/** The result of checking a parsed JSON value against the frame shapes. */
+export type Validated =
+  | { readonly ok: true; readonly frame: Frame }
+  | { readonly ok: false; readonly error: string };
+
+const MAX_NAME = 32;
+const MAX_ID = 64;
+const MAX_TEXT = 16_000;
+const MAX_LIST = 4096;
+const BYE_REASONS: readonly ByeReason[] = ['quit', 'incompatible', 'duplicate', 'refused'];
+
+type Obj = Readonly<Record<string, unknown>>;
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStr(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max;
+}
+
+function isInt(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function fail(error: string): Validated {
+  return { ok: false, error };
+}
+
+function member(value: unknown): MemberInfo | undefined {
+  if (!isObj(value)) return undefined;
+  const { id, name, address, mesh } = value;
+  if (
+    !isStr(id, MAX_ID) ||
+    !isStr(name, MAX_NAME) ||
+    !isStr(address, 300) ||
+    typeof mesh !== 'boolean'
+  ) {
+    return undefined;
+  }
+  return { id, name, address, mesh };
+}
+
+function chatMessage(value: unknown): ChatMessage | undefined {
+  if (!isObj(value)) return undefined;
+  const { text, time } = value;
+  if (typeof text !== 'string' || text.length > MAX_TEXT || !isStr(time, 40)) return undefined;
+  return { text, time };
+}
+
+function everyOrUndefined<T>(
+  values: unknown,
+  max: number,
+  each: (v: unknown) => T | undefined,
+): T[] | undefined {
+  if (!Array.isArray(values) || values.length > max) return undefined;
+  const out: T[] = [];
+  for (const value of values) {
+    const checked = each(value);
+    if (checked === undefined) return undefined;
+    out.push(checked);
+  }
+  return out;
+}
+
+/**
+ * Checks a parsed JSON value against the v1 frames. Fields the receiver does
+ * not know are ignored (a newer minor version may add some); a known field of
+ * the wrong type rejects the frame.
+ */
+export function validateFrame(value: unknown): Validated {
+  if (!isObj(value)) return fail('frame is not a JSON object');
+  const type = value.type;
+  switch (type) {
+    case 'hello': {
+      const { v, id, name, port, mesh, advertise } = value;
+      if (!isInt(v, 0, 1_000_000)) return fail('hello: bad "v"');
+      if (!isStr(id, MAX_ID)) return fail('hello: bad "id"');
+      if (!isStr(name, MAX_NAME)) return fail('hello: bad "name"');
+      if (!isInt(port, 0, 65535)) return fail('hello: bad "port"');
+      if (typeof mesh !== 'boolean') return fail('hello: bad "mesh"');
+      if (advertise !== undefined && !isStr(advertise, 300)) return fail('hello: bad "advertise"');
+      const frame = { type, v, id, name, port, mesh };
+      return { ok: true, frame: advertise === undefined ? frame : { ...frame, advertise } };
+    }
+    case 'members': {
+      const members = everyOrUndefined(value.members, MAX_LIST, member);
+      if (members === undefined) return fail('members: bad "members"');
+      return { ok: true, frame: { type, members } };
+    }
+    case 'chat': {
+      const { origin, name, seq } = value;
+      if (!isStr(origin, MAX_ID)) return fail('chat: bad "origin"');
+      if (!isStr(name, MAX_NAME)) return fail('chat: bad "name"');
+      if (!isInt(seq, 1, Number.MAX_SAFE_INTEGER)) return fail('chat: bad "seq"');
+      const msgs = everyOrUndefined(value.msgs, MAX_LIST, chatMessage);
+      if (msgs === undefined || msgs.length === 0) return fail('chat: bad "msgs"');
+      return { ok: true, frame: { type, origin, name, seq, msgs } };
+    }
+    case 'ping':
+    case 'pong': {
+      const { t } = value;
+      if (typeof t !== 'number' || !Number.isFinite(t)) return fail(`${type}: bad "t"`);
+      return { ok: true, frame: { type, t } };
+    }
+    case 'bye': {
+      const { reason, detail } = value;
+      const known = BYE_REASONS.find((r) => r === reason);
+      if (known === undefined) return fail('bye: bad "reason"');
+      if (detail !== undefined && (typeof detail !== 'string' || detail.length > 500)) {
+        return fail('bye: bad "detail"');
+      }
+      return {
+        ok: true,
+        frame: detail === undefined ? { type, reason: known } : { type, reason: known, detail },
+      };
+    }
+    default:
+      return fail(
+        typeof type === 'string'
+          ? `unknown frame type "${type.slice(0, 20)}"`
+          : 'frame has no "type"',
+      );
+  }
+}
