@@ -11,45 +11,75 @@ export type ParsedArgs =
 
 const USERNAME = /^[A-Za-z0-9._-]{1,32}$/;
 
-const EXAMPLES = [
-  'rxchat 8080 alice                          # start a room',
-  'rxchat 8081 bob localhost:8080             # join it through any member',
-  "printf 'hi\\nbye\\n' | rxchat 0 dave localhost:8080   # a scripted chat",
-  'rxchat 0 carol [::1]:8080 --json           # JSON events for programs',
+/** Every option: its flags, what it does, and its default (shown in --help). */
+const OPTIONS: readonly (readonly [flags: string, text: string, fallback: string])[] = [
+  ['--host <address>', 'listen address', 'all interfaces'],
+  [
+    '--advertise <host:port>',
+    'address other members should dial for this node',
+    'the address they see',
+  ],
+  [
+    '--no-mesh',
+    'link only with the peers named here and those that name this node',
+    'mesh with every member',
+  ],
+  [
+    '--peer-timeout <ms>',
+    'a member silent this long is shown as lost',
+    String(OPTION_DEFAULTS.peerTimeoutMs),
+  ],
+  [
+    '--redial-for <ms>',
+    'how long to keep redialling a lost member',
+    String(OPTION_DEFAULTS.redialForMs),
+  ],
+  ['--json', 'print events as JSON lines on stdout (docs/EVENTS.md)', 'human output'],
+  ['-h, --help', 'show this help', ''],
+  ['-v, --version', 'print the version', ''],
 ];
 
-function makeCli(version: string) {
-  const cli = cac('rxchat');
-  cli
-    .command(
-      '<port> <username> [...peers]',
-      'Start a node listening on <port> and dial each peer (host:port)',
-    )
-    .option('--host <address>', 'Listen address (default: all interfaces)')
-    .option(
-      '--advertise <host:port>',
-      'Address other members should dial for this node (default: as they see it)',
-    )
-    .option(
-      '--no-mesh',
-      'Link only with the peers named here and those that name this node (default: mesh)',
-    )
-    .option(
-      '--peer-timeout <ms>',
-      `A member silent this long is shown as lost (default: ${OPTION_DEFAULTS.peerTimeoutMs})`,
-    )
-    .option(
-      '--redial-for <ms>',
-      `How long to keep redialling a lost member (default: ${OPTION_DEFAULTS.redialForMs})`,
-    )
-    .option('--json', 'Print events as JSON lines on stdout (see docs/EVENTS.md)');
-  for (const example of EXAMPLES) cli.example(example);
-  cli.help((sections) =>
-    sections.filter(
-      (section) => section.title !== 'Commands' && !section.body.includes('For more info'),
-    ),
+const EXAMPLES = [
+  ['rxchat 8080 alice', 'start a room'],
+  ['rxchat 8081 bob localhost:8080', 'join it through any member'],
+  ["printf 'hi\\nbye\\n' | rxchat 0 dave localhost:8080", 'a scripted chat: send, then leave'],
+  ['rxchat 0 carol [::1]:8080 --json', 'JSON events for programs'],
+];
+
+export function helpText(version: string): string {
+  const width = Math.max(...OPTIONS.map(([flags]) => flags.length)) + 2;
+  const options = OPTIONS.map(
+    ([flags, text, fallback]) =>
+      `  ${flags.padEnd(width)}${text}${fallback === '' ? '' : ` (default: ${fallback})`}`,
   );
-  cli.version(version);
+  const exampleWidth = Math.max(...EXAMPLES.map(([line]) => (line ?? '').length)) + 2;
+  const examples = EXAMPLES.map(
+    ([line, text]) => `  ${(line ?? '').padEnd(exampleWidth)}# ${text}`,
+  );
+  return [
+    `rxchat ${version}: peer-to-peer group chat over TCP`,
+    '',
+    'Usage: rxchat <port> <username> [host:port ...] [options]',
+    '',
+    '  <port>       port to listen on, 0-65535 (0: any free port)',
+    '  <username>   1-32 letters, digits, ".", "_" or "-"',
+    '  host:port    members to dial (IPv6 as [::1]:8080); any one member is enough',
+    '',
+    'Options:',
+    ...options,
+    '',
+    'Examples:',
+    ...examples,
+    '',
+    'In the chat: /help lists the commands; /quit, Ctrl+C or the end of stdin leaves.',
+    'Exit codes: 0 left normally, 1 could not run, 2 bad command line.',
+    '',
+  ].join('\n');
+}
+
+function makeCli() {
+  const cli = cac('rxchat');
+  for (const [flags, text] of OPTIONS) cli.option(flags, text);
   return cli;
 }
 
@@ -77,23 +107,11 @@ function milliseconds(value: unknown, option: string, fallback: number): number 
 
 /** Parses and checks the arguments (without the `node` and script entries). */
 export function parseArgs(argv: readonly string[], version: string): ParsedArgs {
-  const cli = makeCli(version);
+  const cli = makeCli();
   const parsed = cli.parse(['node', 'rxchat', ...argv], { run: false });
   const options = parsed.options as Record<string, unknown>;
   if (options.help === true || options.h === true) {
-    let text = '';
-    const log = console.log;
-    const info = console.info;
-    console.log = console.info = (...parts: unknown[]) => {
-      text += `${parts.join(' ')}\n`;
-    };
-    try {
-      cli.outputHelp();
-    } finally {
-      console.log = log;
-      console.info = info;
-    }
-    return { kind: 'help', text };
+    return { kind: 'help', text: helpText(version) };
   }
   if (options.version === true || options.v === true)
     return { kind: 'version', text: `rxchat ${version}\n` };

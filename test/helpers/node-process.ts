@@ -1,0 +1,205 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../dist/bin/rxchat.js', import.meta.url));
+
+export type JsonEvent = Record<string, unknown> & { event: string };
+
+export interface NodeProcess {
+  readonly name: string;
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly events: JsonEvent[];
+  stdout: string;
+  stderr: string;
+  /** The ready event's port. */
+  port: number;
+  id: string;
+  address: string;
+  send(...lines: string[]): void;
+  end(): void;
+  waitFor(
+    predicate: (event: JsonEvent) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<JsonEvent>;
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited(timeoutMs?: number): Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kills whatever a test left running; call it in afterEach. */
+export function killAll(): void {
+  for (const child of running) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+    }
+  }
+  running.clear();
+}
+
+const DEFAULT_WAIT_MS = 15_000;
+
+/** Polls `check` every 10 ms until it returns a value; rejects after `timeoutMs`. */
+export function poll<T>(
+  check: () => T | undefined,
+  what: string,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const found = check();
+      if (found !== undefined) {
+        clearInterval(timer);
+        resolve(found);
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(timer);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describe()}`));
+      }
+    }, 10);
+  });
+}
+
+export interface StartOptions {
+  readonly args?: readonly string[];
+  readonly json?: boolean;
+  readonly env?: Record<string, string>;
+  /** Wait for `ready` (default true). */
+  readonly ready?: boolean;
+}
+
+/** Starts `rxchat 0 <name> <peers…> --host 127.0.0.1 [--json]` as a real process. */
+export async function startNode(
+  name: string,
+  peers: readonly string[] = [],
+  options: StartOptions = {},
+): Promise<NodeProcess> {
+  const json = options.json ?? true;
+  const args = [
+    BIN,
+    '0',
+    name,
+    ...peers,
+    '--host',
+    '127.0.0.1',
+    ...(json ? ['--json'] : []),
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
+  running.add(child);
+  let exitCode: number | null | undefined;
+  child.on('close', (code) => {
+    exitCode = code;
+  });
+  let partial = '';
+  const node: NodeProcess = {
+    name,
+    child,
+    events: [],
+    stdout: '',
+    stderr: '',
+    port: 0,
+    id: '',
+    address: '',
+    send(...lines) {
+      child.stdin.write(lines.map((line) => `${line}\n`).join(''));
+    },
+    end() {
+      child.stdin.end();
+    },
+    waitFor(predicate, what, timeoutMs = DEFAULT_WAIT_MS) {
+      return poll(
+        () => node.events.find(predicate),
+        `${name}: ${what}`,
+        timeoutMs,
+        () => `stdout:\n${node.stdout}\nstderr:\n${node.stderr}`,
+      );
+    },
+    waitForStderr(pattern, timeoutMs = DEFAULT_WAIT_MS) {
+      return poll(
+        () => pattern.exec(node.stderr)?.[0],
+        `${name}: stderr ${pattern}`,
+        timeoutMs,
+        () => `stderr:\n${node.stderr}`,
+      );
+    },
+    exited(timeoutMs = DEFAULT_WAIT_MS) {
+      return poll(
+        () => (exitCode === undefined ? undefined : { code: exitCode }),
+        `${name} to exit`,
+        timeoutMs,
+        () => `stderr:\n${node.stderr}`,
+      ).then((result) => result.code);
+    },
+    kill(signal = 'SIGTERM') {
+      child.kill(signal);
+    },
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    node.stdout += text;
+    if (!json) return;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) node.events.push(JSON.parse(line) as JsonEvent);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    node.stderr += chunk.toString('utf8');
+  });
+  if (json && options.ready !== false) {
+    const ready = await node.waitFor((e) => e.event === 'ready', 'ready');
+    node.port = Number(ready.port);
+    node.id = String(ready.id);
+    node.address = `127.0.0.1:${node.port}`;
+  }
+  return node;
+}
+
+/** Runs the binary to completion; for argument errors and other short runs. */
+export function runToExit(
+  args: readonly string[],
+  input = '',
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`rxchat ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** Messages a node has shown, as `from: text`. */
+export function said(node: NodeProcess): string[] {
+  return node.events
+    .filter((e) => e.event === 'message')
+    .map((e) => `${String(e.from)}: ${String(e.text)}`);
+}
+
+export function joinedIds(node: NodeProcess): Set<string> {
+  return new Set(node.events.filter((e) => e.event === 'join').map((e) => String(e.id)));
+}
