@@ -1,0 +1,239 @@
+import { filter, map, merge, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../src/core/effect.js';
+import type { NodeEvent } from '../../src/core/event.js';
+import { frameEvent, HIGHER, hello, LOWER, linkUp, testConfig } from '../helpers/core-fixtures.js';
+import type { DialAnswer } from '../helpers/virtual-node.js';
+import { virtualNode } from '../helpers/virtual-node.js';
+
+const BOB = 'bb00000000000000';
+
+function scheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+/** What a person would see, as short strings. */
+function shown(effects: Observable<Effect>): Observable<string> {
+  return effects.pipe(
+    filter((e): e is Extract<Effect, { kind: 'emit' }> => e.kind === 'emit'),
+    map(({ event }) => {
+      switch (event.event) {
+        case 'message':
+          return `${event.from}:${event.text}`;
+        case 'leave':
+          return `${event.user} ${event.reason}`;
+        case 'join':
+        case 'ready':
+          return `${event.user} ${event.event}`;
+        default:
+          return event.event;
+      }
+    }),
+  );
+}
+
+describe('the merged stream (marbles)', () => {
+  it('joins, messages, leaves, and the shutdown when stdin completes', () => {
+    const ts = scheduler();
+    ts.run(({ hot, expectObservable }) => {
+      const start$ = hot<NodeEvent>('s', { s: { kind: 'start', at: 0 } });
+      const link$ = hot<NodeEvent>('-u-h-c---q-d', {
+        u: linkUp(1),
+        h: frameEvent(1, hello(BOB, 'bob')),
+        c: frameEvent(1, {
+          type: 'chat',
+          origin: BOB,
+          name: 'bob',
+          seq: 1,
+          msgs: [{ text: 'hi', time: 't' }],
+        }),
+        q: frameEvent(1, { type: 'bye', reason: 'quit' }),
+        d: { kind: 'linkDown', at: 0, link: 1, reason: 'closed' },
+      });
+      const stdin$ = hot<NodeEvent>('------------e', { e: { kind: 'inputEnd', at: 0 } });
+      const effects = virtualNode(ts, testConfig(), merge(start$, link$, stdin$), {
+        tickMs: 1000,
+        forMs: 5000,
+      });
+      expectObservable(shown(effects)).toBe('r--j-m---l', {
+        r: 'self ready',
+        j: 'bob join',
+        m: 'bob:hi',
+        l: 'bob quit',
+      });
+      expectObservable(effects.pipe(filter((e) => e.kind === 'exit'))).toBe('------------x', {
+        x: { kind: 'exit', code: 0, now: false },
+      });
+    });
+  });
+
+  it('a member silent past the peer timeout is lost at exactly that tick', () => {
+    const ts = scheduler();
+    ts.run(({ hot, expectObservable }) => {
+      const events = hot<NodeEvent>('u h', {
+        u: linkUp(1, 0),
+        h: frameEvent(1, hello(BOB, 'bob'), 2),
+      });
+      const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
+      const effects = virtualNode(ts, config, events, { tickMs: 100, forMs: 5000 });
+      // Last heard at 2 ms; the tick at 3100 ms is the first more than 3000 ms later.
+      expectObservable(shown(effects).pipe(filter((s) => s.endsWith('lost'))), '^ 5s !').toBe(
+        '3100ms l',
+        { l: 'bob lost' },
+      );
+    });
+  });
+
+  it('pings every linked member at the ping interval, in one frame for all links', () => {
+    const ts = scheduler();
+    ts.run(({ hot, expectObservable }) => {
+      const events = hot<NodeEvent>('u h', { u: linkUp(1), h: frameEvent(1, hello(BOB, 'bob')) });
+      const effects = virtualNode(ts, testConfig({ peerTimeoutMs: 3000, mesh: false }), events, {
+        tickMs: 500,
+        forMs: 5000,
+      });
+      const pings = effects.pipe(
+        filter((e) => e.kind === 'send' && e.frame.type === 'ping'),
+        map(() => 'p'),
+      );
+      expectObservable(pings, '^ 3600ms !').toBe('1000ms p 999ms p 999ms p', { p: 'p' });
+    });
+  });
+});
+
+describe('redial backoff (virtual time)', () => {
+  const TEN_MINUTES = 600_000;
+
+  const refuse: DialAnswer = (dial, at) => [
+    { kind: 'dialFailed', at, target: dial.target, purpose: dial.purpose, reason: 'refused' },
+  ];
+
+  it('doubles from 250 ms to the 30 s cap, then gives up after 10 minutes', () => {
+    const ts = scheduler();
+    const dialTimes: number[] = [];
+    const warnings: string[] = [];
+    ts.run(({ hot }) => {
+      const config = testConfig({ peers: ['127.0.0.1:9101'], redialForMs: TEN_MINUTES });
+      // Linked at once, lost at 1000 ms.
+      const events = hot<NodeEvent>('u h 998ms d', {
+        u: linkUp(1, 0, {
+          direction: 'out',
+          target: '127.0.0.1:9101',
+          purpose: { kind: 'initial' },
+        }),
+        h: frameEvent(1, hello(BOB, 'bob', 9101)),
+        d: { kind: 'linkDown', at: 0, link: 1, reason: 'reset' },
+      });
+      const effects = virtualNode(ts, config, events, {
+        tickMs: 50,
+        forMs: 700_000,
+        answer: refuse,
+      });
+      effects.subscribe((e) => {
+        if (e.kind === 'dial' && e.purpose.kind === 'redial') dialTimes.push(ts.now());
+        if (e.kind === 'warn') warnings.push(`${ts.now()} ${e.text}`);
+      });
+    });
+    const lostAt = 1000;
+    const gaps = dialTimes.map((t, i) => t - (i === 0 ? lostAt : (dialTimes[i - 1] ?? 0)));
+    expect(gaps.slice(0, 8)).toEqual([250, 500, 1000, 2000, 4000, 8000, 16_000, 30_000]);
+    expect(new Set(gaps.slice(7))).toEqual(new Set([30_000]));
+    expect(dialTimes.at(-1)).toBe(lostAt + 571_750);
+    expect(dialTimes.at(-1)).toBeLessThanOrEqual(lostAt + TEN_MINUTES);
+    expect(warnings).toEqual([`${lostAt + 571_750} gave up redialling bob at 127.0.0.1:9101`]);
+  });
+
+  it('resets after a successful redial', () => {
+    const ts = scheduler();
+    const dialTimes: number[] = [];
+    let attempt = 0;
+    const failOnceThenAnswer: DialAnswer = (dial, at) => {
+      attempt += 1;
+      if (attempt === 1) return refuse(dial, at);
+      return [
+        linkUp(10 + attempt, at, { direction: 'out', target: dial.target, purpose: dial.purpose }),
+        frameEvent(10 + attempt, hello(BOB, 'bob', 9101), at),
+      ];
+    };
+    ts.run(({ hot }) => {
+      const events = hot<NodeEvent>('u h 998ms d 4999ms x', {
+        u: linkUp(1, 0, {
+          direction: 'out',
+          target: '127.0.0.1:9101',
+          purpose: { kind: 'initial' },
+        }),
+        h: frameEvent(1, hello(BOB, 'bob', 9101)),
+        d: { kind: 'linkDown', at: 0, link: 1, reason: 'reset' },
+        x: { kind: 'linkDown', at: 0, link: 12, reason: 'reset' },
+      });
+      const effects = virtualNode(
+        ts,
+        testConfig({ peers: ['127.0.0.1:9101'], peerTimeoutMs: 60_000 }),
+        events,
+        { tickMs: 50, forMs: 20_000, answer: failOnceThenAnswer },
+      );
+      effects.subscribe((e) => {
+        if (e.kind === 'dial') dialTimes.push(ts.now());
+      });
+    });
+    // Lost at 1000: 250, then 500 after the failure; lost again at 6000: 250 again.
+    expect(dialTimes).toEqual([1250, 1750, 6250]);
+  });
+
+  it('a member that quit is never redialled', () => {
+    const ts = scheduler();
+    ts.run(({ hot, expectObservable }) => {
+      const events = hot<NodeEvent>('u h q d', {
+        u: linkUp(1, 0, {
+          direction: 'out',
+          target: '127.0.0.1:9101',
+          purpose: { kind: 'initial' },
+        }),
+        h: frameEvent(1, hello(BOB, 'bob', 9101)),
+        q: frameEvent(1, { type: 'bye', reason: 'quit' }),
+        d: { kind: 'linkDown', at: 0, link: 1, reason: 'closed' },
+      });
+      const effects = virtualNode(ts, testConfig({ peers: ['127.0.0.1:9101'] }), events, {
+        tickMs: 50,
+        forMs: 60_000,
+        answer: refuse,
+      });
+      expectObservable(effects.pipe(filter((e) => e.kind === 'dial')), '^ 60s !').toBe('');
+    });
+  });
+});
+
+describe('simultaneous dials: exactly one link per pair', () => {
+  for (const [peer, drop, who] of [
+    [HIGHER, 2, 'we have the smaller id: keep the link we dialled'],
+    [LOWER, 1, 'they have the smaller id: keep the link they dialled'],
+  ] as const) {
+    it(who, () => {
+      const ts = scheduler();
+      ts.run(({ hot, expectObservable }) => {
+        const events = hot<NodeEvent>('ab c d', {
+          a: linkUp(1, 0, {
+            direction: 'out',
+            target: '127.0.0.1:9101',
+            purpose: { kind: 'gossip', member: peer },
+          }),
+          b: linkUp(2, 0, { direction: 'in' }),
+          c: frameEvent(1, hello(peer, 'peer', 9101)),
+          d: frameEvent(2, hello(peer, 'peer', 9101)),
+        });
+        const effects = virtualNode(ts, testConfig(), events, { tickMs: 1000, forMs: 100 });
+        const decisions = effects.pipe(
+          filter((e) => e.kind === 'close' || (e.kind === 'emit' && e.event.event === 'join')),
+          map((e) => (e.kind === 'close' ? `close ${e.link}` : 'join')),
+        );
+        expectObservable(decisions, '^ 10ms !').toBe('--jc', { j: 'join', c: `close ${drop}` });
+        const kept = effects.pipe(
+          filter((e) => e.kind === 'send' && e.frame.type === 'bye'),
+          map((e) => (e.kind === 'send' ? e.links.join() : '')),
+        );
+        expectObservable(kept, '^ 10ms !').toBe('---x', { x: String(drop) });
+      });
+    });
+  }
+});

@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import type { NodeEvent } from '../../src/core/event.js';
+import { initialState } from '../../src/core/state.js';
+import { step } from '../../src/core/step.js';
+import {
+  fold,
+  frameEvent,
+  HIGHER,
+  hello,
+  joined,
+  kinds,
+  LOWER,
+  linkUp,
+  SELF,
+  testConfig,
+} from '../helpers/core-fixtures.js';
+
+const BOB = 'bb00000000000000';
+const CAROL = 'cc00000000000000';
+
+describe('the peer set, as a plain function of the events (table)', () => {
+  const cases: [string, NodeEvent[], Record<string, string>][] = [
+    ['a handshake joins the member', joined(1, BOB, 'bob'), { [BOB]: 'linked' }],
+    [
+      'two members join',
+      [...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')],
+      { [BOB]: 'linked', [CAROL]: 'linked' },
+    ],
+    [
+      'bye then close: left (quit)',
+      [
+        ...joined(1, BOB, 'bob'),
+        frameEvent(1, { type: 'bye', reason: 'quit' }),
+        { kind: 'linkDown', at: 1, link: 1, reason: 'closed' },
+      ],
+      { [BOB]: 'quit' },
+    ],
+    [
+      'close without bye: left (lost)',
+      [...joined(1, BOB, 'bob'), { kind: 'linkDown', at: 1, link: 1, reason: 'reset' }],
+      { [BOB]: 'lost' },
+    ],
+    ['a connection without hello is no member', [linkUp(1)], {}],
+    [
+      'a member joining twice stays one member',
+      [...joined(1, BOB, 'bob'), ...joined(2, BOB, 'bob')],
+      { [BOB]: 'linked' },
+    ],
+    [
+      'a leave for an unknown link changes nothing',
+      [{ kind: 'linkDown', at: 1, link: 99, reason: 'x' }],
+      {},
+    ],
+    ['a hello with our own id is no member', [linkUp(1), frameEvent(1, hello(SELF, 'self'))], {}],
+    [
+      'a hello of another major version is no member',
+      [linkUp(1), frameEvent(1, hello(BOB, 'bob', 9100, { v: 2 }))],
+      {},
+    ],
+    [
+      'gossip makes a member known',
+      [
+        ...joined(1, BOB, 'bob'),
+        frameEvent(1, {
+          type: 'members',
+          members: [{ id: CAROL, name: 'carol', address: '127.0.0.1:9300', mesh: false }],
+        }),
+      ],
+      { [BOB]: 'linked', [CAROL]: 'known' },
+    ],
+    [
+      'gossip about a larger id makes us dial it',
+      [
+        ...joined(1, BOB, 'bob'),
+        frameEvent(1, {
+          type: 'members',
+          members: [{ id: CAROL, name: 'carol', address: '127.0.0.1:9300', mesh: true }],
+        }),
+      ],
+      { [BOB]: 'linked', [CAROL]: 'connecting' },
+    ],
+    [
+      'gossip about ourselves is ignored',
+      [
+        ...joined(1, BOB, 'bob'),
+        frameEvent(1, {
+          type: 'members',
+          members: [{ id: SELF, name: 'self', address: '127.0.0.1:9000', mesh: true }],
+        }),
+      ],
+      { [BOB]: 'linked' },
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, events, expected) => {
+    const { state } = fold(events);
+    const states = Object.fromEntries([...state.members.values()].map((m) => [m.id, m.state]));
+    expect(states).toEqual(expected);
+  });
+
+  it('never changes its input, and a no-op returns the same state', () => {
+    const { state } = fold(joined(1, BOB, 'bob'));
+    const snapshot = structuredClone({ links: [...state.links], members: [...state.members] });
+    const result = step(
+      state,
+      frameEvent(1, {
+        type: 'chat',
+        origin: BOB,
+        name: 'bob',
+        seq: 1,
+        msgs: [{ text: 'x', time: 't' }],
+      }),
+    );
+    expect({ links: [...state.links], members: [...state.members] }).toEqual(snapshot);
+    expect(result.state).not.toBe(state);
+    const noop = step(state, { kind: 'linkDown', at: 5, link: 42, reason: 'x' });
+    expect(noop.state).toBe(state);
+    expect(noop.effects).toEqual([]);
+  });
+});
+
+describe('the effects of the step', () => {
+  it('a join says hello, shows the member, and gossips it both ways', () => {
+    const { effects } = fold([...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')]);
+    expect(kinds(effects)).toEqual([
+      'send:hello',
+      'emit:join',
+      'send:hello',
+      'emit:join',
+      'send:members',
+      'send:members',
+    ]);
+    const join = effects.find(
+      (e) => e.kind === 'emit' && e.event.event === 'join' && e.event.id === CAROL,
+    );
+    expect(join).toMatchObject({ event: { address: '127.0.0.1:9102' } });
+  });
+
+  it('the address of a member is where the connection came from plus its listen port, or its advertise', () => {
+    const seen = fold([
+      linkUp(1, 0, { remote: '[::ffff:10.1.2.3]:5000' }),
+      frameEvent(1, hello(BOB, 'bob', 7000)),
+    ]);
+    expect(seen.state.members.get(BOB)?.address).toBe('10.1.2.3:7000');
+    const v6 = fold([
+      linkUp(1, 0, { remote: '[::1]:5000' }),
+      frameEvent(1, hello(BOB, 'bob', 7000)),
+    ]);
+    expect(v6.state.members.get(BOB)?.address).toBe('[::1]:7000');
+    const advertised = fold([
+      linkUp(1),
+      frameEvent(1, hello(BOB, 'bob', 7000, { advertise: 'chat.example:443' })),
+    ]);
+    expect(advertised.state.members.get(BOB)?.address).toBe('chat.example:443');
+  });
+
+  it('one frame carries a burst of lines, each with its own sequence number', () => {
+    const { effects, state } = fold([
+      ...joined(1, BOB, 'bob'),
+      { kind: 'input', at: 1000, lines: ['one', 'two\r', '', 'three'] },
+    ]);
+    const chat = effects.filter((e) => e.kind === 'send' && e.frame.type === 'chat');
+    expect(chat).toHaveLength(1);
+    expect(chat[0]).toMatchObject({
+      links: [1],
+      frame: { seq: 1, msgs: [{ text: 'one' }, { text: 'two' }, { text: 'three' }] },
+    });
+    expect(state.seq).toBe(3);
+  });
+
+  it('a chat frame shows one message event per line, with ids origin:seq', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      frameEvent(1, {
+        type: 'chat',
+        origin: BOB,
+        name: 'bob',
+        seq: 4,
+        msgs: [
+          { text: 'a', time: 't1' },
+          { text: 'b', time: 't2' },
+        ],
+      }),
+    ]);
+    const messages = effects.flatMap((e) =>
+      e.kind === 'emit' && e.event.event === 'message' ? [e.event] : [],
+    );
+    expect(messages).toEqual([
+      { event: 'message', from: 'bob', origin: BOB, id: `${BOB}:4`, text: 'a', time: 't1' },
+      { event: 'message', from: 'bob', origin: BOB, id: `${BOB}:5`, text: 'b', time: 't2' },
+    ]);
+  });
+
+  it('lines typed before the initial dials settle are held, then sent', () => {
+    const config = testConfig({ peers: ['127.0.0.1:9100'] });
+    const events: NodeEvent[] = [
+      { kind: 'start', at: 0 },
+      { kind: 'input', at: 1, lines: ['early'] },
+      linkUp(1, 2, { direction: 'out', target: '127.0.0.1:9100', purpose: { kind: 'initial' } }),
+    ];
+    const before = fold(events, config);
+    expect(before.state.held).toEqual(['early']);
+    expect(kinds(before.effects)).not.toContain('send:chat');
+    const after = fold([...events, frameEvent(1, hello(BOB, 'bob'), 3)], config);
+    expect(after.state.held).toEqual([]);
+    expect(after.effects.filter((e) => e.kind === 'send' && e.frame.type === 'chat')).toHaveLength(
+      1,
+    );
+  });
+
+  it('the end of stdin waits for the initial dials, then sends the held lines, bye, and exits 0', () => {
+    const config = testConfig({ peers: ['127.0.0.1:9100'] });
+    const { effects } = fold(
+      [
+        { kind: 'start', at: 0 },
+        { kind: 'input', at: 1, lines: ['x'] },
+        { kind: 'inputEnd', at: 1 },
+        {
+          kind: 'dialFailed',
+          at: 5,
+          target: '127.0.0.1:9100',
+          purpose: { kind: 'initial' },
+          reason: 'refused',
+        },
+      ],
+      config,
+    );
+    expect(kinds(effects)).toEqual(['emit:ready', 'dial', 'warn', 'exit']);
+    expect(effects.at(-1)).toEqual({ kind: 'exit', code: 0, now: false });
+  });
+
+  it('a second SIGINT while leaving exits at once with 130', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      { kind: 'signal', at: 1, signal: 'SIGINT' },
+      { kind: 'signal', at: 2, signal: 'SIGINT' },
+    ]);
+    expect(effects.filter((e) => e.kind === 'exit')).toEqual([
+      { kind: 'exit', code: 0, now: false },
+      { kind: 'exit', code: 130, now: true },
+    ]);
+  });
+
+  it('commands: /peers, /help, unknown commands and //text', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      { kind: 'input', at: 1, lines: ['/peers', '/help', '/frobnicate', '//slash'] },
+    ]);
+    expect(effects.find((e) => e.kind === 'emit' && e.event.event === 'peers')).toMatchObject({
+      event: { peers: [{ user: 'bob', id: BOB, address: '127.0.0.1:9101', state: 'linked' }] },
+    });
+    expect(effects.filter((e) => e.kind === 'notice').length).toBeGreaterThanOrEqual(3);
+    expect(effects.find((e) => e.kind === 'warn')).toMatchObject({
+      text: expect.stringMatching(/unknown command \/frobnicate/),
+    });
+    expect(effects.find((e) => e.kind === 'send' && e.frame.type === 'chat')).toMatchObject({
+      frame: { msgs: [{ text: '/slash' }] },
+    });
+  });
+
+  it('two members with one name are both kept and told apart by id', () => {
+    const { state, effects } = fold([...joined(1, LOWER, 'zed'), ...joined(2, HIGHER, 'zed')]);
+    expect(state.members.size).toBe(2);
+    const labels = effects.flatMap((e) =>
+      e.kind === 'emit' && e.event.event === 'join' ? [e.label] : [],
+    );
+    expect(labels).toEqual(['zed', 'zed#c000']);
+  });
+
+  it('junk before the handshake closes the connection; junk after it only warns', () => {
+    const before = fold([
+      linkUp(1),
+      { kind: 'badInput', at: 1, link: 1, problem: 'sent junk', fatal: false },
+    ]);
+    expect(kinds(before.effects)).toEqual(['send:hello', 'warn', 'close']);
+    const after = fold([
+      ...joined(1, BOB, 'bob'),
+      { kind: 'badInput', at: 1, link: 1, problem: 'sent junk', fatal: false },
+    ]);
+    expect(kinds(after.effects).slice(-1)).toEqual(['warn']);
+  });
+});
+
+describe('initial state', () => {
+  it('is empty and staying', () => {
+    const state = initialState(testConfig());
+    expect(state.members.size).toBe(0);
+    expect(state.leaving).toEqual({ phase: 'staying' });
+  });
+});

@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DecodeProblem } from '../../src/protocol/frame-decoder.js';
+import { createFrameDecoder } from '../../src/protocol/frame-decoder.js';
+import type { Frame } from '../../src/protocol/frames.js';
+import { validateFrame } from '../../src/protocol/validate-frame.js';
+
+function decode(chunks: readonly (string | Buffer)[]) {
+  const frames: Frame[] = [];
+  const problems: DecodeProblem[] = [];
+  const decoder = createFrameDecoder({
+    frame: (f) => frames.push(f),
+    problem: (p) => problems.push(p),
+  });
+  const open = chunks.map((chunk) =>
+    decoder.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk),
+  );
+  return { frames, problems, open };
+}
+
+describe('the frame decoder (screen, then ndjson, then validation)', () => {
+  it('turns lines into frames and reports every kind of junk without stopping', () => {
+    const { frames, problems } = decode([
+      '{"type":"ping","t":1}\nnot json\n{"type":"nope"}\n',
+      '{"type":"pong","t":"x"}\n[]\n{"type":"pong","t":2}\n',
+    ]);
+    expect(frames).toEqual([
+      { type: 'ping', t: 1 },
+      { type: 'pong', t: 2 },
+    ]);
+    expect(problems.map((p) => p.kind)).toEqual(['not-json', 'invalid', 'invalid', 'invalid']);
+  });
+
+  it('refuses a line over 64 KiB and stays closed', () => {
+    const { open, problems } = decode([`${'x'.repeat(65_536)}\n`, '{"type":"ping","t":1}\n']);
+    expect(open).toEqual([false, false]);
+    expect(problems).toEqual([{ kind: 'oversize' }]);
+  });
+
+  it('property: random bytes and random JSON never throw out of the decoder', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 300 }),
+            fc.json().map((j) => new TextEncoder().encode(`${j}\n`)),
+          ),
+          { maxLength: 30 },
+        ),
+        (chunks) => {
+          decode(chunks.map((c) => Buffer.from(c)));
+        },
+      ),
+    );
+  });
+});
+
+describe('frame validation', () => {
+  it('property: any JSON value gives a verdict, never an exception', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(typeof validateFrame(value).ok).toBe('boolean');
+      }),
+    );
+  });
+
+  it('rejects hostile shapes', () => {
+    expect(validateFrame({ type: 'hello', v: 1, id: '', name: 'x', port: 1, mesh: true }).ok).toBe(
+      false,
+    );
+    expect(
+      validateFrame({
+        type: 'chat',
+        origin: 'o',
+        name: 'n',
+        seq: 1,
+        msgs: [{ text: 'x'.repeat(16_001), time: 't' }],
+      }).ok,
+    ).toBe(false);
+    expect(
+      validateFrame({
+        type: 'chat',
+        origin: 'o',
+        name: 'n',
+        seq: 0,
+        msgs: [{ text: 'x', time: 't' }],
+      }).ok,
+    ).toBe(false);
+    expect(
+      validateFrame({
+        type: 'members',
+        members: [{ id: 'a', name: 'b', address: 'c', mesh: 'yes' }],
+      }).ok,
+    ).toBe(false);
+    expect(validateFrame({ type: '__proto__' }).ok).toBe(false);
+  });
+});
