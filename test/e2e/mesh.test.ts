@@ -26,7 +26,8 @@ async function fullMesh(nodes: readonly NodeProcess[], timeoutMs = 20_000): Prom
   }
 }
 
-const lastEventOf = (node: NodeProcess, id: string) => node.events.filter((e) => e.id === id && (e.event === 'join' || e.event === 'leave')).at(-1);
+const lastEventOf = (node: NodeProcess, id: string) =>
+  node.events.filter((e) => e.id === id && (e.event === 'join' || e.event === 'leave')).at(-1);
 
 describe('a mesh that forms itself', () => {
   it('eight nodes, each given only the first one, form a full mesh; a message from any reaches all seven', async () => {
@@ -55,7 +56,11 @@ describe('a mesh that forms itself', () => {
     const d = await startNode('d', [a.address]);
     await fullMesh([a, b, c, d]);
     b.kill('SIGKILL');
-    for (const node of [a, c, d]) await node.waitFor((e) => e.event === 'leave' && e.id === b.id && e.reason === 'lost', 'b lost');
+    for (const node of [a, c, d])
+      await node.waitFor(
+        (e) => e.event === 'leave' && e.id === b.id && e.reason === 'lost',
+        'b lost',
+      );
     const b2 = await startNode('b', [d.address]);
     await fullMesh([a, b2, c, d]);
   });
@@ -67,12 +72,26 @@ describe('a mesh that forms itself', () => {
     const c = await startNode('c', [a.address], { args });
     await fullMesh([a, b, c]);
     c.kill('SIGSTOP');
-    for (const node of [a, b]) await node.waitFor((e) => e.event === 'leave' && e.id === c.id && e.reason === 'lost', 'c lost');
+    for (const node of [a, b])
+      await node.waitFor(
+        (e) => e.event === 'leave' && e.id === c.id && e.reason === 'lost',
+        'c lost',
+      );
     c.kill('SIGCONT');
     for (const node of [a, b]) {
-      await poll(() => (lastEventOf(node, c.id)?.event === 'join' ? true : undefined), `${node.name} sees c again`, 20_000, () => node.stdout);
+      await poll(
+        () => (lastEventOf(node, c.id)?.event === 'join' ? true : undefined),
+        `${node.name} sees c again`,
+        20_000,
+        () => node.stdout,
+      );
     }
-    await poll(() => (linkedIds(c).has(a.id) && linkedIds(c).has(b.id) ? true : undefined), 'c linked again', 20_000, () => c.stdout);
+    await poll(
+      () => (linkedIds(c).has(a.id) && linkedIds(c).has(b.id) ? true : undefined),
+      'c linked again',
+      20_000,
+      () => c.stdout,
+    );
     c.send('back from the freeze');
     await a.waitFor((e) => e.event === 'message' && e.text === 'back from the freeze', 'c speaks');
   });
@@ -85,11 +104,19 @@ describe('a mesh that forms itself', () => {
     await fullMesh([alice, zed1, zed2]);
     const zedJoins = alice.events.filter((e) => e.event === 'join' && e.user === 'zed');
     expect(new Set(zedJoins.map((e) => e.id))).toEqual(new Set([zed1.id, zed2.id]));
-    await poll(() => (human.stdout.includes(`zed#${zed2.id.slice(0, 4)}`) ? true : undefined), 'a tagged zed', 15_000, () => human.stdout);
+    await poll(
+      () => (human.stdout.includes(`zed#${zed2.id.slice(0, 4)}`) ? true : undefined),
+      'a tagged zed',
+      15_000,
+      () => human.stdout,
+    );
     zed1.send('from one');
     zed2.send('from two');
     await poll(
-      () => (human.stdout.includes(': from one') && human.stdout.includes(': from two') ? true : undefined),
+      () =>
+        human.stdout.includes(': from one') && human.stdout.includes(': from two')
+          ? true
+          : undefined,
       'both zeds speak',
       15_000,
       () => human.stdout,
@@ -98,7 +125,9 @@ describe('a mesh that forms itself', () => {
       .split('\n')
       .filter((line) => line.includes(': from '))
       .map((line) => line.split(' ')[1]);
-    expect(new Set(speakers)).toEqual(new Set([`zed#${zed1.id.slice(0, 4)}:`, `zed#${zed2.id.slice(0, 4)}:`]));
+    expect(new Set(speakers)).toEqual(
+      new Set([`zed#${zed1.id.slice(0, 4)}:`, `zed#${zed2.id.slice(0, 4)}:`]),
+    );
   });
 
   it('three --no-mesh nodes started as a line stay a line: A and C never link', async () => {
@@ -118,7 +147,9 @@ describe('a mesh that forms itself', () => {
     await c.waitFor((e) => e.event === 'leave' && e.id === b.id, 'b left');
     expect(joinedIds(a)).toEqual(new Set([b.id]));
     expect(joinedIds(c)).toEqual(new Set([b.id]));
-    expect(peers.peers).toEqual(expect.arrayContaining([expect.objectContaining({ id: b.id, state: 'linked' })]));
+    expect(peers.peers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: b.id, state: 'linked' })]),
+    );
   });
 
   it('/peers lists the members with address and link state', async () => {
