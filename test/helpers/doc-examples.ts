@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 
-/** The JSON objects in the ```json blocks of a file under docs/. */
+/** The JSON object of each ```json block of a file under docs/. */
 export function docExamples(name: string): Record<string, unknown>[] {
   const text = readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
   const blocks = [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
-  return blocks.flatMap((block) =>
-    block
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as Record<string, unknown>),
-  );
+  // One JSON value per block (the formatter may spread it over several lines).
+  return blocks.map((block) => JSON.parse(block) as Record<string, unknown>);
 }
 
 /** A value's shape: keys and JSON types, recursively (arrays by their first element). */
