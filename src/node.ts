@@ -23,6 +23,7 @@ export interface NodeIO {
   readonly signals: EventEmitter;
   readonly clock: () => number;
   readonly newId: () => string;
+  readonly newIncarnation: () => string;
   readonly seed: number;
   /** Ends the process at once (a second Ctrl+C while leaving). */
   readonly exitNow: (code: number) => void;
@@ -48,6 +49,8 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
   }
   const config = makeConfig({
     id: io.newId(),
+    incarnation: io.newIncarnation(),
+    startedAt: clock(),
     name: options.name,
     port: bound.port,
     mesh: options.mesh,

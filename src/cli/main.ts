@@ -35,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         signals: process,
         clock: Date.now,
         newId: () => randomBytes(8).toString('hex'),
+        newIncarnation: () => randomBytes(4).toString('hex'),
         seed: randomBytes(4).readUInt32LE(0),
         exitNow: (code) => process.exit(code),
       });

@@ -1,53 +1,40 @@
-import type { ChatFrame, ChatMessage } from '../protocol/frames.js';
-import { MAX_FRAME_BYTES, messageId } from '../protocol/frames.js';
+import type { ChatFrame } from '../protocol/frames.js';
+import { messageId, originOf, streamOf } from '../protocol/frames.js';
+import { withEntry } from './collections.js';
+import { deliverOwn, receive, skipTo, vectorRecord } from './delivery.js';
 import type { Effect } from './effect.js';
+import type { LinkId } from './event.js';
 import { labelOf } from './labels.js';
-import type { NodeState } from './state.js';
-import { activeLinks } from './state.js';
+import type { Logged } from './log.js';
+import { appendLog, framesOf } from './log.js';
+import type { Member, NodeState } from './state.js';
+import { activeLinks, ownStream } from './state.js';
 
-/** Room left in a frame for the fields around the messages. */
-const FRAME_BUDGET = MAX_FRAME_BYTES - 1024;
-
-/** The encoded size of a message in a chat frame, exact only when it might matter. */
-function encodedSize(message: ChatMessage): number {
-  // JSON escapes a UTF-16 unit into at most 6 bytes; most lines are far from the budget.
-  const bound = message.text.length * 6 + 64;
-  if (bound < FRAME_BUDGET / 8) return bound;
-  return Buffer.byteLength(JSON.stringify(message));
-}
-
-/** Splits a burst into frames that each fit the frame limit. */
-export function chatFrames(
-  origin: string,
-  name: string,
-  firstSeq: number,
-  msgs: readonly ChatMessage[],
-): ChatFrame[] {
-  const frames: ChatFrame[] = [];
-  let batch: ChatMessage[] = [];
-  let size = 0;
-  let seq = firstSeq;
-  for (const message of msgs) {
-    const bytes = encodedSize(message);
-    if (batch.length > 0 && size + bytes > FRAME_BUDGET) {
-      frames.push({ type: 'chat', origin, name, seq, msgs: batch });
-      seq += batch.length;
-      batch = [];
-      size = 0;
+function countSent(state: NodeState, links: readonly LinkId[], messages: number): NodeState {
+  if (messages === 0 || links.length === 0) return state;
+  const members = new Map(state.members);
+  for (const member of state.members.values()) {
+    if (member.link !== undefined && links.includes(member.link)) {
+      members.set(member.id, { ...member, sent: member.sent + messages });
     }
-    batch.push(message);
-    size += bytes;
   }
-  if (batch.length > 0) frames.push({ type: 'chat', origin, name, seq, msgs: batch });
-  return frames;
+  return { ...state, members };
 }
 
-/** True when one message alone would not fit in a frame. */
-export function exceedsFrame(text: string): boolean {
-  return (
-    text.length * 6 + 64 >= FRAME_BUDGET &&
-    Buffer.byteLength(JSON.stringify({ text, time: '' })) > FRAME_BUDGET
-  );
+/** Sends frames to links, counting the messages per member. */
+export function sendFrames(
+  state: NodeState,
+  links: readonly LinkId[],
+  frames: readonly ChatFrame[],
+  out: Effect[],
+): NodeState {
+  if (links.length === 0 || frames.length === 0) return state;
+  let count = 0;
+  for (const frame of frames) {
+    out.push({ kind: 'send', links, frame });
+    count += frame.msgs.length;
+  }
+  return countSent(state, links, count);
 }
 
 /** Sends this node's lines to every linked member, as few frames as fit. */
@@ -59,32 +46,160 @@ export function sendChat(
 ): NodeState {
   if (texts.length === 0) return state;
   const time = new Date(at).toISOString();
-  const msgs = texts.map((text) => ({ text, time }));
-  const links = activeLinks(state);
-  const { id, name } = state.config;
-  if (links.length > 0) {
-    for (const frame of chatFrames(id, name, state.seq + 1, msgs))
-      out.push({ kind: 'send', links, frame });
-  }
-  return { ...state, seq: state.seq + texts.length };
+  const stream = ownStream(state);
+  const { id, incarnation, name } = state.config;
+  // One deps object for the burst: nothing was delivered between these lines.
+  const deps = vectorRecord(state.delivery.vector, stream);
+  const messages: Logged[] = texts.map((text, index) => ({
+    stream,
+    seq: state.seq + 1 + index,
+    deps,
+    origin: id,
+    inc: incarnation,
+    name,
+    text,
+    time,
+    history: false,
+  }));
+  const seq = state.seq + texts.length;
+  const next: NodeState = {
+    ...state,
+    seq,
+    delivery: deliverOwn(state.delivery, stream, seq),
+    log: appendLog(state.log, messages, state.config.historyLimit),
+  };
+  return sendFrames(next, activeLinks(next), framesOf(messages, false), out);
 }
 
-/** Shows the messages of a chat frame from a linked member. */
-export function onChat(state: NodeState, frame: ChatFrame, out: Effect[]): NodeState {
-  const label = labelOf(state, frame.origin, frame.name);
-  frame.msgs.forEach((message, index) => {
+/** Shows delivered messages and keeps them in the log. */
+export function showDelivered(
+  state: NodeState,
+  delivered: readonly Logged[],
+  out: Effect[],
+): NodeState {
+  if (delivered.length === 0) return state;
+  for (const message of delivered) {
     out.push({
       kind: 'emit',
       event: {
         event: 'message',
-        from: frame.name,
-        origin: frame.origin,
-        id: messageId(frame.origin, frame.seq + index),
+        from: message.name,
+        origin: message.origin,
+        id: messageId(message.stream, message.seq),
         text: message.text,
         time: message.time,
+        history: message.history,
       },
-      label,
+      label: labelOf(state, message.origin, message.name),
     });
+  }
+  return { ...state, log: appendLog(state.log, delivered, state.config.historyLimit) };
+}
+
+/**
+ * Forwarding where it is needed, and only there: to linked members other than
+ * the one it came from that are not linked with the origin themselves.
+ */
+function forwardTargets(state: NodeState, origin: string, from: string | undefined): LinkId[] {
+  const links: LinkId[] = [];
+  for (const member of state.members.values()) {
+    if (member.state !== 'linked' || member.link === undefined) continue;
+    if (member.id === from || member.id === origin || member.peers?.has(origin) === true) continue;
+    links.push(member.link);
+  }
+  return links;
+}
+
+function countReceived(state: NodeState, member: Member | undefined, messages: number): NodeState {
+  if (member === undefined) return state;
+  return {
+    ...state,
+    members: withEntry(state.members, member.id, {
+      ...member,
+      received: member.received + messages,
+    }),
+  };
+}
+
+/** A chat frame arrived: deliver what is deliverable, forward what is new. */
+export function onChat(
+  state: NodeState,
+  frame: ChatFrame,
+  from: string | undefined,
+  at: number,
+  out: Effect[],
+): NodeState {
+  const stream = streamOf(frame.origin, frame.inc);
+  let next = countReceived(
+    state,
+    from === undefined ? undefined : state.members.get(from),
+    frame.msgs.length,
+  );
+  if (stream === ownStream(state)) return next;
+  const history =
+    frame.replay === true &&
+    frame.msgs.length > 0 &&
+    Date.parse(frame.msgs[0]?.time ?? '') < state.config.startedAt;
+  const messages: Logged[] = frame.msgs.map((message, index) => ({
+    stream,
+    seq: frame.seq + index,
+    deps: frame.deps,
+    origin: frame.origin,
+    inc: frame.inc,
+    name: frame.name,
+    text: message.text,
+    time: message.time,
+    history,
+  }));
+  const result = receive(next.delivery, messages, at, {
+    ordering: 'causal',
+    maxHeld: next.config.maxHeld,
   });
-  return state;
+  next = { ...next, delivery: result.state };
+  if (result.dropped > 0) {
+    out.push({
+      kind: 'warn',
+      text: `held-back queue full (${next.config.maxHeld} messages): dropped ${result.dropped} from ${frame.name}; catch-up will fetch them`,
+      key: `held:${stream}`,
+    });
+  }
+  next = showDelivered(next, result.delivered, out);
+  if (result.fresh > 0) {
+    const targets = forwardTargets(next, frame.origin, from);
+    next = sendFrames(next, targets, [frame], out);
+  }
+  return next;
+}
+
+/** Streams a peer can no longer resend, adopted where this node never saw them: start there. */
+export function adoptFloors(
+  state: NodeState,
+  floor: Readonly<Record<string, number>>,
+  out: Effect[],
+): NodeState {
+  const adopt = new Map<string, number>();
+  const own = ownStream(state);
+  for (const stream of Object.keys(floor)) {
+    if (stream !== own && !state.delivery.vector.has(stream)) adopt.set(stream, floor[stream] ?? 0);
+  }
+  if (adopt.size === 0) return state;
+  const result = skipTo(state.delivery, adopt, 'causal');
+  return showDelivered({ ...state, delivery: result.state }, result.delivered, out);
+}
+
+/** Gives up on predecessors nobody sent within the wait: a visible gap, never a stall. */
+export function declareGaps(
+  state: NodeState,
+  floors: ReadonlyMap<string, number>,
+  out: Effect[],
+): NodeState {
+  if (floors.size === 0) return state;
+  for (const [stream, floor] of floors) {
+    const missing = floor - (state.delivery.vector.get(stream) ?? 0);
+    if (missing <= 0) continue;
+    const origin = originOf(stream);
+    out.push({ kind: 'emit', event: { event: 'gap', origin, missing } });
+  }
+  const result = skipTo(state.delivery, floors, 'causal');
+  return showDelivered({ ...state, delivery: result.state }, result.delivered, out);
 }

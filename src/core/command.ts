@@ -3,6 +3,7 @@ export type Command =
   | { readonly kind: 'say'; readonly text: string }
   | { readonly kind: 'quit' }
   | { readonly kind: 'peers' }
+  | { readonly kind: 'stats' }
   | { readonly kind: 'help' }
   | { readonly kind: 'empty' }
   | { readonly kind: 'tooLong' }
@@ -10,6 +11,7 @@ export type Command =
 
 export const COMMAND_HELP: readonly (readonly [string, string])[] = [
   ['/peers', 'list the members, their addresses and link state'],
+  ['/stats', 'count the chat messages sent to and read from each member'],
   ['/help', 'show this list'],
   ['/quit', 'leave the chat (so do Ctrl+C and Ctrl+D)'],
   ['//text', 'send "/text" literally'],
@@ -28,6 +30,8 @@ export function parseCommand(raw: string, maxChars: number): Command {
       return { kind: 'quit' };
     case 'peers':
       return { kind: 'peers' };
+    case 'stats':
+      return { kind: 'stats' };
     case 'help':
       return { kind: 'help' };
     default:

@@ -4,6 +4,10 @@ import { defaultBackoff } from './backoff.js';
 /** Everything the core needs to know about this node; fixed for its life. */
 export interface NodeConfig {
   readonly id: string;
+  /** New each start; with `id` it names this node's message stream. */
+  readonly incarnation: string;
+  /** When the node started (ms): catch-up messages sent before it are history. */
+  readonly startedAt: number;
   readonly name: string;
   /** The port actually bound (never 0). */
   readonly port: number;
@@ -23,6 +27,12 @@ export interface NodeConfig {
   readonly maxLineChars: number;
   /** Seeds the jitter of the backoff. */
   readonly seed: number;
+  /** Messages kept for catch-up. */
+  readonly historyLimit: number;
+  /** Messages held back waiting for a predecessor, at most. */
+  readonly maxHeld: number;
+  /** How long a held message waits for a missing predecessor before a gap is declared. */
+  readonly gapWaitMs: number;
 }
 
 export const defaultTimings = {
@@ -30,6 +40,9 @@ export const defaultTimings = {
   handshakeTimeoutMs: 5000,
   redialForMs: 10 * 60_000,
   maxLineChars: 16_000,
+  historyLimit: 1000,
+  maxHeld: 10_000,
+  gapWaitMs: 5000,
 } as const;
 
 /** A config with the defaults, for tests and for the command line to extend. */
@@ -45,6 +58,11 @@ export function makeConfig(
     backoff: defaultBackoff,
     maxLineChars: defaultTimings.maxLineChars,
     seed: 1,
+    incarnation: '1',
+    startedAt: 0,
+    historyLimit: defaultTimings.historyLimit,
+    maxHeld: defaultTimings.maxHeld,
+    gapWaitMs: defaultTimings.gapWaitMs,
     ...fields,
     peerTimeoutMs,
     pingIntervalMs: fields.pingIntervalMs ?? Math.max(10, Math.floor(peerTimeoutMs / 3)),

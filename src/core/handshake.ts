@@ -4,12 +4,20 @@ import { formatHostPort, hostOf } from './address.js';
 import { withEntry, withoutEntry, withoutMember } from './collections.js';
 import type { Effect } from './effect.js';
 import { describeLink, labelOf } from './labels.js';
-import { announceMember, sendMembership } from './membership.js';
+import { announceLinks, announceMember, sendHave, sendMembership } from './membership.js';
 import type { Link, Member, NodeState } from './state.js';
 
 export function helloFrame(state: NodeState): HelloFrame {
-  const { id, name, port, mesh, advertise } = state.config;
-  const hello: HelloFrame = { type: 'hello', v: PROTOCOL_VERSION, id, name, port, mesh };
+  const { id, incarnation, name, port, mesh, advertise } = state.config;
+  const hello: HelloFrame = {
+    type: 'hello',
+    v: PROTOCOL_VERSION,
+    id,
+    inc: incarnation,
+    name,
+    port,
+    mesh,
+  };
   return advertise === undefined ? hello : { ...hello, advertise };
 }
 
@@ -100,6 +108,8 @@ export function onHello(
     state: 'linked',
     link: link.id,
     linkedAt: at,
+    sent: known?.sent ?? 0,
+    received: known?.received ?? 0,
     ...(named === undefined ? {} : { named }),
   };
   next = {
@@ -114,5 +124,7 @@ export function onHello(
   });
   sendMembership(next, link.id, out);
   announceMember(next, member, out);
+  sendHave(next, link.id, out);
+  announceLinks(next, out);
   return next;
 }

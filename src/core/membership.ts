@@ -1,9 +1,11 @@
-import type { MemberInfo, MembersFrame } from '../protocol/frames.js';
+import type { LinksFrame, MemberInfo, MembersFrame } from '../protocol/frames.js';
 import { withEntry, withMember } from './collections.js';
+import { vectorRecord } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { labelOf } from './labels.js';
-import type { PeersEvent } from './output-event.js';
+import { logFloor } from './log.js';
+import type { PeersEvent, StatsEvent } from './output-event.js';
 import { scheduleRedial } from './redial.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks } from './state.js';
@@ -50,6 +52,8 @@ export function onMembers(state: NodeState, frame: MembersFrame, out: Effect[]):
       address: info.address,
       mesh: info.mesh,
       state: 'known',
+      sent: 0,
+      received: 0,
     };
     if (shouldDialLearned(next, info) && !next.dialing.has(info.address)) {
       out.push({
@@ -76,9 +80,41 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
     event: { event: 'leave', user: member.name, id: member.id, reason: 'lost' },
     label: labelOf(state, member.id, member.name),
   });
-  const { link: _link, swappingSince: _swap, ...rest } = member;
+  const { link: _link, swappingSince: _swap, peers: _peers, ...rest } = member;
   const lost: Member = { ...rest, state: 'lost' };
-  return scheduleRedial({ ...state, members: withEntry(state.members, member.id, lost) }, lost, at);
+  const next = scheduleRedial(
+    { ...state, members: withEntry(state.members, member.id, lost) },
+    lost,
+    at,
+  );
+  announceLinks(next, out);
+  return next;
+}
+
+/** Tells every linked member whom this node is linked with, so they forward only where needed. */
+export function announceLinks(state: NodeState, out: Effect[]): void {
+  const links = activeLinks(state);
+  if (links.length === 0) return;
+  const peers: string[] = [];
+  for (const member of state.members.values()) if (member.state === 'linked') peers.push(member.id);
+  out.push({ kind: 'send', links, frame: { type: 'links', peers } });
+}
+
+export function onLinks(state: NodeState, member: Member, frame: LinksFrame): NodeState {
+  return {
+    ...state,
+    members: withEntry(state.members, member.id, { ...member, peers: new Set(frame.peers) }),
+  };
+}
+
+/** Catch-up, first half: tell a new link what this node has and what it can still resend. */
+export function sendHave(state: NodeState, link: LinkId, out: Effect[]): void {
+  const vector = vectorRecord(state.delivery.vector);
+  out.push({
+    kind: 'send',
+    links: [link],
+    frame: { type: 'have', vector, floor: logFloor(state.log, state.delivery.vector) },
+  });
 }
 
 export function peersEvent(state: NodeState): PeersEvent {
@@ -89,4 +125,16 @@ export function peersEvent(state: NodeState): PeersEvent {
     state: member.state,
   }));
   return { event: 'peers', peers };
+}
+
+export function statsEvent(state: NodeState): StatsEvent {
+  const links = [...state.members.values()]
+    .filter((member) => member.sent > 0 || member.received > 0 || member.state === 'linked')
+    .map((member) => ({
+      user: member.name,
+      id: member.id,
+      sent: member.sent,
+      received: member.received,
+    }));
+  return { event: 'stats', links };
 }

@@ -30,6 +30,8 @@ export interface MessageEvent {
   readonly id: string;
   readonly text: string;
   readonly time: string;
+  /** Sent before this node joined; it arrived in catch-up. */
+  readonly history: boolean;
 }
 
 export interface LeaveEvent {
@@ -51,4 +53,31 @@ export interface PeersEvent {
   readonly peers: readonly PeerEntry[];
 }
 
-export type OutputEvent = ReadyEvent | JoinEvent | MessageEvent | LeaveEvent | PeersEvent;
+/** Messages of `origin` that no member could supply any more: skipped so the chat goes on. */
+export interface GapEvent {
+  readonly event: 'gap';
+  readonly origin: string;
+  readonly missing: number;
+}
+
+export interface LinkStats {
+  readonly user: string;
+  readonly id: string;
+  /** Chat messages written to that member's link, and read from it. */
+  readonly sent: number;
+  readonly received: number;
+}
+
+export interface StatsEvent {
+  readonly event: 'stats';
+  readonly links: readonly LinkStats[];
+}
+
+export type OutputEvent =
+  | ReadyEvent
+  | JoinEvent
+  | MessageEvent
+  | LeaveEvent
+  | PeersEvent
+  | GapEvent
+  | StatsEvent;

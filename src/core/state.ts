@@ -1,5 +1,8 @@
 import type { NodeConfig } from './config.js';
+import type { DeliveryState } from './delivery.js';
+import { emptyDelivery } from './delivery.js';
 import type { DialPurpose, Direction, LinkId } from './event.js';
+import type { Logged } from './log.js';
 import type { PeerState } from './output-event.js';
 
 /** One TCP connection, before and after its handshake. */
@@ -32,6 +35,11 @@ export interface Member {
   readonly named?: string;
   readonly linkedAt?: number;
   readonly rttMs?: number;
+  /** The ids it said it is linked with (its `links` frame): it needs no forwarding from them. */
+  readonly peers?: ReadonlySet<string>;
+  /** Chat messages written to / read from its link. */
+  readonly sent: number;
+  readonly received: number;
 }
 
 /** A lost member being dialled again. */
@@ -60,6 +68,10 @@ export interface NodeState {
   readonly held: readonly string[];
   /** The last sequence number used for this node's messages. */
   readonly seq: number;
+  /** Causal delivery: the version vector and the held-back messages. */
+  readonly delivery: DeliveryState<Logged>;
+  /** The newest delivered and sent messages, for catch-up. */
+  readonly log: readonly Logged[];
   readonly redials: ReadonlyMap<string, Redial>;
   /** Targets with a dial in flight. */
   readonly dialing: ReadonlySet<string>;
@@ -76,6 +88,8 @@ export function initialState(config: NodeConfig): NodeState {
     initialPending: new Set(),
     held: [],
     seq: 0,
+    delivery: emptyDelivery<Logged>(),
+    log: [],
     redials: new Map(),
     dialing: new Set(),
     lastPingAt: 0,
@@ -85,6 +99,10 @@ export function initialState(config: NodeConfig): NodeState {
 }
 
 /** Links whose handshake completed and that carry a member's traffic. */
+export function ownStream(state: NodeState): string {
+  return `${state.config.id}.${state.config.incarnation}`;
+}
+
 export function activeLinks(state: NodeState): LinkId[] {
   const out: LinkId[] = [];
   for (const member of state.members.values()) {

@@ -1,14 +1,16 @@
 import type { Frame } from '../protocol/frames.js';
-import { exceedsFrame, onChat, sendChat } from './chat.js';
+import { adoptFloors, declareGaps, onChat, sendChat, sendFrames } from './chat.js';
 import { withEntry, withMember, withoutEntry, withoutMember } from './collections.js';
 import { COMMAND_HELP, parseCommand } from './command.js';
+import { overdue } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { DialPurpose, NodeEvent } from './event.js';
 import { helloFrame, onHello, settleInitial } from './handshake.js';
 import { describeLink } from './labels.js';
 import { onBye, requestLeave, settle } from './leaving.js';
 import { checkLiveness, onPong } from './liveness.js';
-import { memberLost, onMembers, peersEvent } from './membership.js';
+import { exceedsFrame, framesOf, missingFrom } from './log.js';
+import { memberLost, onLinks, onMembers, peersEvent, statsEvent } from './membership.js';
 import { EVENTS_VERSION } from './output-event.js';
 import { dialDueRedials, redialFailed } from './redial.js';
 import type { Link, NodeState } from './state.js';
@@ -62,6 +64,9 @@ function onInput(state: NodeState, lines: readonly string[], at: number, out: Ef
         break;
       case 'peers':
         out.push({ kind: 'emit', event: peersEvent(next) });
+        break;
+      case 'stats':
+        out.push({ kind: 'emit', event: statsEvent(next) });
         break;
       case 'help':
         for (const [name, text] of COMMAND_HELP)
@@ -180,7 +185,21 @@ function onFrame(state: NodeState, link: Link, frame: Frame, at: number, out: Ef
   };
   switch (frame.type) {
     case 'chat':
-      return onChat(heard, frame, out);
+      return onChat(heard, frame, link.peer, at, out);
+    case 'have': {
+      // Catch-up, second half: start unknown streams where the peer's log starts, and send it what it lacks.
+      const adopted = adoptFloors(heard, frame.floor, out);
+      return sendFrames(
+        adopted,
+        [link.id],
+        framesOf(missingFrom(adopted.log, frame.vector), true),
+        out,
+      );
+    }
+    case 'links': {
+      const member = heard.members.get(link.peer);
+      return member === undefined ? heard : onLinks(heard, member, frame);
+    }
     case 'members':
       return onMembers(heard, frame, out);
     case 'ping':
@@ -258,8 +277,10 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
     }
     case 'badInput':
       return onBadInput(state, event, out);
-    case 'tick':
-      return dialDueRedials(checkLiveness(state, event.at, out), event.at, out);
+    case 'tick': {
+      const live = dialDueRedials(checkLiveness(state, event.at, out), event.at, out);
+      return declareGaps(live, overdue(live.delivery, event.at, live.config.gapWaitMs), out);
+    }
   }
 }
 

@@ -44,6 +44,7 @@ export function makeOutput(options: OutputOptions): Output {
     }
   };
 
+  let inHistory = false;
   const warning$ = new Subject<Warning>();
   const warnings = warning$.pipe(coalesceRepeats(options.warningWindowMs)).subscribe((text) => {
     stderr.write(`rxchat: ${text}\n`);
@@ -51,7 +52,15 @@ export function makeOutput(options: OutputOptions): Output {
 
   return {
     emit(event, label) {
-      print(`${json ? JSON.stringify(event) : formatHuman(event, label, clock())}\n`);
+      if (json) {
+        print(`${JSON.stringify(event)}\n`);
+        return;
+      }
+      // Catch-up from before this node joined comes under one heading.
+      const history = event.event === 'message' && event.history;
+      if (history && !inHistory) print('— earlier —\n');
+      if (event.event === 'message') inHistory = history;
+      print(`${formatHuman(event, label, clock())}\n`);
     },
     notice(text) {
       if (!json) print(`${text}\n`);

@@ -17,6 +17,8 @@ export interface HelloFrame {
   readonly v: number;
   /** The node id: stable for the life of the process. */
   readonly id: string;
+  /** New each time the node starts: its messages form the stream `<id>.<inc>`. */
+  readonly inc: string;
   readonly name: string;
   /** The port the sender listens on. */
   readonly port: number;
@@ -46,16 +48,38 @@ export interface ChatMessage {
   readonly time: string;
 }
 
+/** A version vector on the wire: stream `<id>.<inc>` → sequence number. */
+export type VectorRecord = Readonly<Record<string, number>>;
+
 /**
- * A burst of chat messages from one origin with consecutive sequence numbers
- * `seq`, `seq + 1`, …; message i has id `${origin}:${seq + i}`.
+ * A burst of chat messages from one stream (origin and incarnation) with
+ * consecutive sequence numbers `seq`, `seq + 1`, …; message i has id
+ * `<origin>.<inc>:<seq + i>`. `deps` is what the origin had delivered from
+ * other streams when it sent them.
  */
 export interface ChatFrame {
   readonly type: 'chat';
   readonly origin: string;
+  readonly inc: string;
   readonly name: string;
   readonly seq: number;
+  readonly deps: VectorRecord;
   readonly msgs: readonly ChatMessage[];
+  /** Sent again from a log in catch-up, not live. */
+  readonly replay?: boolean;
+}
+
+/** Catch-up: what the sender has delivered, and below what it can no longer resend. */
+export interface HaveFrame {
+  readonly type: 'have';
+  readonly vector: VectorRecord;
+  readonly floor: VectorRecord;
+}
+
+/** The ids of the members the sender is linked with now (for forwarding). */
+export interface LinksFrame {
+  readonly type: 'links';
+  readonly peers: readonly string[];
 }
 
 export interface PingFrame {
@@ -74,9 +98,27 @@ export interface ByeFrame {
   readonly detail?: string;
 }
 
-export type Frame = HelloFrame | MembersFrame | ChatFrame | PingFrame | PongFrame | ByeFrame;
+export type Frame =
+  | HelloFrame
+  | MembersFrame
+  | ChatFrame
+  | HaveFrame
+  | LinksFrame
+  | PingFrame
+  | PongFrame
+  | ByeFrame;
 export type FrameType = Frame['type'];
 
-export function messageId(origin: string, seq: number): string {
-  return `${origin}:${seq}`;
+/** One incarnation of one node: the unit of sequence numbers and vectors. */
+export function streamOf(origin: string, inc: string): string {
+  return `${origin}.${inc}`;
+}
+
+export function originOf(stream: string): string {
+  const dot = stream.lastIndexOf('.');
+  return dot === -1 ? stream : stream.slice(0, dot);
+}
+
+export function messageId(stream: string, seq: number): string {
+  return `${stream}:${seq}`;
 }

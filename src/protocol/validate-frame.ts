@@ -1,4 +1,4 @@
-import type { ByeReason, ChatMessage, Frame, MemberInfo } from './frames.js';
+import type { ByeReason, ChatMessage, Frame, MemberInfo, VectorRecord } from './frames.js';
 
 /** The result of checking a parsed JSON value against the frame shapes. */
 export type Validated =
@@ -6,7 +6,6 @@ export type Validated =
   | { readonly ok: false; readonly error: string };
 
 const MAX_NAME = 32;
-const MAX_ID = 64;
 const MAX_TEXT = 16_000;
 const MAX_LIST = 4096;
 const BYE_REASONS: readonly ByeReason[] = ['quit', 'incompatible', 'duplicate', 'refused'];
@@ -21,6 +20,28 @@ function isStr(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= max;
 }
 
+/** Node ids and incarnations: letters, digits, `_` and `-` (they are joined with `.`). */
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+const STREAM = /^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$/;
+const MAX_VECTOR = 4096;
+
+function isToken(value: unknown): value is string {
+  return typeof value === 'string' && TOKEN.test(value);
+}
+
+function vector(value: unknown): VectorRecord | undefined {
+  if (!isObj(value)) return undefined;
+  const out: Record<string, number> = {};
+  let size = 0;
+  for (const key of Object.keys(value)) {
+    const seq = value[key];
+    if (!STREAM.test(key) || !isInt(seq, 0, Number.MAX_SAFE_INTEGER) || ++size > MAX_VECTOR)
+      return undefined;
+    out[key] = seq;
+  }
+  return out;
+}
+
 function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
@@ -32,12 +53,7 @@ function fail(error: string): Validated {
 function member(value: unknown): MemberInfo | undefined {
   if (!isObj(value)) return undefined;
   const { id, name, address, mesh } = value;
-  if (
-    !isStr(id, MAX_ID) ||
-    !isStr(name, MAX_NAME) ||
-    !isStr(address, 300) ||
-    typeof mesh !== 'boolean'
-  ) {
+  if (!isToken(id) || !isStr(name, MAX_NAME) || !isStr(address, 300) || typeof mesh !== 'boolean') {
     return undefined;
   }
   return { id, name, address, mesh };
@@ -75,14 +91,28 @@ export function validateFrame(value: unknown): Validated {
   const type = value.type;
   switch (type) {
     case 'hello': {
-      const { v, id, name, port, mesh, advertise } = value;
+      const { v, id, inc, name, port, mesh, advertise } = value;
       if (!isInt(v, 0, 1_000_000)) return fail('hello: bad "v"');
-      if (!isStr(id, MAX_ID)) return fail('hello: bad "id"');
+      if (v !== 1)
+        return {
+          ok: true,
+          frame: {
+            type,
+            v,
+            id: String(id).slice(0, 64),
+            inc: '',
+            name: String(name).slice(0, 32),
+            port: 0,
+            mesh: false,
+          },
+        };
+      if (!isToken(id)) return fail('hello: bad "id"');
+      if (!isToken(inc)) return fail('hello: bad "inc"');
       if (!isStr(name, MAX_NAME)) return fail('hello: bad "name"');
       if (!isInt(port, 0, 65535)) return fail('hello: bad "port"');
       if (typeof mesh !== 'boolean') return fail('hello: bad "mesh"');
       if (advertise !== undefined && !isStr(advertise, 300)) return fail('hello: bad "advertise"');
-      const frame = { type, v, id, name, port, mesh };
+      const frame = { type, v, id, inc, name, port, mesh };
       return { ok: true, frame: advertise === undefined ? frame : { ...frame, advertise } };
     }
     case 'members': {
@@ -91,13 +121,30 @@ export function validateFrame(value: unknown): Validated {
       return { ok: true, frame: { type, members } };
     }
     case 'chat': {
-      const { origin, name, seq } = value;
-      if (!isStr(origin, MAX_ID)) return fail('chat: bad "origin"');
+      const { origin, inc, name, seq, replay } = value;
+      if (!isToken(origin)) return fail('chat: bad "origin"');
+      if (!isToken(inc)) return fail('chat: bad "inc"');
       if (!isStr(name, MAX_NAME)) return fail('chat: bad "name"');
       if (!isInt(seq, 1, Number.MAX_SAFE_INTEGER)) return fail('chat: bad "seq"');
+      const deps = vector(value.deps);
+      if (deps === undefined) return fail('chat: bad "deps"');
       const msgs = everyOrUndefined(value.msgs, MAX_LIST, chatMessage);
       if (msgs === undefined || msgs.length === 0) return fail('chat: bad "msgs"');
-      return { ok: true, frame: { type, origin, name, seq, msgs } };
+      if (replay !== undefined && typeof replay !== 'boolean') return fail('chat: bad "replay"');
+      const frame = { type, origin, inc, name, seq, deps, msgs };
+      return { ok: true, frame: replay === true ? { ...frame, replay } : frame };
+    }
+    case 'have': {
+      const vec = vector(value.vector);
+      const floor = vector(value.floor);
+      if (vec === undefined) return fail('have: bad "vector"');
+      if (floor === undefined) return fail('have: bad "floor"');
+      return { ok: true, frame: { type, vector: vec, floor } };
+    }
+    case 'links': {
+      const peers = everyOrUndefined(value.peers, MAX_LIST, (p) => (isToken(p) ? p : undefined));
+      if (peers === undefined) return fail('links: bad "peers"');
+      return { ok: true, frame: { type, peers } };
     }
     case 'ping':
     case 'pong': {

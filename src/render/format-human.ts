@@ -24,6 +24,16 @@ export function formatHuman(event: OutputEvent, label: string | undefined, now: 
         : `* ${label ?? event.user} left (lost)`;
     case 'message':
       return `${localTime(event.time)} ${label ?? event.from}: ${event.text}`;
+    case 'gap':
+      return `* ${event.missing} message(s) from ${event.origin.slice(0, 8)} could not be had from anyone; skipped`;
+    case 'stats': {
+      if (event.links.length === 0) return '* no links yet';
+      const rows = event.links.map(
+        (link) =>
+          `  ${link.user}#${link.id.slice(0, 4)}  sent ${link.sent}  received ${link.received}`,
+      );
+      return ['* chat messages per link:', ...rows].join('\n');
+    }
     case 'peers': {
       if (event.peers.length === 0) return `* no members yet (${localTime(now)})`;
       const rows = event.peers.map(

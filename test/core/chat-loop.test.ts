@@ -44,6 +44,8 @@ describe('the merged stream (marbles)', () => {
         c: frameEvent(1, {
           type: 'chat',
           origin: BOB,
+          inc: '1',
+          deps: {},
           name: 'bob',
           seq: 1,
           msgs: [{ text: 'hi', time: 't' }],

@@ -106,6 +106,8 @@ describe('the peer set, as a plain function of the events (table)', () => {
       frameEvent(1, {
         type: 'chat',
         origin: BOB,
+        inc: '1',
+        deps: {},
         name: 'bob',
         seq: 1,
         msgs: [{ text: 'x', time: 't' }],
@@ -125,10 +127,14 @@ describe('the effects of the step', () => {
     expect(kinds(effects)).toEqual([
       'send:hello',
       'emit:join',
+      'send:have',
+      'send:links',
       'send:hello',
       'emit:join',
       'send:members',
       'send:members',
+      'send:have',
+      'send:links',
     ]);
     const join = effects.find(
       (e) => e.kind === 'emit' && e.event.event === 'join' && e.event.id === CAROL,
@@ -174,8 +180,10 @@ describe('the effects of the step', () => {
       frameEvent(1, {
         type: 'chat',
         origin: BOB,
+        inc: '1',
+        deps: {},
         name: 'bob',
-        seq: 4,
+        seq: 1,
         msgs: [
           { text: 'a', time: 't1' },
           { text: 'b', time: 't2' },
@@ -186,8 +194,24 @@ describe('the effects of the step', () => {
       e.kind === 'emit' && e.event.event === 'message' ? [e.event] : [],
     );
     expect(messages).toEqual([
-      { event: 'message', from: 'bob', origin: BOB, id: `${BOB}:4`, text: 'a', time: 't1' },
-      { event: 'message', from: 'bob', origin: BOB, id: `${BOB}:5`, text: 'b', time: 't2' },
+      {
+        event: 'message',
+        from: 'bob',
+        origin: BOB,
+        id: `${BOB}.1:1`,
+        text: 'a',
+        time: 't1',
+        history: false,
+      },
+      {
+        event: 'message',
+        from: 'bob',
+        origin: BOB,
+        id: `${BOB}.1:2`,
+        text: 'b',
+        time: 't2',
+        history: false,
+      },
     ]);
   });
 

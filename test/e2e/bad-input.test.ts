@@ -54,7 +54,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     ],
     [
       'a frame before the handshake',
-      '{"type":"chat","origin":"x","name":"x","seq":1,"msgs":[{"text":"hi","time":"t"}]}\n',
+      '{"type":"chat","origin":"x","inc":"1","deps":{},"name":"x","seq":1,"msgs":[{"text":"hi","time":"t"}]}\n',
       /"chat" before the handshake/,
     ],
     ['bytes that are not UTF-8', Buffer.from([0xff, 0xfe, 0x7b, 0x0a]), /not UTF-8/],
@@ -74,7 +74,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     ['JSON that is not a known frame', '[1,2,3]\n', /not a JSON object\); dropped/],
     [
       'a frame with wrong field types',
-      '{"type":"chat","origin":"o","name":"n","seq":"1","msgs":[]}\n',
+      '{"type":"chat","origin":"o","inc":"1","deps":{},"name":"n","seq":"1","msgs":[]}\n',
       /bad "seq"\); dropped/,
     ],
     [
@@ -92,7 +92,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     expect(line).toMatch(warning);
     const text = `still linked ${round}`;
     client.write(
-      `${JSON.stringify({ type: 'chat', origin: client.id, name: 'mallory', seq: 1, msgs: [{ text, time: new Date().toISOString() }] })}\n`,
+      `${JSON.stringify({ type: 'chat', origin: client.id, inc: '1', deps: {}, name: 'mallory', seq: 1, msgs: [{ text, time: new Date().toISOString() }] })}\n`,
     );
     await alice.waitFor((e) => e.event === 'message' && e.text === text, 'the member still chats');
     client.socket.destroy();

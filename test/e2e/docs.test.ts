@@ -14,12 +14,13 @@ describe('docs/EVENTS.md matches the code', () => {
     await alice.waitFor((e) => e.event === 'join', 'join');
     bob.send('hi');
     await alice.waitFor((e) => e.event === 'message', 'message');
-    alice.send('/peers');
+    alice.send('/peers', '/stats');
     await alice.waitFor((e) => e.event === 'peers', 'peers');
+    await alice.waitFor((e) => e.event === 'stats', 'stats');
     bob.send('/quit');
     await alice.waitFor((e) => e.event === 'leave', 'leave');
     const kinds = new Set(alice.events.map((e) => e.event));
-    expect([...kinds].sort()).toEqual(['join', 'leave', 'message', 'peers', 'ready']);
+    expect([...kinds].sort()).toEqual(['join', 'leave', 'message', 'peers', 'ready', 'stats']);
     for (const event of alice.events) {
       expect(documented.has(event.event), `"${event.event}" is documented`).toBe(true);
       expect(shapeOf(event), `shape of ${event.event}`).toEqual(documented.get(event.event));
@@ -46,6 +47,7 @@ describe('docs/PROTOCOL.md matches the code', () => {
     }
     documentedKeys.get('hello')?.add('advertise');
     documentedKeys.get('bye')?.add('detail');
+    documentedKeys.get('chat')?.add('replay');
     const alice = await startNode('alice', [], { args: ['--peer-timeout', '300'] });
     await startNode('bob', [alice.address]);
     await alice.waitFor((e) => e.event === 'join', 'bob');
@@ -67,7 +69,7 @@ describe('docs/PROTOCOL.md matches the code', () => {
     await client.closed();
     const frames = client.frames();
     expect(new Set(frames.map((f) => f.type))).toEqual(
-      new Set(['hello', 'members', 'chat', 'ping', 'bye']),
+      new Set(['hello', 'members', 'have', 'links', 'chat', 'ping', 'bye']),
     );
     for (const frame of frames) {
       expect(validateFrame(frame)).toMatchObject({ ok: true });

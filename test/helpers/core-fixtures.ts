@@ -29,7 +29,7 @@ export function hello(
   port = 9100,
   fields: Partial<HelloFrame> = {},
 ): HelloFrame {
-  return { type: 'hello', v: PROTOCOL_VERSION, id, name, port, mesh: true, ...fields };
+  return { type: 'hello', v: PROTOCOL_VERSION, id, inc: '1', name, port, mesh: true, ...fields };
 }
 
 export function linkUp(

@@ -48,7 +48,7 @@ export function rawConnect(port: number): Promise<RawClient> {
         },
         hello(id, name, extra = {}) {
           socket.write(
-            `${JSON.stringify({ type: 'hello', v: 1, id, name, port: 1, mesh: false, ...extra })}\n`,
+            `${JSON.stringify({ type: 'hello', v: 1, id, inc: '1', name, port: 1, mesh: false, ...extra })}\n`,
           );
         },
       };

@@ -1,0 +1,221 @@
+/**
+ * Causal delivery: each message is shown once, and only after everything its
+ * sender had shown when it sent it. Pure and generic over the message type, so
+ * the same code runs in the node and in the property tests.
+ *
+ * A *stream* is one incarnation of one node (`<id>.<incarnation>`); its
+ * messages are numbered 1, 2, 3, … A message carries `deps`, the version
+ * vector of what its sender had delivered from other streams when sending it
+ * (its own earlier messages are implied by `seq`). It is delivered when the
+ * receiver has delivered exactly `seq - 1` of its stream and at least
+ * `deps[s]` of every other stream `s`.
+ */
+
+export type Vector = ReadonlyMap<string, number>;
+/** A vector as it travels: a JSON object. */
+export type VectorRecord = Readonly<Record<string, number>>;
+
+export interface Causal {
+  readonly stream: string;
+  readonly seq: number;
+  /** Shared by the messages of one burst: they were sent in one step. */
+  readonly deps: VectorRecord;
+}
+
+export type Ordering = 'causal' | 'fifo';
+
+export interface DeliveryState<M extends Causal> {
+  /** What has been delivered: stream → highest sequence number. */
+  readonly vector: Vector;
+  /** Messages waiting for a predecessor: stream → seq → message. */
+  readonly held: ReadonlyMap<string, ReadonlyMap<number, Held<M>>>;
+  readonly heldCount: number;
+}
+
+export interface Held<M> {
+  readonly message: M;
+  readonly since: number;
+}
+
+export interface Received<M extends Causal> {
+  readonly state: DeliveryState<M>;
+  /** Newly deliverable messages, in an order that respects causality. */
+  readonly delivered: readonly M[];
+  /** How many of the incoming messages were new (neither delivered nor held before). */
+  readonly fresh: number;
+  /** New messages dropped because the held-back queue was full. */
+  readonly dropped: number;
+}
+
+export function emptyDelivery<M extends Causal>(): DeliveryState<M> {
+  return { vector: new Map(), held: new Map(), heldCount: 0 };
+}
+
+export function delivered(vector: Vector, stream: string): number {
+  return vector.get(stream) ?? 0;
+}
+
+/** True when every dependency is already delivered (FIFO ordering ignores them). */
+function depsMet(deps: VectorRecord, vector: Vector): boolean {
+  for (const stream in deps) {
+    if ((vector.get(stream) ?? 0) < (deps[stream] ?? 0)) return false;
+  }
+  return true;
+}
+
+/** Delivers every held message that has become deliverable, in causal order. */
+function drain<M extends Causal>(
+  vector: Map<string, number>,
+  held: Map<string, Map<number, Held<M>>>,
+  ordering: Ordering,
+  out: M[],
+): number {
+  let count = 0;
+  let progress = true;
+  let lastDeps: VectorRecord | undefined;
+  while (progress) {
+    progress = false;
+    for (const [stream, queue] of held) {
+      let next = queue.get((vector.get(stream) ?? 0) + 1);
+      while (next !== undefined) {
+        const { deps } = next.message;
+        // Messages of one burst share their deps: check them once.
+        if (ordering === 'causal' && deps !== lastDeps && !depsMet(deps, vector)) break;
+        lastDeps = deps;
+        out.push(next.message);
+        queue.delete(next.message.seq);
+        vector.set(stream, next.message.seq);
+        count += 1;
+        progress = true;
+        next = queue.get(next.message.seq + 1);
+      }
+      if (queue.size === 0) held.delete(stream);
+    }
+  }
+  return count;
+}
+
+function copyHeld<M extends Causal>(
+  held: DeliveryState<M>['held'],
+): Map<string, Map<number, Held<M>>> {
+  const copy = new Map<string, Map<number, Held<M>>>();
+  for (const [stream, queue] of held) copy.set(stream, new Map(queue));
+  return copy;
+}
+
+/**
+ * Takes in messages as they arrive (any order, duplicates welcome) and returns
+ * what can be delivered now. At most `maxHeld` messages wait; beyond that the
+ * newest arrivals are dropped and counted (catch-up fetches them again).
+ */
+export function receive<M extends Causal>(
+  state: DeliveryState<M>,
+  incoming: readonly M[],
+  at: number,
+  options: { readonly ordering: Ordering; readonly maxHeld: number },
+): Received<M> {
+  const vector = new Map(state.vector);
+  const held = copyHeld(state.held);
+  let heldCount = state.heldCount;
+  let fresh = 0;
+  let dropped = 0;
+  for (const message of incoming) {
+    const queue = held.get(message.stream);
+    if (message.seq <= (vector.get(message.stream) ?? 0) || queue?.has(message.seq) === true)
+      continue;
+    fresh += 1;
+    if (heldCount >= options.maxHeld) {
+      dropped += 1;
+      continue;
+    }
+    if (queue === undefined)
+      held.set(message.stream, new Map([[message.seq, { message, since: at }]]));
+    else queue.set(message.seq, { message, since: at });
+    heldCount += 1;
+  }
+  const out: M[] = [];
+  heldCount -= drain(vector, held, options.ordering, out);
+  return { state: { vector, held, heldCount }, delivered: out, fresh, dropped };
+}
+
+/** Records a message this node sent itself as delivered. */
+export function deliverOwn<M extends Causal>(
+  state: DeliveryState<M>,
+  stream: string,
+  seq: number,
+): DeliveryState<M> {
+  return { ...state, vector: new Map(state.vector).set(stream, seq) };
+}
+
+/**
+ * Moves streams forward without their messages: to start a stream at the
+ * oldest message still to be had (`adopt`), or to give up on missing ones
+ * (a gap). Returns what became deliverable.
+ */
+export function skipTo<M extends Causal>(
+  state: DeliveryState<M>,
+  floors: ReadonlyMap<string, number>,
+  ordering: Ordering,
+): { state: DeliveryState<M>; delivered: readonly M[] } {
+  const vector = new Map(state.vector);
+  const held = copyHeld(state.held);
+  let heldCount = state.heldCount;
+  for (const [stream, floor] of floors) {
+    if ((vector.get(stream) ?? 0) >= floor) continue;
+    vector.set(stream, floor);
+    const queue = held.get(stream);
+    if (queue === undefined) continue;
+    for (const seq of [...queue.keys()]) {
+      if (seq <= floor) {
+        queue.delete(seq);
+        heldCount -= 1;
+      }
+    }
+    if (queue.size === 0) held.delete(stream);
+  }
+  const out: M[] = [];
+  heldCount -= drain(vector, held, ordering, out);
+  return { state: { vector, held, heldCount }, delivered: out };
+}
+
+/** The vector as a JSON object, for the wire. */
+export function vectorRecord(vector: Vector, except?: string): VectorRecord {
+  const record: Record<string, number> = {};
+  for (const [stream, seq] of vector) if (stream !== except && seq > 0) record[stream] = seq;
+  return record;
+}
+
+/**
+ * For messages held longer than `waitMs`: the streams to skip forward so that
+ * the oldest of them can be delivered (its own predecessors and its deps), with
+ * how many messages each skip gives up.
+ */
+export function overdue<M extends Causal>(
+  state: DeliveryState<M>,
+  at: number,
+  waitMs: number,
+): Map<string, number> {
+  let oldest: Held<M> | undefined;
+  for (const queue of state.held.values()) {
+    for (const entry of queue.values())
+      if (oldest === undefined || entry.since < oldest.since) oldest = entry;
+  }
+  const floors = new Map<string, number>();
+  if (oldest === undefined || at - oldest.since < waitMs) return floors;
+  const { message } = oldest;
+  const firstHeld = (stream: string): number | undefined => {
+    const queue = state.held.get(stream);
+    return queue === undefined ? undefined : Math.min(...queue.keys());
+  };
+  // Its own stream up to just before its first held message, and every
+  // dependency up to what it needs (never past a message that is held).
+  floors.set(message.stream, (firstHeld(message.stream) ?? message.seq) - 1);
+  for (const stream in message.deps) {
+    const need = Math.min(
+      message.deps[stream] ?? 0,
+      (firstHeld(stream) ?? Number.POSITIVE_INFINITY) - 1,
+    );
+    if ((state.vector.get(stream) ?? 0) < need) floors.set(stream, need);
+  }
+  return floors;
+}
