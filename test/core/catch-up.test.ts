@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../src/core/effect.js';
+import type { NodeEvent } from '../../src/core/event.js';
+import type { ChatFrame } from '../../src/protocol/frames.js';
+import { fold, frameEvent, joined, testConfig } from '../helpers/core-fixtures.js';
+
+const BOB = 'bb00000000000000';
+const CAROL = 'cc00000000000000';
+const DAVE = 'dd00000000000000';
+
+function chat(
+  origin: string,
+  seq: number,
+  texts: string[],
+  deps: Record<string, number> = {},
+  replay = false,
+): ChatFrame {
+  const frame: ChatFrame = {
+    type: 'chat',
+    origin,
+    inc: '1',
+    name: origin.slice(0, 2),
+    seq,
+    deps,
+    msgs: texts.map((text) => ({ text, time: '2026-01-01T00:00:00.000Z' })),
+  };
+  return replay ? { ...frame, replay } : frame;
+}
+
+const shownTexts = (effects: readonly Effect[]): string[] =>
+  effects.flatMap((e) => (e.kind === 'emit' && e.event.event === 'message' ? [e.event.text] : []));
+
+describe('causal delivery in the step', () => {
+  it('holds a reply that arrives before its question, then shows both in order', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(2, chat(CAROL, 1, ['answer'], { [`${BOB}.1`]: 1 })),
+      frameEvent(1, chat(BOB, 1, ['question'])),
+    ]);
+    expect(shownTexts(effects)).toEqual(['question', 'answer']);
+  });
+
+  it('shows a message that arrives twice only once', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(1, chat(BOB, 1, ['once'])),
+      frameEvent(2, chat(BOB, 1, ['once'])),
+    ]);
+    expect(shownTexts(effects)).toEqual(['once']);
+  });
+});
+
+describe('forwarding where it is needed, and only there', () => {
+  const forwarded = (effects: readonly Effect[]) =>
+    effects.flatMap((e) => (e.kind === 'send' && e.frame.type === 'chat' ? [e.links.join()] : []));
+
+  it('forwards a new message to members not linked with its origin', () => {
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      ...joined(3, DAVE, 'dave'),
+      frameEvent(2, { type: 'links', peers: ['b000000000000000', BOB] }),
+      frameEvent(3, { type: 'links', peers: ['b000000000000000'] }),
+      frameEvent(1, chat(BOB, 1, ['hi'])),
+    ];
+    // carol is linked with bob: no forwarding; dave is not: forward to link 3 only.
+    expect(forwarded(fold(events).effects)).toEqual(['3']);
+  });
+
+  it('forwards nothing in a full mesh, and never a duplicate', () => {
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(2, { type: 'links', peers: ['b000000000000000', BOB] }),
+      frameEvent(1, chat(BOB, 1, ['hi'])),
+      frameEvent(2, chat(BOB, 1, ['hi'])),
+    ];
+    expect(forwarded(fold(events).effects)).toEqual([]);
+  });
+});
+
+describe('catch-up', () => {
+  it('answers have with what the peer lacks, in log order, as replay frames', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      frameEvent(1, chat(BOB, 1, ['b1', 'b2'])),
+      { kind: 'input', at: 5, lines: ['mine'] },
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(2, { type: 'have', vector: { [`${BOB}.1`]: 1 }, floor: {} }),
+    ]);
+    const replays = effects.flatMap((e) =>
+      e.kind === 'send' && e.frame.type === 'chat' && e.frame.replay === true ? [e] : [],
+    );
+    expect(
+      replays.map((e) =>
+        e.kind === 'send' && e.frame.type === 'chat'
+          ? [e.links, e.frame.seq, e.frame.msgs.map((m) => m.text)]
+          : [],
+      ),
+    ).toEqual([
+      [[2], 2, ['b2']],
+      [[2], 1, ['mine']],
+    ]);
+  });
+
+  it('a joiner starts a stream it never saw at the floor of the peer’s log', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      frameEvent(1, { type: 'have', vector: { [`${BOB}.1`]: 30 }, floor: { [`${BOB}.1`]: 20 } }),
+      frameEvent(1, chat(BOB, 21, ['b21'], {}, true)),
+    ]);
+    expect(shownTexts(effects)).toEqual(['b21']);
+  });
+
+  it('a predecessor nobody sends is given up after the wait: a gap event, then the rest, never a stall', () => {
+    const config = testConfig({ gapWaitMs: 5000 });
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      frameEvent(1, chat(BOB, 1, ['b1']), 10),
+      frameEvent(1, chat(BOB, 5, ['b5', 'b6']), 20),
+      { kind: 'tick', at: 4000 },
+    ];
+    expect(shownTexts(fold(events, config).effects)).toEqual(['b1']);
+    const later = fold([...events, { kind: 'tick', at: 5100 }], config).effects;
+    expect(shownTexts(later)).toEqual(['b1', 'b5', 'b6']);
+    expect(later.find((e) => e.kind === 'emit' && e.event.event === 'gap')).toMatchObject({
+      event: { origin: BOB, missing: 3 },
+    });
+  });
+});
