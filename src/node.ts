@@ -57,6 +57,8 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     peers: options.peers,
     peerTimeoutMs: options.peerTimeoutMs,
     redialForMs: options.redialForMs,
+    lingerMs: options.lingerMs,
+    historyLimit: options.history,
     seed: io.seed,
     ...(options.advertise === undefined ? {} : { advertise: options.advertise }),
   });

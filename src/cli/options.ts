@@ -12,11 +12,15 @@ export interface CliOptions {
   readonly mesh: boolean;
   readonly peerTimeoutMs: number;
   readonly redialForMs: number;
+  readonly lingerMs: number;
+  readonly history: number;
 }
 
 export const OPTION_DEFAULTS = {
   peerTimeoutMs: defaultTimings.peerTimeoutMs,
   redialForMs: defaultTimings.redialForMs,
+  lingerMs: defaultTimings.lingerMs,
+  history: defaultTimings.historyLimit,
 } as const;
 
 /** Exit codes, documented in the README. */
@@ -24,4 +28,5 @@ export const EXIT = {
   ok: 0,
   cannotRun: 1,
   usage: 2,
+  unconfirmed: 3,
 } as const;

@@ -34,6 +34,16 @@ const OPTIONS: readonly (readonly [flags: string, text: string, fallback: string
     'how long to keep redialling a lost member',
     String(OPTION_DEFAULTS.redialForMs),
   ],
+  [
+    '--linger <ms>',
+    'on leaving, wait this long for members to confirm every line sent',
+    String(OPTION_DEFAULTS.lingerMs),
+  ],
+  [
+    '--history <n>',
+    'messages kept for members that join or come back',
+    String(OPTION_DEFAULTS.history),
+  ],
   ['--json', 'print events as JSON lines on stdout (docs/EVENTS.md)', 'human output'],
   ['-h, --help', 'show this help', ''],
   ['-v, --version', 'print the version', ''],
@@ -72,7 +82,8 @@ export function helpText(version: string): string {
     ...examples,
     '',
     'In the chat: /help lists the commands; /quit, Ctrl+C or the end of stdin leaves.',
-    'Exit codes: 0 left normally, 1 could not run, 2 bad command line.',
+    'Exit codes: 0 left normally, 1 could not run, 2 bad command line,',
+    '            3 some member did not confirm every line sent within --linger.',
     '',
   ].join('\n');
 }
@@ -90,6 +101,8 @@ const KNOWN_OPTIONS = new Set([
   'mesh',
   'peerTimeout',
   'redialFor',
+  'linger',
+  'history',
   'json',
   'help',
   'h',
@@ -97,12 +110,23 @@ const KNOWN_OPTIONS = new Set([
   'v',
 ]);
 
-function milliseconds(value: unknown, option: string, fallback: number): number | string {
+function wholeNumber(
+  value: unknown,
+  option: string,
+  fallback: number,
+  unit: string,
+  min: number,
+): number | string {
   if (value === undefined) return fallback;
   const text = String(value);
-  if (!/^\d{1,9}$/.test(text) || Number(text) < 1)
-    return `--${option} must be a whole number of milliseconds ≥ 1, got "${text}"`;
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min) {
+    return `--${option} must be a whole number of ${unit} ≥ ${min}, got "${text}"`;
+  }
   return Number(text);
+}
+
+function milliseconds(value: unknown, option: string, fallback: number): number | string {
+  return wholeNumber(value, option, fallback, 'milliseconds', 1);
 }
 
 /** Parses and checks the arguments (without the `node` and script entries). */
@@ -169,6 +193,16 @@ export function parseArgs(argv: readonly string[], version: string): ParsedArgs 
   if (typeof peerTimeoutMs === 'string') return { kind: 'error', message: peerTimeoutMs };
   const redialForMs = milliseconds(options.redialFor, 'redial-for', OPTION_DEFAULTS.redialForMs);
   if (typeof redialForMs === 'string') return { kind: 'error', message: redialForMs };
+  const lingerMs = wholeNumber(
+    options.linger,
+    'linger',
+    OPTION_DEFAULTS.lingerMs,
+    'milliseconds',
+    0,
+  );
+  if (typeof lingerMs === 'string') return { kind: 'error', message: lingerMs };
+  const history = wholeNumber(options.history, 'history', OPTION_DEFAULTS.history, 'messages', 1);
+  if (typeof history === 'string') return { kind: 'error', message: history };
   if (options.json !== undefined && typeof options.json !== 'boolean') {
     return { kind: 'error', message: '--json takes no value' };
   }
@@ -184,6 +218,8 @@ export function parseArgs(argv: readonly string[], version: string): ParsedArgs 
       mesh: options.mesh !== false,
       peerTimeoutMs,
       redialForMs,
+      lingerMs,
+      history,
     },
   };
 }

@@ -33,6 +33,8 @@ export interface NodeConfig {
   readonly maxHeld: number;
   /** How long a held message waits for a missing predecessor before a gap is declared. */
   readonly gapWaitMs: number;
+  /** How long a leaving node waits for its lines to be confirmed. */
+  readonly lingerMs: number;
 }
 
 export const defaultTimings = {
@@ -43,6 +45,7 @@ export const defaultTimings = {
   historyLimit: 1000,
   maxHeld: 10_000,
   gapWaitMs: 5000,
+  lingerMs: 5000,
 } as const;
 
 /** A config with the defaults, for tests and for the command line to extend. */
@@ -63,6 +66,7 @@ export function makeConfig(
     historyLimit: defaultTimings.historyLimit,
     maxHeld: defaultTimings.maxHeld,
     gapWaitMs: defaultTimings.gapWaitMs,
+    lingerMs: defaultTimings.lingerMs,
     ...fields,
     peerTimeoutMs,
     pingIntervalMs: fields.pingIntervalMs ?? Math.max(10, Math.floor(peerTimeoutMs / 3)),

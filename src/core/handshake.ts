@@ -108,6 +108,8 @@ export function onHello(
     state: 'linked',
     link: link.id,
     linkedAt: at,
+    inc: hello.inc,
+    confirmed: known?.inc === hello.inc ? known.confirmed : 0,
     sent: known?.sent ?? 0,
     received: known?.received ?? 0,
     ...(named === undefined ? {} : { named }),

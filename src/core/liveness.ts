@@ -1,3 +1,5 @@
+import type { PongFrame } from '../protocol/frames.js';
+import { streamOf } from '../protocol/frames.js';
 import { withEntry, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import { describeLink } from './labels.js';
@@ -59,8 +61,24 @@ export function checkLiveness(state: NodeState, at: number, out: Effect[]): Node
   return sendPings(next, at, out);
 }
 
-export function onPong(state: NodeState, link: Link, t: number, at: number): NodeState {
+export function onPong(
+  state: NodeState,
+  link: Link,
+  t: number,
+  seen: number | undefined,
+  at: number,
+): NodeState {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
-  if (member === undefined || t > at) return state;
-  return { ...state, members: withEntry(state.members, member.id, { ...member, rttMs: at - t }) };
+  if (member === undefined) return state;
+  const confirmed = Math.min(state.seq, Math.max(member.confirmed, seen ?? 0));
+  const rttMs = t <= at ? at - t : member.rttMs;
+  const updated = { ...member, confirmed, ...(rttMs === undefined ? {} : { rttMs }) };
+  return { ...state, members: withEntry(state.members, member.id, updated) };
+}
+
+/** Answers a ping with how many of the pinger's messages this node has delivered. */
+export function pongFor(state: NodeState, link: Link, t: number): PongFrame {
+  const member = link.peer === undefined ? undefined : state.members.get(link.peer);
+  if (member?.inc === undefined) return { type: 'pong', t };
+  return { type: 'pong', t, seen: state.delivery.vector.get(streamOf(member.id, member.inc)) ?? 0 };
 }

@@ -52,6 +52,7 @@ export function onMembers(state: NodeState, frame: MembersFrame, out: Effect[]):
       address: info.address,
       mesh: info.mesh,
       state: 'known',
+      confirmed: 0,
       sent: 0,
       received: 0,
     };

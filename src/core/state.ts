@@ -37,6 +37,10 @@ export interface Member {
   readonly rttMs?: number;
   /** The ids it said it is linked with (its `links` frame): it needs no forwarding from them. */
   readonly peers?: ReadonlySet<string>;
+  /** Its incarnation, from its hello. */
+  readonly inc?: string;
+  /** How many of this node's messages it has confirmed delivering (from its pongs). */
+  readonly confirmed: number;
   /** Chat messages written to / read from its link. */
   readonly sent: number;
   readonly received: number;
@@ -56,6 +60,8 @@ export type Leaving =
   | { readonly phase: 'staying' }
   /** Asked to leave; waits for the initial dials unless `urgent`. */
   | { readonly phase: 'leaving'; readonly urgent: boolean }
+  /** Lines are out; waiting (until `deadline`) for the members to confirm them. */
+  | { readonly phase: 'lingering'; readonly deadline: number }
   | { readonly phase: 'left' };
 
 export interface NodeState {

@@ -8,7 +8,7 @@ import type { DialPurpose, NodeEvent } from './event.js';
 import { helloFrame, onHello, settleInitial } from './handshake.js';
 import { describeLink } from './labels.js';
 import { onBye, requestLeave, settle } from './leaving.js';
-import { checkLiveness, onPong } from './liveness.js';
+import { checkLiveness, onPong, pongFor } from './liveness.js';
 import { exceedsFrame, framesOf, missingFrom } from './log.js';
 import { memberLost, onLinks, onMembers, peersEvent, statsEvent } from './membership.js';
 import { EVENTS_VERSION } from './output-event.js';
@@ -203,10 +203,10 @@ function onFrame(state: NodeState, link: Link, frame: Frame, at: number, out: Ef
     case 'members':
       return onMembers(heard, frame, out);
     case 'ping':
-      out.push({ kind: 'send', links: [link.id], frame: { type: 'pong', t: frame.t } });
+      out.push({ kind: 'send', links: [link.id], frame: pongFor(heard, link, frame.t) });
       return heard;
     case 'pong':
-      return onPong(heard, link, frame.t, at);
+      return onPong(heard, link, frame.t, frame.seen, at);
     case 'bye':
       return onByeFrame(heard, link, frame.reason, frame.detail, at, out);
   }

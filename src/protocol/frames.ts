@@ -90,6 +90,8 @@ export interface PingFrame {
 export interface PongFrame {
   readonly type: 'pong';
   readonly t: number;
+  /** How many messages of the pinger's stream the sender has delivered: its confirmation. */
+  readonly seen?: number;
 }
 
 export interface ByeFrame {

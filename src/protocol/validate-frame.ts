@@ -146,11 +146,17 @@ export function validateFrame(value: unknown): Validated {
       if (peers === undefined) return fail('links: bad "peers"');
       return { ok: true, frame: { type, peers } };
     }
-    case 'ping':
-    case 'pong': {
+    case 'ping': {
       const { t } = value;
-      if (typeof t !== 'number' || !Number.isFinite(t)) return fail(`${type}: bad "t"`);
+      if (typeof t !== 'number' || !Number.isFinite(t)) return fail('ping: bad "t"');
       return { ok: true, frame: { type, t } };
+    }
+    case 'pong': {
+      const { t, seen } = value;
+      if (typeof t !== 'number' || !Number.isFinite(t)) return fail('pong: bad "t"');
+      if (seen === undefined) return { ok: true, frame: { type, t } };
+      if (!isInt(seen, 0, Number.MAX_SAFE_INTEGER)) return fail('pong: bad "seen"');
+      return { ok: true, frame: { type, t, seen } };
     }
     case 'bye': {
       const { reason, detail } = value;

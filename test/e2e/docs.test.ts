@@ -51,7 +51,7 @@ describe('docs/PROTOCOL.md matches the code', () => {
     const alice = await startNode('alice', [], { args: ['--peer-timeout', '300'] });
     await startNode('bob', [alice.address]);
     await alice.waitFor((e) => e.event === 'join', 'bob');
-    const client = await rawConnect(alice.port);
+    const client = await rawConnect(alice.port, { answerPings: true });
     client.hello('0000feedface0000', 'probe');
     await alice.waitFor((e) => e.event === 'join' && e.id === '0000feedface0000', 'probe joined');
     alice.send('hello probe');

@@ -11,7 +11,11 @@ export interface RawClient {
   hello(id: string, name: string, extra?: Record<string, unknown>): void;
 }
 
-export function rawConnect(port: number): Promise<RawClient> {
+/**
+ * Connects to a node on 127.0.0.1. With `answerPings`, it behaves as a live
+ * member: it answers every ping, confirming every chat message it was sent.
+ */
+export function rawConnect(port: number, options: { answerPings?: boolean } = {}): Promise<RawClient> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     const lines: string[] = [];
@@ -21,6 +25,16 @@ export function rawConnect(port: number): Promise<RawClient> {
       const parts = (partial + chunk.toString('utf8')).split('\n');
       partial = parts.pop() ?? '';
       lines.push(...parts);
+      if (options.answerPings !== true) return;
+      for (const line of parts) {
+        const frame = JSON.parse(line) as { type?: string; t?: number };
+        if (frame.type !== 'ping') continue;
+        const seen = lines
+          .map((l) => JSON.parse(l) as { type?: string; msgs?: unknown[] })
+          .filter((f) => f.type === 'chat')
+          .reduce((sum, f) => sum + (f.msgs?.length ?? 0), 0);
+        socket.write(`${JSON.stringify({ type: 'pong', t: frame.t, seen })}\n`);
+      }
     });
     socket.on('error', () => {});
     socket.on('close', () => {
