@@ -15,7 +15,10 @@ export interface RawClient {
  * Connects to a node on 127.0.0.1. With `answerPings`, it behaves as a live
  * member: it answers every ping, confirming every chat message it was sent.
  */
-export function rawConnect(port: number, options: { answerPings?: boolean } = {}): Promise<RawClient> {
+export function rawConnect(
+  port: number,
+  options: { answerPings?: boolean } = {},
+): Promise<RawClient> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     const lines: string[] = [];
