@@ -63,17 +63,18 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  const cut = (): void => {
+    isCut = true;
+    for (const [a, b] of pairs) {
+      a.destroy();
+      b.destroy();
+    }
+    pairs.clear();
+  };
   return {
     port,
     address: `127.0.0.1:${port}`,
-    cut() {
-      isCut = true;
-      for (const [a, b] of pairs) {
-        a.destroy();
-        b.destroy();
-      }
-      pairs.clear();
-    },
+    cut,
     restore() {
       isCut = false;
     },
@@ -81,7 +82,7 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
       delayMs = ms;
     },
     close() {
-      this.cut();
+      cut();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
