@@ -5,6 +5,7 @@ import { COMMAND_HELP, parseCommand } from './command.js';
 import { overdue } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { DialPurpose, NodeEvent } from './event.js';
+import { forgetDeparted } from './forget.js';
 import { helloFrame, onHello, settleInitial } from './handshake.js';
 import { describeLink } from './labels.js';
 import { onBye, requestLeave, settle } from './leaving.js';
@@ -279,7 +280,9 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
       return onBadInput(state, event, out);
     case 'tick': {
       const live = dialDueRedials(checkLiveness(state, event.at, out), event.at, out);
-      return declareGaps(live, overdue(live.delivery, event.at, live.config.gapWaitMs), out);
+      return forgetDeparted(
+        declareGaps(live, overdue(live.delivery, event.at, live.config.gapWaitMs), out),
+      );
     }
   }
 }

@@ -130,3 +130,37 @@ describe('catch-up', () => {
     });
   });
 });
+
+describe('bounded memory', () => {
+  it('forgets the stream of a member that quit once none of its messages remain in the log', () => {
+    const config = testConfig({ historyLimit: 2 });
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(1, chat(BOB, 1, ['b1'])),
+      frameEvent(1, { type: 'bye', reason: 'quit' }),
+      { kind: 'tick', at: 100 },
+    ];
+    const kept = fold(events, config).state;
+    expect(kept.delivery.vector.has(`${BOB}.1`)).toBe(true);
+    const pushedOut = fold(
+      [...events, frameEvent(2, chat(CAROL, 1, ['c1', 'c2'])), { kind: 'tick', at: 200 }],
+      config,
+    ).state;
+    expect(pushedOut.log.map((m) => m.text)).toEqual(['c1', 'c2']);
+    expect(pushedOut.delivery.vector.has(`${BOB}.1`)).toBe(false);
+    expect(pushedOut.delivery.vector.get(`${CAROL}.1`)).toBe(2);
+  });
+
+  it('keeps at most 10,000 held-back messages, dropping the overflow with a warning', () => {
+    const config = testConfig({ maxHeld: 3 });
+    const { state, effects } = fold(
+      [...joined(1, BOB, 'bob'), frameEvent(1, chat(BOB, 5, ['x5', 'x6', 'x7', 'x8', 'x9']))],
+      config,
+    );
+    expect(state.delivery.heldCount).toBe(3);
+    expect(effects.find((e) => e.kind === 'warn')).toMatchObject({
+      text: expect.stringMatching(/held-back queue full \(3 messages\): dropped 2/),
+    });
+  });
+});
