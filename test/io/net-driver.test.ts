@@ -1,0 +1,76 @@
+import type { Socket } from 'node:net';
+import { connect } from 'node:net';
+import { filter, firstValueFrom, ReplaySubject, share, take, toArray } from 'rxjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { NodeEvent } from '../../src/core/event.js';
+import { listen } from '../../src/io/listen.js';
+import type { NetDriver } from '../../src/io/net-driver.js';
+import { makeNetDriver } from '../../src/io/net-driver.js';
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const undo of cleanup.splice(0)) undo();
+  vi.restoreAllMocks();
+});
+
+async function driverWithClients(
+  count: number,
+): Promise<{ net: NetDriver; links: number[]; clients: Socket[] }> {
+  const { server, port } = await listen('127.0.0.1', 0);
+  const net = makeNetDriver({ server, clock: Date.now, connectTimeoutMs: 5000 });
+  // One subscription for the whole test: unsubscribing would close the links.
+  const event$ = net.event$.pipe(share({ connector: () => new ReplaySubject<NodeEvent>() }));
+  const subscription = event$.subscribe();
+  const ups = firstValueFrom(
+    event$.pipe(
+      filter((e): e is Extract<NodeEvent, { kind: 'linkUp' }> => e.kind === 'linkUp'),
+      take(count),
+      toArray(),
+    ),
+  );
+  const clients = Array.from({ length: count }, () => connect({ host: '127.0.0.1', port }));
+  const links = (await ups).map((e) => e.link);
+  cleanup.push(() => {
+    subscription.unsubscribe();
+    for (const client of clients) client.destroy();
+    server.close();
+  });
+  return { net, links, clients };
+}
+
+function firstLine(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (text.includes('\n')) resolve(text);
+    });
+  });
+}
+
+describe('the network edge', () => {
+  it('serialises a frame once and writes the same bytes to every link', async () => {
+    const { net, links, clients } = await driverWithClients(3);
+    const received = clients.map(firstLine);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    net.send(links, { type: 'ping', t: 42 });
+    expect(stringify).toHaveBeenCalledTimes(1);
+    const lines = await Promise.all(received);
+    expect(new Set(lines)).toEqual(new Set(['{"type":"ping","t":42}\n']));
+  });
+
+  it('reports a dial that cannot connect as dialFailed, with the reason', async () => {
+    const { server } = await listen('127.0.0.1', 0);
+    const net = makeNetDriver({ server, clock: Date.now, connectTimeoutMs: 5000 });
+    const closed = await listen('127.0.0.1', 0);
+    await new Promise<void>((resolve) => closed.server.close(() => resolve()));
+    const failed = firstValueFrom(net.event$.pipe(filter((e) => e.kind === 'dialFailed')));
+    net.dial(`127.0.0.1:${closed.port}`, { kind: 'initial' });
+    expect(await failed).toMatchObject({
+      kind: 'dialFailed',
+      target: `127.0.0.1:${closed.port}`,
+      reason: expect.stringMatching(/ECONNREFUSED/),
+    });
+    server.close();
+  });
+});
