@@ -1,8 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { fmt, stopAll, summarise } from './harness.js';
-import { fanOut, meshFormation, timeToLost } from './workloads.js';
+import {
+  catchUpAfterFreeze,
+  causalOverhead,
+  fanOut,
+  meshFormation,
+  timeToLost,
+} from './workloads.js';
 
 /** `npm run bench`: measures rxchat on this machine and rewrites docs/BENCHMARKS.md. */
 
@@ -10,6 +16,9 @@ const quick = process.argv.includes('--quick');
 const RUNS = quick ? 1 : 5;
 const LINES = quick ? 200 : 10_000;
 const MESH_SIZES = quick ? [2, 4] : [2, 4, 8, 16];
+const compareBin = process.argv.find((arg) => arg.startsWith('--compare-bin='))?.slice(14);
+const compareLabel =
+  process.argv.find((arg) => arg.startsWith('--compare-label='))?.slice(16) ?? 'another build';
 const out =
   process.argv.find((arg) => arg.startsWith('--out='))?.slice(6) ??
   fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
@@ -32,6 +41,26 @@ async function main(): Promise<void> {
       `| mesh formation: ${size} nodes each given the first, from the last \`ready\` until all linked | ${fmt(summarise(times), 0, ' ms')} | |`,
     );
   }
+  const toThree = await repeat(RUNS, () => fanOut(LINES, 3));
+  rows.push(
+    `| one node sending ${LINES.toLocaleString('en-US')} lines to 3 members, until all showed all | ${fmt(summarise(toThree.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(toThree.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
+  );
+  if (compareBin !== undefined) {
+    const old = await repeat(RUNS, () => fanOut(LINES, 3, compareBin));
+    rows.push(
+      `| the same with \`${compareLabel}\` | ${fmt(summarise(old.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(old.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
+    );
+  }
+  const overhead = await causalOverhead(quick ? 3 : 8);
+  rows.push(
+    `| causal metadata (incarnation + deps) in a live frame of one ~60-byte line, ${quick ? 3 : 8} members who all spoke | ${overhead.frame} bytes per frame, ${overhead.frame - overhead.without} of them metadata | ${(((overhead.frame - overhead.without) / overhead.without) * 100).toFixed(0)} % over the frame without it |`,
+  );
+  const catchUp = await repeat(quick ? 1 : 3, () =>
+    catchUpAfterFreeze(quick ? 50 : 1000, quick ? 3500 : 5000),
+  );
+  rows.push(
+    `| catch-up: a member frozen ${quick ? 3.5 : 5} s while ${quick ? 50 : 1000} messages were sent, from SIGCONT until it showed all | ${fmt(summarise(catchUp), 0, ' ms')} | |`,
+  );
   for (const signal of ['SIGKILL', 'SIGSTOP'] as const) {
     const times = await repeat(quick ? 1 : 3, () => timeToLost(signal));
     rows.push(
@@ -64,7 +93,17 @@ a run that does not fails the benchmark.
   serialisation, the write, the receiver's parse and validation — are paid per burst, not per line.
 - Output is collected per burst and written to stdout in one write.
 `;
-  writeFileSync(out, text);
+  // Hand-written notes below the marker survive a rerun.
+  const marker = '<!-- notes: kept by npm run bench -->';
+  let notes = `${marker}\n`;
+  try {
+    const previous = readFileSync(out, 'utf8');
+    const at = previous.indexOf(marker);
+    if (at !== -1) notes = previous.slice(at);
+  } catch {
+    // first run: no notes yet
+  }
+  writeFileSync(out, `${text}\n${notes}`);
   process.stdout.write(text);
 }
 

@@ -1,18 +1,32 @@
+import { connect } from 'node:net';
 import type { BenchNode } from './harness.js';
-import { startBenchNode, stopAll, until } from './harness.js';
+import { BIN, startBenchNode, stopAll, until } from './harness.js';
 
-/** One of three members writes `lines` numbered lines; time until both others showed all, in order. */
-export async function fanOut(lines: number): Promise<{ ms: number; perSecond: number }> {
-  const a = await startBenchNode('sender', []);
-  const b = await startBenchNode('r1', [a.address]);
-  const c = await startBenchNode('r2', [a.address, b.address]);
-  await until([a, b, c], () => [a, b, c].every((n) => n.linked.size >= 2), 'mesh of 3', 15_000);
-  const received = new Map<BenchNode, number>([
-    [b, 0],
-    [c, 0],
-  ]);
+/**
+ * One member writes `lines` numbered lines of ~60 bytes as fast as it can;
+ * time until each of the `receivers` other members showed all of them, in order.
+ */
+export async function fanOut(
+  lines: number,
+  receivers = 2,
+  bin = BIN,
+): Promise<{ ms: number; perSecond: number }> {
+  const sender = await startBenchNode('sender', [], [], bin);
+  const others: BenchNode[] = [];
+  for (let i = 0; i < receivers; i++)
+    others.push(
+      await startBenchNode(`r${i}`, [sender.address, ...others.map((o) => o.address)], [], bin),
+    );
+  const all = [sender, ...others];
+  await until(
+    all,
+    () => all.every((n) => n.linked.size >= receivers),
+    `mesh of ${receivers + 1}`,
+    15_000,
+  );
+  const received = new Map<BenchNode, number>(others.map((node) => [node, 0]));
   const problems: string[] = [];
-  for (const node of [b, c]) {
+  for (const node of others) {
     node.onEvent((e) => {
       if (e.event !== 'message') return;
       const count = received.get(node) ?? 0;
@@ -27,10 +41,10 @@ export async function fanOut(lines: number): Promise<{ ms: number; perSecond: nu
     (_, i) => `line ${String(i).padStart(6, '0')} ${'x'.repeat(45)}\n`,
   ).join('');
   const started = performance.now();
-  a.child.stdin.write(payload);
+  sender.child.stdin.write(payload);
   const ended = await until(
-    [b, c],
-    () => (received.get(b) ?? 0) >= lines && (received.get(c) ?? 0) >= lines,
+    others,
+    () => others.every((node) => (received.get(node) ?? 0) >= lines),
     `${lines} lines`,
     120_000,
   );
@@ -39,6 +53,97 @@ export async function fanOut(lines: number): Promise<{ ms: number; perSecond: nu
     throw new Error(`fan-out lost or reordered lines: ${problems.join('; ')}`);
   const ms = ended - started;
   return { ms, perSecond: lines / (ms / 1000) };
+}
+
+/**
+ * The bytes the causal metadata (incarnation and deps) adds to a live chat frame
+ * of one ~60-byte line, in a mesh of `size` where every member has spoken.
+ */
+export async function causalOverhead(size: number): Promise<{ frame: number; without: number }> {
+  const first = await startBenchNode('n0', []);
+  const nodes = [first];
+  for (let i = 1; i < size; i++) nodes.push(await startBenchNode(`n${i}`, [first.address]));
+  await until(
+    nodes,
+    () => nodes.every((n) => n.linked.size >= size - 1),
+    `mesh of ${size}`,
+    30_000,
+  );
+  const heard = new Map<BenchNode, number>(nodes.map((n) => [n, 0]));
+  for (const node of nodes)
+    node.onEvent((e) => e.event === 'message' && heard.set(node, (heard.get(node) ?? 0) + 1));
+  for (const [i, node] of nodes.entries()) node.child.stdin.write(`hello from ${i}\n`);
+  await until(
+    nodes,
+    () => nodes.every((n) => (heard.get(n) ?? 0) >= size - 1),
+    'everyone spoke',
+    30_000,
+  );
+  const frame = await captureChatFrame(first, `line 000001 ${'x'.repeat(45)}`);
+  stopAll();
+  const { inc: _inc, deps: _deps, ...plain } = frame;
+  return {
+    frame: Buffer.byteLength(`${JSON.stringify(frame)}\n`),
+    without: Buffer.byteLength(`${JSON.stringify(plain)}\n`),
+  };
+}
+
+/** Joins `node` as a hand-made member and returns the chat frame it sends for `text`. */
+function captureChatFrame(node: BenchNode, text: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: node.port });
+    let partial = '';
+    const timer = setTimeout(() => reject(new Error('no chat frame')), 15_000);
+    socket.on('connect', () => {
+      socket.write(
+        `${JSON.stringify({ type: 'hello', v: 1, id: 'benchprobe', inc: '1', name: 'probe', port: 1, mesh: false })}\n`,
+      );
+      until([node], () => node.linked.has('benchprobe'), 'probe joined', 10_000).then(
+        () => node.child.stdin.write(`${text}\n`),
+        reject,
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const frame = JSON.parse(line) as Record<string, unknown>;
+        if (frame.type === 'chat' && frame.replay !== true) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(frame);
+        }
+      }
+    });
+  });
+}
+
+/** Three members; one frozen for `freezeMs` while another sends `lines`: ms from thawing until it showed all. */
+export async function catchUpAfterFreeze(lines: number, freezeMs: number): Promise<number> {
+  const a = await startBenchNode('a', []);
+  const b = await startBenchNode('b', [a.address]);
+  const c = await startBenchNode('c', [a.address, b.address]);
+  await until([a, b, c], () => [a, b, c].every((n) => n.linked.size >= 2), 'mesh of 3', 15_000);
+  let shown = 0;
+  c.onEvent((e) => {
+    if (e.event === 'message') shown += 1;
+  });
+  c.child.kill('SIGSTOP');
+  const frozenAt = performance.now();
+  a.child.stdin.write(Array.from({ length: lines }, (_, i) => `frozen ${i}\n`).join(''));
+  let seenAtB = 0;
+  b.onEvent((e) => {
+    if (e.event === 'message') seenAtB += 1;
+  });
+  await until([b], () => seenAtB >= lines, 'b has all', 30_000);
+  await new Promise((resolve) =>
+    setTimeout(resolve, Math.max(0, freezeMs - (performance.now() - frozenAt))),
+  );
+  const thawed = performance.now();
+  c.child.kill('SIGCONT');
+  const done = await until([c], () => shown >= lines, 'c caught up', 60_000);
+  stopAll();
+  return done - thawed;
 }
 
 /** `count` nodes each given the first one's address: ms from the last ready until all are linked. */

@@ -4,6 +4,7 @@ import type { OutputEvent } from '../core/output-event.js';
 import type { Warning } from '../render/coalesce-repeats.js';
 import { coalesceRepeats } from '../render/coalesce-repeats.js';
 import { formatHuman } from '../render/format-human.js';
+import { inert } from '../render/inert.js';
 
 export interface OutputOptions {
   readonly stdout: Writable;
@@ -47,7 +48,7 @@ export function makeOutput(options: OutputOptions): Output {
   let inHistory = false;
   const warning$ = new Subject<Warning>();
   const warnings = warning$.pipe(coalesceRepeats(options.warningWindowMs)).subscribe((text) => {
-    stderr.write(`rxchat: ${text}\n`);
+    stderr.write(`rxchat: ${inert(text)}\n`);
   });
 
   return {

@@ -1,4 +1,5 @@
 import type { OutputEvent } from '../core/output-event.js';
+import { inert } from './inert.js';
 
 /** Local wall-clock time `HH:MM:SS` of an ISO time or epoch ms. */
 export function localTime(time: string | number): string {
@@ -13,6 +14,11 @@ export function localTime(time: string | number): string {
  * `label` is the member's display name (`name` or `name#abcd`).
  */
 export function formatHuman(event: OutputEvent, label: string | undefined, now: number): string {
+  // Everything that came from the network is made inert before it reaches the terminal.
+  return event.event === 'peers' || event.event === 'stats' ? formatRaw(event, label, now) : inert(formatRaw(event, label, now));
+}
+
+function formatRaw(event: OutputEvent, label: string | undefined, now: number): string {
   switch (event.event) {
     case 'ready':
       return `* ${event.user} listening on port ${event.port} (id ${event.id.slice(0, 8)}); /help lists commands`;
@@ -32,14 +38,14 @@ export function formatHuman(event: OutputEvent, label: string | undefined, now: 
         (link) =>
           `  ${link.user}#${link.id.slice(0, 4)}  sent ${link.sent}  received ${link.received}`,
       );
-      return ['* chat messages per link:', ...rows].join('\n');
+      return ['* chat messages per link:', ...rows.map(inert)].join('\n');
     }
     case 'peers': {
       if (event.peers.length === 0) return `* no members yet (${localTime(now)})`;
       const rows = event.peers.map(
         (peer) => `  ${peer.user}#${peer.id.slice(0, 4)}  ${peer.address}  ${peer.state}`,
       );
-      return [`* ${event.peers.length} member(s):`, ...rows].join('\n');
+      return [`* ${event.peers.length} member(s):`, ...rows.map(inert)].join('\n');
     }
   }
 }
