@@ -78,7 +78,13 @@ export function showDelivered(
   out: Effect[],
 ): NodeState {
   if (delivered.length === 0) return state;
+  let labelFor = '';
+  let label = '';
   for (const message of delivered) {
+    if (message.origin !== labelFor) {
+      labelFor = message.origin;
+      label = labelOf(state, message.origin, message.name);
+    }
     out.push({
       kind: 'emit',
       event: {
@@ -90,7 +96,7 @@ export function showDelivered(
         time: message.time,
         history: message.history,
       },
-      label: labelOf(state, message.origin, message.name),
+      label,
     });
   }
   return { ...state, log: appendLog(state.log, delivered, state.config.historyLimit) };

@@ -115,25 +115,48 @@ export function receive<M extends Causal>(
   options: { readonly ordering: Ordering; readonly maxHeld: number },
 ): Received<M> {
   const vector = new Map(state.vector);
-  const held = copyHeld(state.held);
+  // The held-back queue is copied only when something has to wait.
+  let held: Map<string, Map<number, Held<M>>> | undefined;
   let heldCount = state.heldCount;
   let fresh = 0;
   let dropped = 0;
+  const out: M[] = [];
+  let metDeps: VectorRecord | undefined;
   for (const message of incoming) {
-    const queue = held.get(message.stream);
-    if (message.seq <= (vector.get(message.stream) ?? 0) || queue?.has(message.seq) === true)
-      continue;
+    const { stream, seq } = message;
+    const done = vector.get(stream) ?? 0;
+    const queue = (held ?? state.held).get(stream);
+    if (seq <= done || queue?.has(seq) === true) continue;
     fresh += 1;
+    // Fast path: the next message of its stream, nothing of the stream waiting, deps met.
+    if (
+      seq === done + 1 &&
+      queue === undefined &&
+      (options.ordering === 'fifo' || message.deps === metDeps || depsMet(message.deps, vector))
+    ) {
+      metDeps = message.deps;
+      vector.set(stream, seq);
+      out.push(message);
+      continue;
+    }
     if (heldCount >= options.maxHeld) {
       dropped += 1;
       continue;
     }
-    if (queue === undefined)
-      held.set(message.stream, new Map([[message.seq, { message, since: at }]]));
-    else queue.set(message.seq, { message, since: at });
+    held ??= copyHeld(state.held);
+    const own = held.get(stream);
+    if (own === undefined) held.set(stream, new Map([[seq, { message, since: at }]]));
+    else own.set(seq, { message, since: at });
     heldCount += 1;
   }
-  const out: M[] = [];
+  if (held === undefined) {
+    if (out.length > 0 && state.heldCount > 0) {
+      // Deliveries may have unblocked messages that were waiting.
+      held = copyHeld(state.held);
+    } else {
+      return { state: { vector, held: state.held, heldCount }, delivered: out, fresh, dropped };
+    }
+  }
   heldCount -= drain(vector, held, options.ordering, out);
   return { state: { vector, held, heldCount }, delivered: out, fresh, dropped };
 }

@@ -15,7 +15,9 @@ export function localTime(time: string | number): string {
  */
 export function formatHuman(event: OutputEvent, label: string | undefined, now: number): string {
   // Everything that came from the network is made inert before it reaches the terminal.
-  return event.event === 'peers' || event.event === 'stats' ? formatRaw(event, label, now) : inert(formatRaw(event, label, now));
+  return event.event === 'peers' || event.event === 'stats'
+    ? formatRaw(event, label, now)
+    : inert(formatRaw(event, label, now));
 }
 
 function formatRaw(event: OutputEvent, label: string | undefined, now: number): string {

@@ -9,7 +9,8 @@
  *   isolates, and the line and paragraph separators become `\u009b` and so on.
  */
 
-const UNSAFE_CLASS = '[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
+const UNSAFE_CLASS =
+  '[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
 /** For a quick check (no `g`: a global regex keeps state between calls). */
 const HAS_UNSAFE = new RegExp(UNSAFE_CLASS);
 const UNSAFE = new RegExp(UNSAFE_CLASS, 'g');
