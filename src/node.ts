@@ -8,11 +8,13 @@ import type { Effect } from './core/effect.js';
 import type { NodeEvent } from './core/event.js';
 import { initialState } from './core/state.js';
 import { listen } from './io/listen.js';
-import { makeNetDriver } from './io/net-driver.js';
+import { defaultLimits, makeNetDriver } from './io/net-driver.js';
 import { makeOutput } from './io/output.js';
+import { roomKey } from './io/room-key.js';
 import { signalEvent$ } from './io/signals.js';
 import { stdinLines } from './io/stdin-lines.js';
 import { tick$ } from './io/ticks.js';
+import { closedTransport, openTransport } from './io/transport.js';
 
 /** What the node touches of the outside world; the CLI passes the process's own. */
 export interface NodeIO {
@@ -40,9 +42,13 @@ const WARNING_WINDOW_MS = 2000;
  */
 export async function runNode(options: CliOptions, io: NodeIO): Promise<number> {
   const { clock } = io;
+  const transport =
+    options.secret === undefined
+      ? openTransport()
+      : closedTransport(roomKey(options.secret), defaultLimits.handshakeTimeoutMs);
   let bound: Awaited<ReturnType<typeof listen>>;
   try {
-    bound = await listen(options.host, options.port);
+    bound = await listen(transport, options.host, options.port);
   } catch (error) {
     io.stderr.write(`rxchat: ${(error as Error).message}\n`);
     return 1;
@@ -69,7 +75,18 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     clock,
     warningWindowMs: WARNING_WINDOW_MS,
   });
-  const net = makeNetDriver({ server: bound.server, clock, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+  if (options.secret === undefined) {
+    io.stderr.write(
+      'rxchat: this room is open and unencrypted: anyone who reaches the port can read and write (set RXCHAT_SECRET or --secret-file to close it)\n',
+    );
+  }
+  const net = makeNetDriver({
+    server: bound.server,
+    transport,
+    clock,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    limits: { ...defaultLimits, maxLinks: options.maxLinks },
+  });
 
   const event$ = merge(
     of<NodeEvent>({ kind: 'start', at: clock() }),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { runNode } from '../node.js';
 import { EXIT } from './options.js';
 import { parseArgs } from './parse-args.js';
+import { resolveSecret } from './room-secret.js';
 
 function packageVersion(): string {
   const url = new URL('../../package.json', import.meta.url);
@@ -27,8 +28,17 @@ export async function main(argv: readonly string[]): Promise<number> {
         `rxchat: ${parsed.message}\nUsage: rxchat <port> <username> [host:port ...]  (rxchat --help)\n`,
       );
       return EXIT.usage;
-    case 'run':
-      return runNode(parsed.options, {
+    case 'run': {
+      const room = resolveSecret(process.env.RXCHAT_SECRET, parsed.options.secretFile, (path) =>
+        readFileSync(path),
+      );
+      if (room.kind === 'error') {
+        process.stderr.write(`rxchat: ${room.message}\n`);
+        return EXIT.usage;
+      }
+      const options =
+        room.kind === 'closed' ? { ...parsed.options, secret: room.secret } : parsed.options;
+      return runNode(options, {
         stdin: process.stdin,
         stdout: process.stdout,
         stderr: process.stderr,
@@ -39,5 +49,6 @@ export async function main(argv: readonly string[]): Promise<number> {
         seed: randomBytes(4).readUInt32LE(0),
         exitNow: (code) => process.exit(code),
       });
+    }
   }
 }

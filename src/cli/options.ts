@@ -14,6 +14,11 @@ export interface CliOptions {
   readonly redialForMs: number;
   readonly lingerMs: number;
   readonly history: number;
+  readonly maxLinks: number;
+  /** Where the room secret is, when given as a file. */
+  readonly secretFile?: string;
+  /** The room secret, when the room is closed (from RXCHAT_SECRET or the file). */
+  readonly secret?: Buffer;
 }
 
 export const OPTION_DEFAULTS = {
@@ -21,6 +26,7 @@ export const OPTION_DEFAULTS = {
   redialForMs: defaultTimings.redialForMs,
   lingerMs: defaultTimings.lingerMs,
   history: defaultTimings.historyLimit,
+  maxLinks: 128,
 } as const;
 
 /** Exit codes, documented in the README. */

@@ -44,6 +44,16 @@ const OPTIONS: readonly (readonly [flags: string, text: string, fallback: string
     'messages kept for members that join or come back',
     String(OPTION_DEFAULTS.history),
   ],
+  [
+    '--secret-file <path>',
+    'close the room with the secret in this file (or set RXCHAT_SECRET)',
+    'an open room',
+  ],
+  [
+    '--max-links <n>',
+    'links at most; more connections are refused',
+    String(OPTION_DEFAULTS.maxLinks),
+  ],
   ['--json', 'print events as JSON lines on stdout (docs/EVENTS.md)', 'human output'],
   ['-h, --help', 'show this help', ''],
   ['-v, --version', 'print the version', ''],
@@ -103,6 +113,8 @@ const KNOWN_OPTIONS = new Set([
   'redialFor',
   'linger',
   'history',
+  'secretFile',
+  'maxLinks',
   'json',
   'help',
   'h',
@@ -203,6 +215,12 @@ export function parseArgs(argv: readonly string[], version: string): ParsedArgs 
   if (typeof lingerMs === 'string') return { kind: 'error', message: lingerMs };
   const history = wholeNumber(options.history, 'history', OPTION_DEFAULTS.history, 'messages', 1);
   if (typeof history === 'string') return { kind: 'error', message: history };
+  const maxLinks = wholeNumber(options.maxLinks, 'max-links', OPTION_DEFAULTS.maxLinks, 'links', 1);
+  if (typeof maxLinks === 'string') return { kind: 'error', message: maxLinks };
+  const secretFile = options.secretFile;
+  if (secretFile !== undefined && (typeof secretFile !== 'string' || secretFile === '')) {
+    return { kind: 'error', message: '--secret-file needs a path' };
+  }
   if (options.json !== undefined && typeof options.json !== 'boolean') {
     return { kind: 'error', message: '--json takes no value' };
   }
@@ -220,6 +238,8 @@ export function parseArgs(argv: readonly string[], version: string): ParsedArgs 
       redialForMs,
       lingerMs,
       history,
+      maxLinks,
+      ...(typeof secretFile === 'string' ? { secretFile } : {}),
     },
   };
 }

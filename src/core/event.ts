@@ -57,6 +57,13 @@ export type NodeEvent =
       readonly link: LinkId;
       readonly reason: string;
     }
+  /** A connection turned away before it became a link (limits, TLS). */
+  | {
+      readonly kind: 'refused';
+      readonly at: number;
+      readonly remote: string;
+      readonly reason: string;
+    }
   | { readonly kind: 'tick'; readonly at: number };
 
 export type NodeEventKind = NodeEvent['kind'];

@@ -1,4 +1,5 @@
 import type { Frame } from '../protocol/frames.js';
+import { hostOf } from './address.js';
 import { adoptFloors, declareGaps, onChat, sendChat, sendFrames } from './chat.js';
 import { withEntry, withMember, withoutEntry, withoutMember } from './collections.js';
 import { COMMAND_HELP, parseCommand } from './command.js';
@@ -278,6 +279,13 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
     }
     case 'badInput':
       return onBadInput(state, event, out);
+    case 'refused':
+      out.push({
+        kind: 'warn',
+        text: `refused ${event.remote}: ${event.reason}`,
+        key: `refused:${hostOf(event.remote)}:${event.reason}`,
+      });
+      return state;
     case 'tick': {
       const live = dialDueRedials(checkLiveness(state, event.at, out), event.at, out);
       return forgetDeparted(

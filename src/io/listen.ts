@@ -1,13 +1,14 @@
 import type { AddressInfo, Server } from 'node:net';
-import { createServer } from 'node:net';
+import type { Transport } from './transport.js';
 
 /** Binds a TCP server; rejects with a one-line reason (port in use, bad address). */
 export function listen(
+  transport: Transport,
   host: string | undefined,
   port: number,
 ): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = createServer({ noDelay: true });
+    const server = transport.createServer();
     const onError = (error: NodeJS.ErrnoException): void => {
       const where = `${host ?? 'all interfaces'} port ${port}`;
       const why =

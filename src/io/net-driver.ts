@@ -1,5 +1,4 @@
 import type { Server, Socket } from 'node:net';
-import { connect } from 'node:net';
 import type { Observable } from 'rxjs';
 import { fromEvent, map, merge, mergeMap, Observable as RxObservable, Subject } from 'rxjs';
 import { formatHostPort, parseHostPort } from '../core/address.js';
@@ -7,11 +6,58 @@ import type { DialPurpose, Direction, LinkId, NodeEvent } from '../core/event.js
 import type { DecodeProblem } from '../protocol/frame-decoder.js';
 import { createFrameDecoder } from '../protocol/frame-decoder.js';
 import type { Frame } from '../protocol/frames.js';
+import type { Transport } from './transport.js';
 
 export interface NetDriverOptions {
   readonly server: Server;
+  readonly transport: Transport;
   readonly clock: () => number;
   readonly connectTimeoutMs: number;
+  readonly limits: LinkLimits;
+}
+
+/** The edge's limits; docs/SECURITY.md says what each protects. */
+export interface LinkLimits {
+  /** TLS and hello must be done by then, or the socket is destroyed. */
+  readonly handshakeTimeoutMs: number;
+  /** Links (connections) at once; more are refused. */
+  readonly maxLinks: number;
+  /** Connections from one address that have not said hello yet. */
+  readonly maxUnauthenticatedPerAddress: number;
+  /** Unsent bytes queued for one link before it is dropped as a reader that does not read. */
+  readonly maxUnsentBytes: number;
+  /** Bytes read from one link per second; beyond it reading pauses (TCP backpressure). */
+  readonly readBytesPerSecond: number;
+}
+
+export const defaultLimits: LinkLimits = {
+  handshakeTimeoutMs: 5000,
+  maxLinks: 128,
+  maxUnauthenticatedPerAddress: 16,
+  maxUnsentBytes: 16 * 1024 * 1024,
+  readBytesPerSecond: 32 * 1024 * 1024,
+};
+
+const TLS_HANDSHAKE_BYTE = 0x16;
+const RATE_WINDOW_MS = 100;
+
+/** A one-line reason for a failed TLS handshake, from OpenSSL's error code. */
+export function tlsFailure(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ERR_SSL_BINDER_DOES_NOT_VERIFY':
+    case 'ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER':
+    case 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC':
+      return 'it uses a different room secret';
+    case 'ERR_TLS_HANDSHAKE_TIMEOUT':
+      return 'no TLS handshake in time';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'it hung up during the TLS handshake (an open room, or a different secret)';
+    default:
+      return error.code?.startsWith('ERR_SSL') === true
+        ? 'it did not start a TLS handshake: it does not use a room secret'
+        : error.message;
+  }
 }
 
 /** The network edge: sockets become events, and send/dial/close effects become socket calls. */
@@ -49,8 +95,61 @@ function remoteOf(socket: Socket): string {
 }
 
 export function makeNetDriver(options: NetDriverOptions): NetDriver {
-  const { server, clock } = options;
+  const { server, clock, transport, limits } = options;
   const sockets = new Map<LinkId, Socket>();
+  const refusals = new Subject<NodeEvent>();
+  /** Connections that have not said hello yet, by `address:port`, with their address. */
+  const unauthenticated = new Map<string, string>();
+  const perAddress = new Map<string, number>();
+  /** Connections that became links (their handshake timeout is the core's). */
+  const linkedKeys = new Set<string>();
+  const connectionKey = (socket: Socket): string =>
+    `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+  const refuse = (socket: Socket, reason: string): void => {
+    refusals.next({ kind: 'refused', at: clock(), remote: remoteOf(socket), reason });
+    socket.destroy();
+  };
+  function authenticated(socket: Socket): void {
+    const key = connectionKey(socket);
+    const address = unauthenticated.get(key);
+    if (address === undefined) return;
+    unauthenticated.delete(key);
+    perAddress.set(address, (perAddress.get(address) ?? 1) - 1);
+  }
+
+  // Every TCP connection, before TLS and hello: the limits on strangers apply here.
+  server.on('connection', function serverOnConnection(socket: Socket) {
+    const address = socket.remoteAddress ?? '?';
+    if (sockets.size >= limits.maxLinks) {
+      refuse(socket, `the node has ${limits.maxLinks} links already (--max-links)`);
+      return;
+    }
+    if ((perAddress.get(address) ?? 0) >= limits.maxUnauthenticatedPerAddress) {
+      refuse(
+        socket,
+        `over ${limits.maxUnauthenticatedPerAddress} connections from one address still without a handshake`,
+      );
+      return;
+    }
+    const key = connectionKey(socket);
+    unauthenticated.set(key, address);
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    socket.on('error', () => {});
+    socket.once('close', () => authenticated(socket));
+    // Before it is a link (the TLS phase) the edge enforces the handshake timeout; Node's own
+    // handshakeTimeout reports but leaves the socket open. Links are timed by the core.
+    setTimeout(() => {
+      if (unauthenticated.has(key) && !linkedKeys.has(key)) {
+        refuse(socket, `no handshake within ${limits.handshakeTimeoutMs} ms`);
+      }
+    }, limits.handshakeTimeoutMs).unref();
+  });
+  server.on(
+    'tlsClientError',
+    function serverOnTlsError(error: NodeJS.ErrnoException, socket: Socket) {
+      refuse(socket, tlsFailure(error));
+    },
+  );
   const dialed = new Subject<Connection>();
   const dialFailures = new Subject<NodeEvent>();
   let nextLinkId = 1;
@@ -61,6 +160,8 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
       const { socket } = connection;
       const link = nextLinkId++;
       sockets.set(link, socket);
+      const key = connectionKey(socket);
+      linkedKeys.add(key);
       socket.setNoDelay(true);
       subscriber.next({
         kind: 'linkUp',
@@ -72,7 +173,10 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
         ...(connection.purpose === undefined ? {} : { purpose: connection.purpose }),
       });
       const decoder = createFrameDecoder({
-        frame: (frame) => subscriber.next({ kind: 'frame', at: clock(), link, frame }),
+        frame: (frame) => {
+          if (frame.type === 'hello') authenticated(socket);
+          subscriber.next({ kind: 'frame', at: clock(), link, frame });
+        },
         problem: (problem) =>
           subscriber.next({
             kind: 'badInput',
@@ -83,7 +187,35 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
           }),
       });
       let reason = 'connection closed';
+      let first = true;
+      let windowStart = 0;
+      let windowBytes = 0;
       socket.on('data', function linkOnData(chunk: Buffer) {
+        if (first) {
+          first = false;
+          if (!options.transport.closedRoom && chunk[0] === TLS_HANDSHAKE_BYTE) {
+            subscriber.next({
+              kind: 'badInput',
+              at: clock(),
+              link,
+              problem: 'sent a TLS handshake: it uses a room secret, and this room is open',
+              fatal: true,
+            });
+            socket.destroy();
+            return;
+          }
+        }
+        // The rate limit pauses reading: the sender is slowed by TCP, nothing is dropped.
+        const now = clock();
+        if (now - windowStart >= RATE_WINDOW_MS) {
+          windowStart = now;
+          windowBytes = 0;
+        }
+        windowBytes += chunk.length;
+        if (windowBytes > (limits.readBytesPerSecond * RATE_WINDOW_MS) / 1000) {
+          socket.pause();
+          setTimeout(() => socket.resume(), RATE_WINDOW_MS - (now - windowStart)).unref();
+        }
         if (!decoder.write(chunk)) socket.destroy();
       });
       socket.on('error', function linkOnError(error: Error) {
@@ -91,6 +223,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
       });
       socket.on('close', function linkOnClose() {
         sockets.delete(link);
+        linkedKeys.delete(key);
         subscriber.next({ kind: 'linkDown', at: clock(), link, reason });
         subscriber.complete();
       });
@@ -101,10 +234,10 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     });
   }
 
-  const incoming$ = fromEvent(server, 'connection').pipe(
+  const incoming$ = fromEvent(server, transport.readyEvent).pipe(
     map((socket): Connection => ({ socket: socket as Socket, direction: 'in' })),
   );
-  const event$ = merge(merge(incoming$, dialed).pipe(mergeMap(linkEvents)), dialFailures);
+  const event$ = merge(merge(incoming$, dialed).pipe(mergeMap(linkEvents)), dialFailures, refusals);
 
   function dial(target: string, purpose: DialPurpose): void {
     const fail = (reason: string): void =>
@@ -114,17 +247,25 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
       fail('not a host:port address');
       return;
     }
-    const socket = connect({ host: address.host, port: address.port });
+    const socket = transport.connect(address.host, address.port);
     const timer = setTimeout(
       () => socket.destroy(new Error(`no answer within ${options.connectTimeoutMs} ms`)),
       options.connectTimeoutMs,
     );
-    const onError = (error: Error): void => {
+    let connected = false;
+    socket.once('connect', () => {
+      connected = true;
+    });
+    const onError = (error: NodeJS.ErrnoException): void => {
       clearTimeout(timer);
-      fail(error.message);
+      fail(
+        transport.closedRoom && connected
+          ? `the TLS handshake failed: ${tlsFailure(error)}`
+          : error.message,
+      );
     };
     socket.once('error', onError);
-    socket.once('connect', () => {
+    socket.once(transport.connectEvent, () => {
       clearTimeout(timer);
       socket.off('error', onError);
       dialed.next({ socket, direction: 'out', target, purpose });
@@ -136,7 +277,13 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     const bytes = `${JSON.stringify(frame)}\n`;
     for (const link of links) {
       const socket = sockets.get(link);
-      if (socket?.writable) socket.write(bytes);
+      if (!socket?.writable) continue;
+      if (socket.writableLength > limits.maxUnsentBytes) {
+        // A reader that does not read: drop it (as lost) rather than let memory grow.
+        socket.destroy(new Error(`it stopped reading: over ${limits.maxUnsentBytes} bytes unsent`));
+        continue;
+      }
+      socket.write(bytes);
     }
   }
 

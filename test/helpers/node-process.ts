@@ -167,10 +167,11 @@ export function runToExit(
   args: readonly string[],
   input = '',
   timeoutMs = DEFAULT_WAIT_MS,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     });
     running.add(child);
     let stdout = '';

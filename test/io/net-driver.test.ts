@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NodeEvent } from '../../src/core/event.js';
 import { listen } from '../../src/io/listen.js';
 import type { NetDriver } from '../../src/io/net-driver.js';
-import { makeNetDriver } from '../../src/io/net-driver.js';
+import { defaultLimits, makeNetDriver } from '../../src/io/net-driver.js';
+import { openTransport } from '../../src/io/transport.js';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -16,8 +17,14 @@ afterEach(() => {
 async function driverWithClients(
   count: number,
 ): Promise<{ net: NetDriver; links: number[]; clients: Socket[] }> {
-  const { server, port } = await listen('127.0.0.1', 0);
-  const net = makeNetDriver({ server, clock: Date.now, connectTimeoutMs: 5000 });
+  const { server, port } = await listen(openTransport(), '127.0.0.1', 0);
+  const net = makeNetDriver({
+    server,
+    transport: openTransport(),
+    clock: Date.now,
+    connectTimeoutMs: 5000,
+    limits: defaultLimits,
+  });
   // One subscription for the whole test: unsubscribing would close the links.
   const event$ = net.event$.pipe(share({ connector: () => new ReplaySubject<NodeEvent>() }));
   const subscription = event$.subscribe();
@@ -60,9 +67,15 @@ describe('the network edge', () => {
   });
 
   it('reports a dial that cannot connect as dialFailed, with the reason', async () => {
-    const { server } = await listen('127.0.0.1', 0);
-    const net = makeNetDriver({ server, clock: Date.now, connectTimeoutMs: 5000 });
-    const closed = await listen('127.0.0.1', 0);
+    const { server } = await listen(openTransport(), '127.0.0.1', 0);
+    const net = makeNetDriver({
+      server,
+      transport: openTransport(),
+      clock: Date.now,
+      connectTimeoutMs: 5000,
+      limits: defaultLimits,
+    });
+    const closed = await listen(openTransport(), '127.0.0.1', 0);
     await new Promise<void>((resolve) => closed.server.close(() => resolve()));
     const failed = firstValueFrom(net.event$.pipe(filter((e) => e.kind === 'dialFailed')));
     net.dial(`127.0.0.1:${closed.port}`, { kind: 'initial' });
