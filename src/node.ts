@@ -88,6 +88,9 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     limits: { ...defaultLimits, maxLinks: options.maxLinks },
   });
 
+  // Backpressure end to end: while a link cannot keep up, stop reading stdin.
+  net.onCongestion((congested) => (congested ? io.stdin.pause() : io.stdin.resume()));
+
   const event$ = merge(
     of<NodeEvent>({ kind: 'start', at: clock() }),
     stdinLines(io.stdin, clock, config.maxLineChars),

@@ -168,6 +168,13 @@ function onLinkDown(
   }
   const member = next.members.get(link.peer);
   if (member === undefined || member.link !== link.id || member.state !== 'linked') return next;
+  if (event.reason !== 'connection closed') {
+    out.push({
+      kind: 'warn',
+      text: `${describeLink(state, link)} lost: ${event.reason}`,
+      key: `lost:${link.remote}`,
+    });
+  }
   return memberLost(next, member, event.at, out);
 }
 

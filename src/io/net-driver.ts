@@ -26,6 +26,10 @@ export interface LinkLimits {
   readonly maxUnauthenticatedPerAddress: number;
   /** Unsent bytes queued for one link before it is dropped as a reader that does not read. */
   readonly maxUnsentBytes: number;
+  /** Unsent bytes on a link above which it is congested: stdin pauses until it drains. */
+  readonly congestedBytes: number;
+  /** A link congested this long without draining is dropped as a reader that does not read. */
+  readonly stallMs: number;
   /** Bytes read from one link per second; beyond it reading pauses (TCP backpressure). */
   readonly readBytesPerSecond: number;
 }
@@ -35,6 +39,8 @@ export const defaultLimits: LinkLimits = {
   maxLinks: 128,
   maxUnauthenticatedPerAddress: 16,
   maxUnsentBytes: 16 * 1024 * 1024,
+  congestedBytes: 1024 * 1024,
+  stallMs: 5000,
   readBytesPerSecond: 32 * 1024 * 1024,
 };
 
@@ -66,6 +72,8 @@ export interface NetDriver {
   send(links: readonly LinkId[], frame: Frame): void;
   dial(target: string, purpose: DialPurpose): void;
   close(link: LinkId, graceful: boolean): void;
+  /** Told true when some link's unsent data passes the congestion mark, false when all drained. */
+  onCongestion(listener: (congested: boolean) => void): void;
   /** Ends every link after what was written, waits for them to close (at most `timeoutMs`). */
   shutdown(timeoutMs: number): Promise<void>;
 }
@@ -272,6 +280,29 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     });
   }
 
+  /** Links with unsent data over the congestion mark, and since when. */
+  const congested = new Map<Socket, number>();
+  let congestionListener: (congested: boolean) => void = () => {};
+  const stallCheck = setInterval(() => {
+    const now = clock();
+    for (const [socket, since] of congested) {
+      if (now - since > limits.stallMs) {
+        socket.destroy(new Error(`it stopped reading: nothing drained for ${limits.stallMs} ms`));
+      }
+    }
+  }, 250);
+  stallCheck.unref();
+  const uncongest = (socket: Socket): void => {
+    if (congested.delete(socket) && congested.size === 0) congestionListener(false);
+  };
+  const watchCongestion = (socket: Socket): void => {
+    if (congested.has(socket) || socket.writableLength <= limits.congestedBytes) return;
+    congested.set(socket, clock());
+    if (congested.size === 1) congestionListener(true);
+    socket.once('drain', () => uncongest(socket));
+    socket.once('close', () => uncongest(socket));
+  };
+
   function send(links: readonly LinkId[], frame: Frame): void {
     // Serialised once; the same bytes go to every link.
     const bytes = `${JSON.stringify(frame)}\n`;
@@ -284,6 +315,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
         continue;
       }
       socket.write(bytes);
+      watchCongestion(socket);
     }
   }
 
@@ -295,6 +327,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
   }
 
   async function shutdown(timeoutMs: number): Promise<void> {
+    clearInterval(stallCheck);
     server.close();
     const open = [...sockets.values()];
     const closed = open.map(
@@ -314,5 +347,8 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     for (const socket of open) socket.destroy();
   }
 
-  return { event$, send, dial, close, shutdown };
+  const onCongestion = (listener: (congested: boolean) => void): void => {
+    congestionListener = listener;
+  };
+  return { event$, send, dial, close, onCongestion, shutdown };
 }

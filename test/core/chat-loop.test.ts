@@ -143,7 +143,9 @@ describe('redial backoff (virtual time)', () => {
     expect(new Set(gaps.slice(7))).toEqual(new Set([30_000]));
     expect(dialTimes.at(-1)).toBe(lostAt + 571_750);
     expect(dialTimes.at(-1)).toBeLessThanOrEqual(lostAt + TEN_MINUTES);
-    expect(warnings).toEqual([`${lostAt + 571_750} gave up redialling bob at 127.0.0.1:9101`]);
+    expect(warnings.filter((w) => w.includes('gave up'))).toEqual([
+      `${lostAt + 571_750} gave up redialling bob at 127.0.0.1:9101`,
+    ]);
   });
 
   it('resets after a successful redial', () => {
