@@ -36,12 +36,13 @@ export function startBenchNode(
   peers: readonly string[],
   extra: readonly string[] = [],
   bin = BIN,
+  env: Record<string, string> = {},
 ): Promise<BenchNode> {
   const child = spawn(
     process.execPath,
     [bin, '0', name, ...peers, '--host', '127.0.0.1', '--json', ...extra],
     {
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     },
   );
   live.add(child);

@@ -45,6 +45,12 @@ async function main(): Promise<void> {
   rows.push(
     `| one node sending ${LINES.toLocaleString('en-US')} lines to 3 members, until all showed all | ${fmt(summarise(toThree.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(toThree.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
   );
+  const overTls = await repeat(RUNS, () =>
+    fanOut(LINES, 3, undefined, { RXCHAT_SECRET: 'bench secret' }),
+  );
+  rows.push(
+    `| the same in a closed room (TLS 1.3 with a pre-shared key) | ${fmt(summarise(overTls.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(overTls.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
+  );
   if (compareBin !== undefined) {
     const old = await repeat(RUNS, () => fanOut(LINES, 3, compareBin));
     rows.push(

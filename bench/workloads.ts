@@ -10,12 +10,19 @@ export async function fanOut(
   lines: number,
   receivers = 2,
   bin = BIN,
+  env: Record<string, string> = {},
 ): Promise<{ ms: number; perSecond: number }> {
-  const sender = await startBenchNode('sender', [], [], bin);
+  const sender = await startBenchNode('sender', [], [], bin, env);
   const others: BenchNode[] = [];
   for (let i = 0; i < receivers; i++)
     others.push(
-      await startBenchNode(`r${i}`, [sender.address, ...others.map((o) => o.address)], [], bin),
+      await startBenchNode(
+        `r${i}`,
+        [sender.address, ...others.map((o) => o.address)],
+        [],
+        bin,
+        env,
+      ),
     );
   const all = [sender, ...others];
   await until(
