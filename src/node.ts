@@ -13,8 +13,10 @@ import { makeOutput } from './io/output.js';
 import { roomKey } from './io/room-key.js';
 import { signalEvent$ } from './io/signals.js';
 import { stdinLines } from './io/stdin-lines.js';
+import { makeTerminal } from './io/terminal.js';
 import { tick$ } from './io/ticks.js';
 import { closedTransport, openTransport } from './io/transport.js';
+import { colorStyle, plainStyle, wantsColor } from './render/style.js';
 
 /** What the node touches of the outside world; the CLI passes the process's own. */
 export interface NodeIO {
@@ -24,6 +26,7 @@ export interface NodeIO {
   /** Emits SIGINT and SIGTERM. */
   readonly signals: EventEmitter;
   readonly clock: () => number;
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly newId: () => string;
   readonly newIncarnation: () => string;
   readonly seed: number;
@@ -68,12 +71,19 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     seed: io.seed,
     ...(options.advertise === undefined ? {} : { advertise: options.advertise }),
   });
+  const isTty = (stream: Readable | Writable): boolean =>
+    (stream as { isTTY?: boolean }).isTTY === true;
+  const interactive = !options.json && isTty(io.stdin) && isTty(io.stdout);
+  const terminal = interactive ? makeTerminal(io.stdin, io.stdout, clock) : undefined;
   const output = makeOutput({
     stdout: io.stdout,
     stderr: io.stderr,
     json: options.json,
     clock,
     warningWindowMs: WARNING_WINDOW_MS,
+    style: wantsColor(isTty(io.stdout), io.env, !options.color) ? colorStyle : plainStyle,
+    quiet: options.quiet,
+    ...(terminal === undefined ? {} : { printAbove: terminal.printAbove }),
   });
   if (options.secret === undefined) {
     io.stderr.write(
@@ -93,7 +103,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
 
   const event$ = merge(
     of<NodeEvent>({ kind: 'start', at: clock() }),
-    stdinLines(io.stdin, clock, config.maxLineChars),
+    terminal === undefined ? stdinLines(io.stdin, clock, config.maxLineChars) : terminal.event$,
     signalEvent$(io.signals, clock),
     tick$(TICK_MS, clock),
     net.event$,
@@ -108,6 +118,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
       }
       if (leaving) return;
       leaving = true;
+      terminal?.close();
       await net.shutdown(SHUTDOWN_TIMEOUT_MS);
       subscription.unsubscribe();
       await output.close();

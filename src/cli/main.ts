@@ -43,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         stdout: process.stdout,
         stderr: process.stderr,
         signals: process,
+        env: process.env,
         clock: Date.now,
         newId: () => randomBytes(8).toString('hex'),
         newIncarnation: () => randomBytes(4).toString('hex'),

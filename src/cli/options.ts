@@ -8,6 +8,9 @@ export interface CliOptions {
   /** Listen address; undefined means all interfaces. */
   readonly host?: string;
   readonly json: boolean;
+  readonly quiet: boolean;
+  /** False with --no-color. */
+  readonly color: boolean;
   readonly advertise?: string;
   readonly mesh: boolean;
   readonly peerTimeoutMs: number;

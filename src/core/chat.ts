@@ -7,7 +7,7 @@ import type { LinkId } from './event.js';
 import { labelOf } from './labels.js';
 import type { Logged } from './log.js';
 import { appendLog, framesOf } from './log.js';
-import type { Member, NodeState } from './state.js';
+import type { Member, NodeState, Outgoing } from './state.js';
 import { activeLinks, ownStream } from './state.js';
 
 function countSent(state: NodeState, links: readonly LinkId[], messages: number): NodeState {
@@ -40,7 +40,7 @@ export function sendFrames(
 /** Sends this node's lines to every linked member, as few frames as fit. */
 export function sendChat(
   state: NodeState,
-  texts: readonly string[],
+  texts: readonly Outgoing[],
   at: number,
   out: Effect[],
 ): NodeState {
@@ -50,7 +50,7 @@ export function sendChat(
   const { id, incarnation, name } = state.config;
   // One deps object for the burst: nothing was delivered between these lines.
   const deps = vectorRecord(state.delivery.vector, stream);
-  const messages: Logged[] = texts.map((text, index) => ({
+  const messages: Logged[] = texts.map(({ text, action }, index) => ({
     stream,
     seq: state.seq + 1 + index,
     deps,
@@ -60,6 +60,7 @@ export function sendChat(
     text,
     time,
     history: false,
+    action,
   }));
   const seq = state.seq + texts.length;
   const next: NodeState = {
@@ -95,6 +96,7 @@ export function showDelivered(
         text: message.text,
         time: message.time,
         history: message.history,
+        action: message.action,
       },
       label,
     });
@@ -156,6 +158,7 @@ export function onChat(
     text: message.text,
     time: message.time,
     history,
+    action: message.action === true,
   }));
   const result = receive(next.delivery, messages, at, {
     ordering: 'causal',

@@ -1,6 +1,13 @@
 /** What one stdin line asks for. */
 export type Command =
-  | { readonly kind: 'say'; readonly text: string }
+  | { readonly kind: 'say'; readonly text: string; readonly action: boolean }
+  | {
+      readonly kind: 'direct';
+      readonly target: string;
+      readonly text: string;
+      readonly action: boolean;
+    }
+  | { readonly kind: 'usage'; readonly text: string }
   | { readonly kind: 'quit' }
   | { readonly kind: 'peers' }
   | { readonly kind: 'stats' }
@@ -10,7 +17,12 @@ export type Command =
   | { readonly kind: 'unknown'; readonly name: string };
 
 export const COMMAND_HELP: readonly (readonly [string, string])[] = [
-  ['/peers', 'list the members, their addresses and link state'],
+  [
+    '/msg <name> <text>',
+    'a direct message, shown only to that member (name#abcd picks one of two)',
+  ],
+  ['/me <action>', 'an action: /me waves shows as * alice waves'],
+  ['/peers', 'list the members, their addresses, link state and round-trip time'],
   ['/stats', 'count the chat messages sent to and read from each member'],
   ['/help', 'show this list'],
   ['/quit', 'leave the chat (so do Ctrl+C and Ctrl+D)'],
@@ -22,10 +34,22 @@ export function parseCommand(raw: string, maxChars: number): Command {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (line.length === 0) return { kind: 'empty' };
   if (line.length > maxChars) return { kind: 'tooLong' };
-  if (!line.startsWith('/')) return { kind: 'say', text: line };
-  if (line.startsWith('//')) return { kind: 'say', text: line.slice(1) };
+  if (!line.startsWith('/')) return { kind: 'say', text: line, action: false };
+  if (line.startsWith('//')) return { kind: 'say', text: line.slice(1), action: false };
   const name = line.slice(1).split(/\s/, 1)[0] ?? '';
+  const rest = line.slice(1 + name.length).trim();
   switch (name) {
+    case 'me':
+      return rest === ''
+        ? { kind: 'usage', text: 'usage: /me <action>, e.g. /me waves' }
+        : { kind: 'say', text: rest, action: true };
+    case 'msg': {
+      const target = rest.split(/\s/, 1)[0] ?? '';
+      const text = rest.slice(target.length).trim();
+      if (target === '' || text === '')
+        return { kind: 'usage', text: 'usage: /msg <name> <text>, e.g. /msg bob psst' };
+      return { kind: 'direct', target, text, action: false };
+    }
     case 'quit':
       return { kind: 'quit' };
     case 'peers':

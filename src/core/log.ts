@@ -11,6 +11,7 @@ export interface Logged extends Causal {
   readonly time: string;
   /** Arrived in catch-up and was sent before this node started. */
   readonly history: boolean;
+  readonly action: boolean;
 }
 
 /** Room left in a frame for the fields around the messages. */
@@ -44,7 +45,9 @@ export function framesOf(messages: readonly Logged[], replay: boolean): ChatFram
   const flush = (): void => {
     const first = run[0];
     if (first === undefined) return;
-    const msgs = run.map(({ text, time }) => ({ text, time }));
+    const msgs = run.map(({ text, time, action }) =>
+      action ? { text, time, action } : { text, time },
+    );
     const frame: ChatFrame = {
       type: 'chat',
       origin: first.origin,

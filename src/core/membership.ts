@@ -124,6 +124,7 @@ export function peersEvent(state: NodeState): PeersEvent {
     id: member.id,
     address: member.address,
     state: member.state,
+    rtt: member.rttMs ?? null,
   }));
   return { event: 'peers', peers };
 }

@@ -32,6 +32,10 @@ export interface MessageEvent {
   readonly time: string;
   /** Sent before this node joined; it arrived in catch-up. */
   readonly history: boolean;
+  /** An action (`/me waves`). */
+  readonly action: boolean;
+  /** Present on a direct message (`/msg`): this node's own id, the addressee. */
+  readonly to?: string;
 }
 
 export interface LeaveEvent {
@@ -46,6 +50,8 @@ export interface PeerEntry {
   readonly id: string;
   readonly address: string;
   readonly state: PeerState;
+  /** Round-trip time of the last ping, in ms; null before the first. */
+  readonly rtt: number | null;
 }
 
 export interface PeersEvent {

@@ -64,6 +64,12 @@ export type Leaving =
   | { readonly phase: 'lingering'; readonly deadline: number }
   | { readonly phase: 'left' };
 
+/** A line to send to the group. */
+export interface Outgoing {
+  readonly text: string;
+  readonly action: boolean;
+}
+
 export interface NodeState {
   readonly config: NodeConfig;
   readonly links: ReadonlyMap<LinkId, Link>;
@@ -71,7 +77,11 @@ export interface NodeState {
   /** Initial dial targets whose outcome (handshake or failure) is not known yet. */
   readonly initialPending: ReadonlySet<string>;
   /** Lines typed before the initial dials settled. */
-  readonly held: readonly string[];
+  readonly held: readonly Outgoing[];
+  /** The last number used for this node's direct messages (a sequence of their own). */
+  readonly directSeq: number;
+  /** Ids of direct messages already handled, newest last (bounded). */
+  readonly directSeen: readonly string[];
   /** The last sequence number used for this node's messages. */
   readonly seq: number;
   /** Causal delivery: the version vector and the held-back messages. */
@@ -93,6 +103,8 @@ export function initialState(config: NodeConfig): NodeState {
     members: new Map(),
     initialPending: new Set(),
     held: [],
+    directSeq: 0,
+    directSeen: [],
     seq: 0,
     delivery: emptyDelivery<Logged>(),
     log: [],

@@ -4,6 +4,7 @@ import { adoptFloors, declareGaps, onChat, sendChat, sendFrames } from './chat.j
 import { withEntry, withMember, withoutEntry, withoutMember } from './collections.js';
 import { COMMAND_HELP, parseCommand } from './command.js';
 import { overdue } from './delivery.js';
+import { onDirect, sendDirect } from './direct.js';
 import type { Effect } from './effect.js';
 import type { DialPurpose, NodeEvent } from './event.js';
 import { forgetDeparted } from './forget.js';
@@ -15,7 +16,7 @@ import { exceedsFrame, framesOf, missingFrom } from './log.js';
 import { memberLost, onLinks, onMembers, peersEvent, statsEvent } from './membership.js';
 import { EVENTS_VERSION } from './output-event.js';
 import { dialDueRedials, redialFailed } from './redial.js';
-import type { Link, NodeState } from './state.js';
+import type { Link, NodeState, Outgoing } from './state.js';
 
 export interface Step {
   readonly state: NodeState;
@@ -40,7 +41,7 @@ function onStart(state: NodeState, at: number, out: Effect[]): NodeState {
 
 function onInput(state: NodeState, lines: readonly string[], at: number, out: Effect[]): NodeState {
   let next = state;
-  const texts: string[] = [];
+  const texts: Outgoing[] = [];
   for (const raw of lines) {
     if (next.leaving.phase !== 'staying') break;
     const command = parseCommand(raw, next.config.maxLineChars);
@@ -51,9 +52,15 @@ function onInput(state: NodeState, lines: readonly string[], at: number, out: Ef
             kind: 'warn',
             text: 'line refused: it does not fit in one frame once encoded',
           });
-        } else texts.push(command.text);
+        } else texts.push({ text: command.text, action: command.action });
         break;
       case 'empty':
+        break;
+      case 'usage':
+        out.push({ kind: 'warn', text: command.text });
+        break;
+      case 'direct':
+        next = sendDirect(next, command.target, command.text, command.action, at, out);
         break;
       case 'tooLong':
         out.push({
@@ -72,7 +79,7 @@ function onInput(state: NodeState, lines: readonly string[], at: number, out: Ef
         break;
       case 'help':
         for (const [name, text] of COMMAND_HELP)
-          out.push({ kind: 'notice', text: `${name.padEnd(8)} ${text}` });
+          out.push({ kind: 'notice', text: `${name.padEnd(20)} ${text}` });
         break;
       case 'unknown':
         out.push({
@@ -195,6 +202,8 @@ function onFrame(state: NodeState, link: Link, frame: Frame, at: number, out: Ef
   switch (frame.type) {
     case 'chat':
       return onChat(heard, frame, link.peer, at, out);
+    case 'dm':
+      return onDirect(heard, frame, link.peer, out);
     case 'have': {
       // Catch-up, second half: start unknown streams where the peer's log starts, and send it what it lacks.
       const adopted = adoptFloors(heard, frame.floor, out);

@@ -5,11 +5,17 @@ import type { Warning } from '../render/coalesce-repeats.js';
 import { coalesceRepeats } from '../render/coalesce-repeats.js';
 import { formatHuman } from '../render/format-human.js';
 import { inert } from '../render/inert.js';
+import type { Style } from '../render/style.js';
 
 export interface OutputOptions {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly json: boolean;
+  readonly style: Style;
+  /** Hide joins and leaves (human output only). */
+  readonly quiet: boolean;
+  /** On an interactive terminal: print above the prompt. */
+  readonly printAbove?: (stream: Writable, text: string) => void;
   readonly clock: () => number;
   /** Like warnings within this window print once, then once more with a count. */
   readonly warningWindowMs: number;
@@ -26,6 +32,10 @@ export interface Output {
 
 export function makeOutput(options: OutputOptions): Output {
   const { stdout, stderr, json, clock } = options;
+  const write = (stream: Writable, text: string): void => {
+    if (options.printAbove === undefined) stream.write(text);
+    else options.printAbove(stream, text);
+  };
   let pending: string[] = [];
   let scheduled = false;
 
@@ -35,7 +45,7 @@ export function makeOutput(options: OutputOptions): Output {
     if (pending.length === 0) return;
     const text = pending.join('');
     pending = [];
-    stdout.write(text);
+    write(stdout, text);
   };
   const print = (line: string): void => {
     pending.push(line);
@@ -48,7 +58,7 @@ export function makeOutput(options: OutputOptions): Output {
   let inHistory = false;
   const warning$ = new Subject<Warning>();
   const warnings = warning$.pipe(coalesceRepeats(options.warningWindowMs)).subscribe((text) => {
-    stderr.write(`rxchat: ${inert(text)}\n`);
+    write(stderr, `rxchat: ${inert(text)}\n`);
   });
 
   return {
@@ -57,11 +67,12 @@ export function makeOutput(options: OutputOptions): Output {
         print(`${JSON.stringify(event)}\n`);
         return;
       }
+      if (options.quiet && (event.event === 'join' || event.event === 'leave')) return;
       // Catch-up from before this node joined comes under one heading.
       const history = event.event === 'message' && event.history;
-      if (history && !inHistory) print('— earlier —\n');
+      if (history && !inHistory) print(`${options.style.dim('— earlier —')}\n`);
       if (event.event === 'message') inHistory = history;
-      print(`${formatHuman(event, label, clock())}\n`);
+      print(`${formatHuman(event, label, clock(), options.style)}\n`);
     },
     notice(text) {
       if (!json) print(`${text}\n`);

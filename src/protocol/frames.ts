@@ -46,6 +46,26 @@ export interface ChatMessage {
   readonly text: string;
   /** When the origin sent it, ISO 8601 UTC. */
   readonly time: string;
+  /** An action (`/me waves`), shown as `* alice waves`. */
+  readonly action?: boolean;
+}
+
+/**
+ * A direct message: shown only to `to`. It is outside the group's sequence
+ * (nobody waits for it); where the sender has no link to `to`, members pass it
+ * on until it arrives, each once.
+ */
+export interface DirectFrame {
+  readonly type: 'dm';
+  /** Unique: `<origin>.<inc>:d<n>`. */
+  readonly id: string;
+  readonly origin: string;
+  readonly inc: string;
+  readonly name: string;
+  readonly to: string;
+  readonly text: string;
+  readonly time: string;
+  readonly action?: boolean;
 }
 
 /** A version vector on the wire: stream `<id>.<inc>` → sequence number. */
@@ -104,6 +124,7 @@ export type Frame =
   | HelloFrame
   | MembersFrame
   | ChatFrame
+  | DirectFrame
   | HaveFrame
   | LinksFrame
   | PingFrame

@@ -61,9 +61,10 @@ function member(value: unknown): MemberInfo | undefined {
 
 function chatMessage(value: unknown): ChatMessage | undefined {
   if (!isObj(value)) return undefined;
-  const { text, time } = value;
+  const { text, time, action } = value;
   if (typeof text !== 'string' || text.length > MAX_TEXT || !isStr(time, 40)) return undefined;
-  return { text, time };
+  if (action !== undefined && typeof action !== 'boolean') return undefined;
+  return action === true ? { text, time, action } : { text, time };
 }
 
 function everyOrUndefined<T>(
@@ -133,6 +134,19 @@ export function validateFrame(value: unknown): Validated {
       if (replay !== undefined && typeof replay !== 'boolean') return fail('chat: bad "replay"');
       const frame = { type, origin, inc, name, seq, deps, msgs };
       return { ok: true, frame: replay === true ? { ...frame, replay } : frame };
+    }
+    case 'dm': {
+      const { id, origin, inc, name, to, text, time, action } = value;
+      if (!isStr(id, 200)) return fail('dm: bad "id"');
+      if (!isToken(origin)) return fail('dm: bad "origin"');
+      if (!isToken(inc)) return fail('dm: bad "inc"');
+      if (!isStr(name, MAX_NAME)) return fail('dm: bad "name"');
+      if (!isToken(to)) return fail('dm: bad "to"');
+      if (typeof text !== 'string' || text.length > MAX_TEXT) return fail('dm: bad "text"');
+      if (!isStr(time, 40)) return fail('dm: bad "time"');
+      if (action !== undefined && typeof action !== 'boolean') return fail('dm: bad "action"');
+      const frame = { type, id, origin, inc, name, to, text, time };
+      return { ok: true, frame: action === true ? { ...frame, action } : frame };
     }
     case 'have': {
       const vec = vector(value.vector);

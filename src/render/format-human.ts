@@ -1,5 +1,7 @@
 import type { OutputEvent } from '../core/output-event.js';
 import { inert } from './inert.js';
+import type { Style } from './style.js';
+import { plainStyle } from './style.js';
 
 /** Local wall-clock time `HH:MM:SS` of an ISO time or epoch ms. */
 export function localTime(time: string | number): string {
@@ -11,43 +13,53 @@ export function localTime(time: string | number): string {
 
 /**
  * One event as the line(s) a person reads, without the trailing newline.
- * `label` is the member's display name (`name` or `name#abcd`).
+ * `label` is the member's display name (`name` or `name#abcd`). Everything
+ * that came from the network is made inert before it is styled.
  */
-export function formatHuman(event: OutputEvent, label: string | undefined, now: number): string {
-  // Everything that came from the network is made inert before it reaches the terminal.
-  return event.event === 'peers' || event.event === 'stats'
-    ? formatRaw(event, label, now)
-    : inert(formatRaw(event, label, now));
-}
-
-function formatRaw(event: OutputEvent, label: string | undefined, now: number): string {
+export function formatHuman(
+  event: OutputEvent,
+  label: string | undefined,
+  now: number,
+  style: Style = plainStyle,
+): string {
   switch (event.event) {
     case 'ready':
-      return `* ${event.user} listening on port ${event.port} (id ${event.id.slice(0, 8)}); /help lists commands`;
+      return style.dim(
+        `* ${inert(event.user)} listening on port ${event.port} (id ${event.id.slice(0, 8)}); /help lists commands`,
+      );
     case 'join':
-      return `* ${label ?? event.user} joined (${event.address})`;
+      return style.dim(`* ${inert(label ?? event.user)} joined (${inert(event.address)})`);
     case 'leave':
-      return event.reason === 'quit'
-        ? `* ${label ?? event.user} left`
-        : `* ${label ?? event.user} left (lost)`;
-    case 'message':
-      return `${localTime(event.time)} ${label ?? event.from}: ${event.text}`;
+      return style.dim(
+        `* ${inert(label ?? event.user)} left${event.reason === 'quit' ? '' : ' (lost)'}`,
+      );
+    case 'message': {
+      const who = style.name(inert(label ?? event.from), event.origin);
+      const time = style.dim(localTime(event.time));
+      const text = inert(event.text);
+      if (event.action)
+        return `${time} * ${who} ${text}${event.to === undefined ? '' : ' (to you)'}`;
+      return event.to === undefined ? `${time} ${who}: ${text}` : `${time} ${who} → you: ${text}`;
+    }
     case 'gap':
-      return `* ${event.missing} message(s) from ${event.origin.slice(0, 8)} could not be had from anyone; skipped`;
+      return style.dim(
+        `* ${event.missing} message(s) from ${inert(event.origin.slice(0, 8))} could not be had from anyone; skipped`,
+      );
     case 'stats': {
-      if (event.links.length === 0) return '* no links yet';
+      if (event.links.length === 0) return style.dim('* no links yet');
       const rows = event.links.map(
         (link) =>
-          `  ${link.user}#${link.id.slice(0, 4)}  sent ${link.sent}  received ${link.received}`,
+          `  ${inert(link.user)}#${link.id.slice(0, 4)}  sent ${link.sent}  received ${link.received}`,
       );
-      return ['* chat messages per link:', ...rows.map(inert)].join('\n');
+      return style.dim(['* chat messages per link:', ...rows].join('\n'));
     }
     case 'peers': {
-      if (event.peers.length === 0) return `* no members yet (${localTime(now)})`;
-      const rows = event.peers.map(
-        (peer) => `  ${peer.user}#${peer.id.slice(0, 4)}  ${peer.address}  ${peer.state}`,
-      );
-      return [`* ${event.peers.length} member(s):`, ...rows.map(inert)].join('\n');
+      if (event.peers.length === 0) return style.dim(`* no members yet (${localTime(now)})`);
+      const rows = event.peers.map((peer) => {
+        const rtt = peer.rtt === null ? '' : `  ${peer.rtt} ms`;
+        return `  ${style.name(`${inert(peer.user)}#${peer.id.slice(0, 4)}`, peer.id)}  ${inert(peer.address)}  ${peer.state}${rtt}`;
+      });
+      return [style.dim(`* ${event.peers.length} member(s):`), ...rows].join('\n');
     }
   }
 }

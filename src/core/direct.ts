@@ -1,0 +1,111 @@
+import type { DirectFrame } from '../protocol/frames.js';
+import type { Effect } from './effect.js';
+import type { LinkId } from './event.js';
+import { labelOf, taggedName } from './labels.js';
+import type { Member, NodeState } from './state.js';
+import { activeLinks, ownStream } from './state.js';
+
+/** Direct message ids remembered so that each is shown or passed on once. */
+const MAX_SEEN = 1000;
+
+export type Resolved = { readonly member: Member } | { readonly error: string };
+
+/** Finds the member `name` or `name#abcd` means; an ambiguous name lists the candidates. */
+export function resolveMember(state: NodeState, target: string): Resolved {
+  const [name, tag] = target.split('#', 2) as [string, string | undefined];
+  const candidates = [...state.members.values()].filter(
+    (member) =>
+      member.state !== 'quit' &&
+      member.name === name &&
+      (tag === undefined || member.id.startsWith(tag)),
+  );
+  const [only] = candidates;
+  if (only !== undefined && candidates.length === 1) return { member: only };
+  if (candidates.length === 0) return { error: `no member named ${target} (/peers lists them)` };
+  const names = candidates.map((member) => taggedName(member.name, member.id)).join(', ');
+  return {
+    error: `${target} is ambiguous: ${names}; say which, e.g. /msg ${taggedName(name, candidates[0]?.id ?? '')} …`,
+  };
+}
+
+function remember(state: NodeState, id: string): NodeState {
+  const seen =
+    state.directSeen.length >= MAX_SEEN ? state.directSeen.slice(1 - MAX_SEEN) : state.directSeen;
+  return { ...state, directSeen: [...seen, id] };
+}
+
+/** Where a direct message goes next: straight to its addressee if linked, else every other link. */
+function route(state: NodeState, to: string, from: string | undefined): LinkId[] {
+  const addressee = state.members.get(to);
+  if (addressee?.state === 'linked' && addressee.link !== undefined) return [addressee.link];
+  const fromLink = from === undefined ? undefined : state.members.get(from)?.link;
+  return activeLinks(state).filter((link) => link !== fromLink);
+}
+
+export function sendDirect(
+  state: NodeState,
+  target: string,
+  text: string,
+  action: boolean,
+  at: number,
+  out: Effect[],
+): NodeState {
+  const resolved = resolveMember(state, target);
+  if ('error' in resolved) {
+    out.push({ kind: 'warn', text: `/msg: ${resolved.error}; nothing was sent` });
+    return state;
+  }
+  const directSeq = state.directSeq + 1;
+  const { id, incarnation, name } = state.config;
+  const frame: DirectFrame = {
+    type: 'dm',
+    id: `${ownStream(state)}:d${directSeq}`,
+    origin: id,
+    inc: incarnation,
+    name,
+    to: resolved.member.id,
+    text,
+    time: new Date(at).toISOString(),
+    ...(action ? { action } : {}),
+  };
+  const links = route(state, frame.to, undefined);
+  if (links.length === 0)
+    out.push({
+      kind: 'warn',
+      text: `/msg: ${labelOf(state, resolved.member.id, resolved.member.name)} cannot be reached now; nothing was sent`,
+    });
+  else out.push({ kind: 'send', links, frame });
+  return remember({ ...state, directSeq }, frame.id);
+}
+
+/** A direct message arrived: show it if it is for this node, else pass it on; each once. */
+export function onDirect(
+  state: NodeState,
+  frame: DirectFrame,
+  from: string | undefined,
+  out: Effect[],
+): NodeState {
+  if (state.directSeen.includes(frame.id) || frame.origin === state.config.id) return state;
+  const next = remember(state, frame.id);
+  if (frame.to === state.config.id) {
+    out.push({
+      kind: 'emit',
+      event: {
+        event: 'message',
+        from: frame.name,
+        origin: frame.origin,
+        id: frame.id,
+        text: frame.text,
+        time: frame.time,
+        history: false,
+        action: frame.action === true,
+        to: frame.to,
+      },
+      label: labelOf(state, frame.origin, frame.name),
+    });
+    return next;
+  }
+  const links = route(next, frame.to, from);
+  if (links.length > 0) out.push({ kind: 'send', links, frame });
+  return next;
+}
