@@ -20,11 +20,7 @@ function tmux(...args: string[]): string {
 }
 
 /** Starts rxchat in a real terminal (a detached tmux pane). */
-function startInTmux(
-  _name: string,
-  args: readonly string[],
-  env: Record<string, string> = {},
-): string {
+function startInTmux(args: readonly string[], env: Record<string, string> = {}): string {
   const session = `rxchat-test-${process.pid}-${sessions.length}`;
   sessions.push(session);
   const command = [process.execPath, BIN, ...args].map((part) => `'${part}'`).join(' ');
