@@ -202,6 +202,7 @@ describe('the effects of the step', () => {
         text: 'a',
         time: 't1',
         history: false,
+        action: false,
       },
       {
         event: 'message',
@@ -211,6 +212,7 @@ describe('the effects of the step', () => {
         text: 'b',
         time: 't2',
         history: false,
+        action: false,
       },
     ]);
   });
@@ -223,7 +225,7 @@ describe('the effects of the step', () => {
       linkUp(1, 2, { direction: 'out', target: '127.0.0.1:9100', purpose: { kind: 'initial' } }),
     ];
     const before = fold(events, config);
-    expect(before.state.held).toEqual(['early']);
+    expect(before.state.held).toEqual([{ text: 'early', action: false }]);
     expect(kinds(before.effects)).not.toContain('send:chat');
     const after = fold([...events, frameEvent(1, hello(BOB, 'bob'), 3)], config);
     expect(after.state.held).toEqual([]);

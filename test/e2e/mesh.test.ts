@@ -158,6 +158,14 @@ describe('a mesh that forms itself', () => {
     await a.waitFor((e) => e.event === 'join', 'b');
     a.send('/peers');
     const peers = await a.waitFor((e) => e.event === 'peers', 'peers');
-    expect(peers.peers).toEqual([{ user: 'b', id: b.id, address: b.address, state: 'linked' }]);
+    expect(peers.peers).toEqual([
+      {
+        user: 'b',
+        id: b.id,
+        address: b.address,
+        state: 'linked',
+        rtt: expect.toBeOneOf([null, expect.any(Number)]),
+      },
+    ]);
   });
 });
