@@ -6,6 +6,7 @@ import { chatLoop } from './core/chat-loop.js';
 import { makeConfig } from './core/config.js';
 import type { Effect } from './core/effect.js';
 import type { NodeEvent } from './core/event.js';
+import type { Identity } from './core/identity.js';
 import { initialState } from './core/state.js';
 import { listen } from './io/listen.js';
 import { defaultLimits, makeNetDriver } from './io/net-driver.js';
@@ -27,7 +28,8 @@ export interface NodeIO {
   readonly signals: EventEmitter;
   readonly clock: () => number;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly newId: () => string;
+  /** The node's key pair: its id is derived from the public key. */
+  readonly identity: Identity;
   readonly newIncarnation: () => string;
   readonly seed: number;
   /** Ends the process at once (a second Ctrl+C while leaving). */
@@ -57,7 +59,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     return 1;
   }
   const config = makeConfig({
-    id: io.newId(),
+    identity: io.identity,
     incarnation: io.newIncarnation(),
     startedAt: clock(),
     name: options.name,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { freshIdentity } from '../io/identity.js';
 import { runNode } from '../node.js';
+import { loadIdentity } from './identity-file.js';
 import { EXIT } from './options.js';
 import { parseArgs } from './parse-args.js';
 import { resolveSecret } from './room-secret.js';
@@ -38,6 +40,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       const options =
         room.kind === 'closed' ? { ...parsed.options, secret: room.secret } : parsed.options;
+      const loaded =
+        options.identityFile === undefined
+          ? ({ kind: 'ok', identity: freshIdentity() } as const)
+          : loadIdentity(options.identityFile, {
+              stat: (path) => (existsSync(path) ? statSync(path) : undefined),
+              read: (path) => readFileSync(path, 'utf8'),
+              create: (path, text) => writeFileSync(path, text, { mode: 0o600, flag: 'wx' }),
+            });
+      if (loaded.kind === 'error') {
+        process.stderr.write(`rxchat: ${loaded.message}\n`);
+        return EXIT.usage;
+      }
       return runNode(options, {
         stdin: process.stdin,
         stdout: process.stdout,
@@ -45,7 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         signals: process,
         env: process.env,
         clock: Date.now,
-        newId: () => randomBytes(8).toString('hex'),
+        identity: loaded.identity,
         newIncarnation: () => randomBytes(4).toString('hex'),
         seed: randomBytes(4).readUInt32LE(0),
         exitNow: (code) => process.exit(code),

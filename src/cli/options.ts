@@ -18,6 +18,8 @@ export interface CliOptions {
   readonly lingerMs: number;
   readonly history: number;
   readonly maxLinks: number;
+  /** Where the node's key is kept across restarts (--identity). */
+  readonly identityFile?: string;
   /** Where the room secret is, when given as a file. */
   readonly secretFile?: string;
   /** The room secret, when the room is closed (from RXCHAT_SECRET or the file). */

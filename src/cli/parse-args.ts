@@ -54,6 +54,11 @@ const OPTIONS: readonly (readonly [flags: string, text: string, fallback: string
     'links at most; more connections are refused',
     String(OPTION_DEFAULTS.maxLinks),
   ],
+  [
+    '--identity <file>',
+    "keep this node's key (and so its id) in this file, created if missing",
+    'a new key each start',
+  ],
   ['--quiet', 'hide join and leave lines (warnings stay on stderr)', 'show them'],
   ['--no-color', 'never colour the output (so does NO_COLOR)', 'colour on a terminal'],
   ['--json', 'print events as JSON lines on stdout (docs/EVENTS.md)', 'human output'],
@@ -119,6 +124,7 @@ const KNOWN_OPTIONS = new Set([
   'maxLinks',
   'quiet',
   'color',
+  'identity',
   'json',
   'help',
   'h',
@@ -221,6 +227,10 @@ export function parseArgs(argv: readonly string[], version: string): ParsedArgs 
   if (typeof history === 'string') return { kind: 'error', message: history };
   const maxLinks = wholeNumber(options.maxLinks, 'max-links', OPTION_DEFAULTS.maxLinks, 'links', 1);
   if (typeof maxLinks === 'string') return { kind: 'error', message: maxLinks };
+  const identityFile = options.identity;
+  if (identityFile !== undefined && (typeof identityFile !== 'string' || identityFile === '')) {
+    return { kind: 'error', message: '--identity needs a path' };
+  }
   const secretFile = options.secretFile;
   if (secretFile !== undefined && (typeof secretFile !== 'string' || secretFile === '')) {
     return { kind: 'error', message: '--secret-file needs a path' };
@@ -246,6 +256,7 @@ export function parseArgs(argv: readonly string[], version: string): ParsedArgs 
       history,
       maxLinks,
       ...(typeof secretFile === 'string' ? { secretFile } : {}),
+      ...(typeof identityFile === 'string' ? { identityFile } : {}),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { LinkId } from './event.js';
 import { labelOf } from './labels.js';
 import type { Logged } from './log.js';
 import { appendLog, framesOf } from './log.js';
+import { signChat, verifyChat } from './signing.js';
 import type { Member, NodeState, Outgoing } from './state.js';
 import { activeLinks, ownStream } from './state.js';
 
@@ -50,7 +51,7 @@ export function sendChat(
   const { id, incarnation, name } = state.config;
   // One deps object for the burst: nothing was delivered between these lines.
   const deps = vectorRecord(state.delivery.vector, stream);
-  const messages: Logged[] = texts.map(({ text, action }, index) => ({
+  const unsigned = texts.map(({ text, action }, index) => ({
     stream,
     seq: state.seq + 1 + index,
     deps,
@@ -62,6 +63,9 @@ export function sendChat(
     history: false,
     action,
   }));
+  // Each frame is signed once; the log keeps the signed frame for catch-up.
+  const frames = framesOf(unsigned).map((frame) => signChat(state.config.identity, frame));
+  const messages = frames.flatMap((frame) => loggedOf(frame, stream, false));
   const seq = state.seq + texts.length;
   const next: NodeState = {
     ...state,
@@ -69,7 +73,24 @@ export function sendChat(
     delivery: deliverOwn(state.delivery, stream, seq),
     log: appendLog(state.log, messages, state.config.historyLimit),
   };
-  return sendFrames(next, activeLinks(next), framesOf(messages, false), out);
+  return sendFrames(next, activeLinks(next), frames, out);
+}
+
+/** The messages of a signed frame, as the log keeps them. */
+function loggedOf(frame: ChatFrame, stream: string, history: boolean): Logged[] {
+  return frame.msgs.map((message, index) => ({
+    stream,
+    seq: frame.seq + index,
+    deps: frame.deps,
+    origin: frame.origin,
+    inc: frame.inc,
+    name: frame.name,
+    text: message.text,
+    time: message.time,
+    history,
+    action: message.action === true,
+    frame,
+  }));
 }
 
 /** Shows delivered messages and keeps them in the log. */
@@ -138,6 +159,17 @@ export function onChat(
   out: Effect[],
 ): NodeState {
   const stream = streamOf(frame.origin, frame.inc);
+  if (!verifyChat(state.config.identity, frame)) {
+    // Dropped and not marked as seen: the genuine copy may still come by another path.
+    const link = from === undefined ? undefined : state.members.get(from);
+    const via = link === undefined ? 'a link' : labelOf(state, link.id, link.name);
+    out.push({
+      kind: 'warn',
+      text: `dropped a message claiming to be from ${frame.name} (${frame.origin.slice(0, 8)}) that came from ${via}: its signature does not verify`,
+      key: `forged:${from ?? ''}`,
+    });
+    return state;
+  }
   let next = countReceived(
     state,
     from === undefined ? undefined : state.members.get(from),
@@ -148,18 +180,7 @@ export function onChat(
     frame.replay === true &&
     frame.msgs.length > 0 &&
     Date.parse(frame.msgs[0]?.time ?? '') < state.config.startedAt;
-  const messages: Logged[] = frame.msgs.map((message, index) => ({
-    stream,
-    seq: frame.seq + index,
-    deps: frame.deps,
-    origin: frame.origin,
-    inc: frame.inc,
-    name: frame.name,
-    text: message.text,
-    time: message.time,
-    history,
-    action: message.action === true,
-  }));
+  const messages = loggedOf(frame, stream, history);
   const result = receive(next.delivery, messages, at, {
     ordering: 'causal',
     maxHeld: next.config.maxHeld,

@@ -1,9 +1,13 @@
 import type { BackoffPolicy } from './backoff.js';
 import { defaultBackoff } from './backoff.js';
+import type { Identity } from './identity.js';
 
 /** Everything the core needs to know about this node; fixed for its life. */
 export interface NodeConfig {
+  /** The node id: `identity.id`, derived from its public key. */
   readonly id: string;
+  /** The node's key pair, as sign and verify functions. */
+  readonly identity: Identity;
   /** New each start; with `id` it names this node's message stream. */
   readonly incarnation: string;
   /** When the node started (ms): catch-up messages sent before it are history. */
@@ -50,7 +54,7 @@ export const defaultTimings = {
 
 /** A config with the defaults, for tests and for the command line to extend. */
 export function makeConfig(
-  fields: Pick<NodeConfig, 'id' | 'name' | 'port'> & Partial<NodeConfig>,
+  fields: Pick<NodeConfig, 'identity' | 'name' | 'port'> & Partial<NodeConfig>,
 ): NodeConfig {
   const peerTimeoutMs = fields.peerTimeoutMs ?? defaultTimings.peerTimeoutMs;
   return {
@@ -68,6 +72,7 @@ export function makeConfig(
     gapWaitMs: defaultTimings.gapWaitMs,
     lingerMs: defaultTimings.lingerMs,
     ...fields,
+    id: fields.identity.id,
     peerTimeoutMs,
     pingIntervalMs: fields.pingIntervalMs ?? Math.max(10, Math.floor(peerTimeoutMs / 3)),
   };

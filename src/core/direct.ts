@@ -2,6 +2,7 @@ import type { DirectFrame } from '../protocol/frames.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { labelOf, taggedName } from './labels.js';
+import { signDirect, verifyDirect } from './signing.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, ownStream } from './state.js';
 
@@ -57,7 +58,7 @@ export function sendDirect(
   }
   const directSeq = state.directSeq + 1;
   const { id, incarnation, name } = state.config;
-  const frame: DirectFrame = {
+  const frame: DirectFrame = signDirect(state.config.identity, {
     type: 'dm',
     id: `${ownStream(state)}:d${directSeq}`,
     origin: id,
@@ -67,7 +68,7 @@ export function sendDirect(
     text,
     time: new Date(at).toISOString(),
     ...(action ? { action } : {}),
-  };
+  });
   const links = route(state, frame.to, undefined);
   if (links.length === 0)
     out.push({
@@ -86,6 +87,14 @@ export function onDirect(
   out: Effect[],
 ): NodeState {
   if (state.directSeen.includes(frame.id) || frame.origin === state.config.id) return state;
+  if (!verifyDirect(state.config.identity, frame)) {
+    out.push({
+      kind: 'warn',
+      text: `dropped a direct message claiming to be from ${frame.name}: its signature does not verify`,
+      key: `forged-dm:${from ?? ''}`,
+    });
+    return state;
+  }
   const next = remember(state, frame.id);
   if (frame.to === state.config.id) {
     out.push({

@@ -31,6 +31,8 @@ export type NodeEvent =
       /** The remote end of the socket, `host:port`. */
       readonly remote: string;
       readonly direction: Direction;
+      /** Fresh random bytes (base64) for this link's hello: the peer must sign them. */
+      readonly nonce: string;
       /** For outgoing links: the address dialled and why. */
       readonly target?: string;
       readonly purpose?: DialPurpose;

@@ -5,10 +5,11 @@ import { withEntry, withoutEntry, withoutMember } from './collections.js';
 import type { Effect } from './effect.js';
 import { describeLink, labelOf } from './labels.js';
 import { announceLinks, announceMember, sendHave, sendMembership } from './membership.js';
+import { proofText } from './signing.js';
 import type { Link, Member, NodeState } from './state.js';
 
-export function helloFrame(state: NodeState): HelloFrame {
-  const { id, incarnation, name, port, mesh, advertise } = state.config;
+export function helloFrame(state: NodeState, nonce: string): HelloFrame {
+  const { id, incarnation, name, port, mesh, advertise, identity } = state.config;
   const hello: HelloFrame = {
     type: 'hello',
     v: PROTOCOL_VERSION,
@@ -17,6 +18,8 @@ export function helloFrame(state: NodeState): HelloFrame {
     name,
     port,
     mesh,
+    key: identity.key,
+    nonce,
   };
   return advertise === undefined ? hello : { ...hello, advertise };
 }
@@ -39,14 +42,13 @@ function refuse(state: NodeState, link: Link, text: string, out: Effect[]): Node
   return settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
 }
 
-export function onHello(
-  state: NodeState,
-  link: Link,
-  hello: HelloFrame,
-  at: number,
-  out: Effect[],
-): NodeState {
-  if (link.peer !== undefined) {
+/**
+ * The peer's hello: check its version and that its key stands for its id, then
+ * prove this node's own key by signing the peer's nonce. The member joins only
+ * when the peer's proof arrives and checks out (onProof).
+ */
+export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Effect[]): NodeState {
+  if (link.peer !== undefined || link.hello !== undefined) {
     out.push({
       kind: 'warn',
       text: `${describeLink(state, link)} sent a second hello; ignored`,
@@ -77,6 +79,75 @@ export function onHello(
     return settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
   }
 
+  const { identity } = state.config;
+  if (identity.idOf(hello.key) !== hello.id) {
+    return refuse(
+      state,
+      link,
+      `refused ${hello.name} (${link.remote}): its id does not match its key`,
+      out,
+    );
+  }
+  out.push({
+    kind: 'send',
+    links: [link.id],
+    frame: { type: 'proof', sig: identity.sign(proofText(hello.nonce, identity.id, hello.id)) },
+  });
+  return { ...state, links: withEntry(state.links, link.id, { ...link, hello }) };
+}
+
+/** The peer proved it holds the key of its id by signing this link's fresh nonce: it joins. */
+export function onProof(
+  state: NodeState,
+  link: Link,
+  sig: string,
+  at: number,
+  out: Effect[],
+): NodeState {
+  const hello = link.hello;
+  if (link.peer !== undefined) return state;
+  if (hello === undefined) {
+    return refuse(state, link, `refused ${link.remote}: it sent a proof before its hello`, out);
+  }
+  if (
+    !state.config.identity.verify(hello.key, proofText(link.nonce, hello.id, state.config.id), sig)
+  ) {
+    return refuse(
+      state,
+      link,
+      `refused ${hello.name} (${link.remote}): its handshake proof does not verify (a replayed or forged handshake)`,
+      out,
+    );
+  }
+  return join(state, link, hello, at, out);
+}
+
+const MAX_NAMES = 1024;
+const MAX_KEYS_PER_NAME = 8;
+
+function rememberKey(
+  keysByName: ReadonlyMap<string, readonly string[]>,
+  name: string,
+  key: string,
+): ReadonlyMap<string, readonly string[]> {
+  const keys = keysByName.get(name) ?? [];
+  if (keys.includes(key)) return keysByName;
+  const next = new Map(keysByName);
+  if (!next.has(name) && next.size >= MAX_NAMES) {
+    const oldest = next.keys().next().value;
+    if (oldest !== undefined) next.delete(oldest);
+  }
+  next.set(name, [...keys, key].slice(-MAX_KEYS_PER_NAME));
+  return next;
+}
+
+function join(
+  state: NodeState,
+  link: Link,
+  hello: HelloFrame,
+  at: number,
+  out: Effect[],
+): NodeState {
   const linked: Link = { ...link, peer: hello.id };
   let next: NodeState = settleInitial(
     { ...state, links: withEntry(state.links, link.id, linked) },
@@ -109,20 +180,25 @@ export function onHello(
     link: link.id,
     linkedAt: at,
     inc: hello.inc,
+    key: hello.key,
     confirmed: known?.inc === hello.inc ? known.confirmed : 0,
     sent: known?.sent ?? 0,
     received: known?.received ?? 0,
     ...(named === undefined ? {} : { named }),
   };
+  const seenKeys = next.keysByName.get(hello.name) ?? [];
+  const newKey = seenKeys.length > 0 && !seenKeys.includes(hello.key);
   next = {
     ...next,
     members: withEntry(next.members, hello.id, member),
     redials: withoutEntry(next.redials, hello.id),
+    keysByName: rememberKey(next.keysByName, hello.name, hello.key),
   };
   out.push({
     kind: 'emit',
     event: { event: 'join', user: member.name, id: member.id, address },
-    label: labelOf(next, member.id, member.name),
+    // A name this node saw before with another key is flagged: maybe not the same person.
+    label: `${labelOf(next, member.id, member.name)}${newKey ? ' (new key)' : ''}`,
   });
   sendMembership(next, link.id, out);
   announceMember(next, member, out);

@@ -12,7 +12,12 @@ export interface Logged extends Causal {
   /** Arrived in catch-up and was sent before this node started. */
   readonly history: boolean;
   readonly action: boolean;
+  /** The signed frame it came in: catch-up sends that frame again, unchanged. */
+  readonly frame: ChatFrame;
 }
+
+/** A burst's frame before it is signed. */
+export type UnsignedChat = Omit<ChatFrame, 'key' | 'sig'>;
 
 /** Room left in a frame for the fields around the messages. */
 const FRAME_BUDGET = MAX_FRAME_BYTES - 16 * 1024;
@@ -38,9 +43,9 @@ export function exceedsFrame(text: string): boolean {
  * messages that share their deps becomes one frame, split where a frame would
  * pass the size limit.
  */
-export function framesOf(messages: readonly Logged[], replay: boolean): ChatFrame[] {
-  const frames: ChatFrame[] = [];
-  let run: Logged[] = [];
+export function framesOf(messages: readonly Omit<Logged, 'frame'>[]): UnsignedChat[] {
+  const frames: UnsignedChat[] = [];
+  let run: Omit<Logged, 'frame'>[] = [];
   let size = 0;
   const flush = (): void => {
     const first = run[0];
@@ -48,7 +53,7 @@ export function framesOf(messages: readonly Logged[], replay: boolean): ChatFram
     const msgs = run.map(({ text, time, action }) =>
       action ? { text, time, action } : { text, time },
     );
-    const frame: ChatFrame = {
+    frames.push({
       type: 'chat',
       origin: first.origin,
       inc: first.inc,
@@ -56,8 +61,7 @@ export function framesOf(messages: readonly Logged[], replay: boolean): ChatFram
       seq: first.seq,
       deps: first.deps,
       msgs,
-    };
-    frames.push(replay ? { ...frame, replay } : frame);
+    });
     run = [];
     size = 0;
   };
@@ -89,9 +93,15 @@ export function appendLog(
   return next.length > limit ? next.slice(next.length - limit) : next;
 }
 
-/** What a peer with vector `theirs` lacks that the log still holds, in log (causal) order. */
-export function missingFrom(log: readonly Logged[], theirs: VectorRecord): Logged[] {
-  return log.filter((message) => message.seq > (theirs[message.stream] ?? 0));
+/**
+ * The frames that carry what a peer with vector `theirs` lacks, in log (causal)
+ * order, each once and unchanged (their signatures still hold), marked replay.
+ */
+export function replayFor(log: readonly Logged[], theirs: VectorRecord): ChatFrame[] {
+  const frames = new Set<ChatFrame>();
+  for (const message of log)
+    if (message.seq > (theirs[message.stream] ?? 0)) frames.add(message.frame);
+  return [...frames].map((frame) => (frame.replay === true ? frame : { ...frame, replay: true }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { HelloFrame } from '../protocol/frames.js';
 import type { NodeConfig } from './config.js';
 import type { DeliveryState } from './delivery.js';
 import { emptyDelivery } from './delivery.js';
@@ -15,7 +16,11 @@ export interface Link {
   readonly purpose?: DialPurpose;
   readonly openedAt: number;
   readonly lastHeard: number;
-  /** The member at the other end, once its hello arrived. */
+  /** The nonce this node sent in its hello on this link. */
+  readonly nonce: string;
+  /** The peer's hello, while its proof of key possession is awaited. */
+  readonly hello?: HelloFrame;
+  /** The member at the other end, once its hello and proof checked out. */
   readonly peer?: string;
 }
 
@@ -26,6 +31,8 @@ export interface Member {
   /** Where it listens. */
   readonly address: string;
   readonly mesh: boolean;
+  /** Its public key, once linked (from its hello). */
+  readonly key?: string;
   readonly state: PeerState;
   /** The link in use, while linked. */
   readonly link?: LinkId;
@@ -80,6 +87,8 @@ export interface NodeState {
   readonly held: readonly Outgoing[];
   /** The last number used for this node's direct messages (a sequence of their own). */
   readonly directSeq: number;
+  /** Public keys seen per name, to flag a name that comes back with another key (bounded). */
+  readonly keysByName: ReadonlyMap<string, readonly string[]>;
   /** Ids of direct messages already handled, newest last (bounded). */
   readonly directSeen: readonly string[];
   /** The last sequence number used for this node's messages. */
@@ -105,6 +114,7 @@ export function initialState(config: NodeConfig): NodeState {
     held: [],
     directSeq: 0,
     directSeen: [],
+    keysByName: new Map(),
     seq: 0,
     delivery: emptyDelivery<Logged>(),
     log: [],

@@ -8,11 +8,11 @@ import { onDirect, sendDirect } from './direct.js';
 import type { Effect } from './effect.js';
 import type { DialPurpose, NodeEvent } from './event.js';
 import { forgetDeparted } from './forget.js';
-import { helloFrame, onHello, settleInitial } from './handshake.js';
+import { helloFrame, onHello, onProof, settleInitial } from './handshake.js';
 import { describeLink } from './labels.js';
 import { onBye, requestLeave, settle } from './leaving.js';
 import { checkLiveness, onPong, pongFor } from './liveness.js';
-import { exceedsFrame, framesOf, missingFrom } from './log.js';
+import { exceedsFrame, replayFor } from './log.js';
 import { memberLost, onLinks, onMembers, peersEvent, statsEvent } from './membership.js';
 import { EVENTS_VERSION } from './output-event.js';
 import { dialDueRedials, redialFailed } from './redial.js';
@@ -104,13 +104,14 @@ function onLinkUp(
     remote: event.remote,
     direction: event.direction,
     openedAt: event.at,
+    nonce: event.nonce,
     lastHeard: event.at,
     ...(event.target === undefined ? {} : { target: event.target }),
     ...(event.purpose === undefined ? {} : { purpose: event.purpose }),
   };
   const dialing =
     event.target === undefined ? state.dialing : withoutMember(state.dialing, event.target);
-  out.push({ kind: 'send', links: [link.id], frame: helloFrame(state) });
+  out.push({ kind: 'send', links: [link.id], frame: helloFrame(state, event.nonce) });
   return { ...state, dialing, links: withEntry(state.links, link.id, link) };
 }
 
@@ -186,7 +187,8 @@ function onLinkDown(
 }
 
 function onFrame(state: NodeState, link: Link, frame: Frame, at: number, out: Effect[]): NodeState {
-  if (frame.type === 'hello') return onHello(state, link, frame, at, out);
+  if (frame.type === 'hello') return onHello(state, link, frame, out);
+  if (frame.type === 'proof') return onProof(state, link, frame.sig, at, out);
   if (link.peer === undefined) {
     out.push({
       kind: 'warn',
@@ -207,12 +209,7 @@ function onFrame(state: NodeState, link: Link, frame: Frame, at: number, out: Ef
     case 'have': {
       // Catch-up, second half: start unknown streams where the peer's log starts, and send it what it lacks.
       const adopted = adoptFloors(heard, frame.floor, out);
-      return sendFrames(
-        adopted,
-        [link.id],
-        framesOf(missingFrom(adopted.log, frame.vector), true),
-        out,
-      );
+      return sendFrames(adopted, [link.id], replayFor(adopted.log, frame.vector), out);
     }
     case 'links': {
       const member = heard.members.get(link.peer);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server, Socket } from 'node:net';
 import type { Observable } from 'rxjs';
 import { fromEvent, map, merge, mergeMap, Observable as RxObservable, Subject } from 'rxjs';
@@ -177,6 +178,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
         link,
         remote: remoteOf(socket),
         direction: connection.direction,
+        nonce: randomBytes(16).toString('base64'),
         ...(connection.target === undefined ? {} : { target: connection.target }),
         ...(connection.purpose === undefined ? {} : { purpose: connection.purpose }),
       });

@@ -26,6 +26,16 @@ export interface HelloFrame {
   readonly mesh: boolean;
   /** `host:port` the sender asks others to use for it (`--advertise`). */
   readonly advertise?: string;
+  /** The sender's Ed25519 public key (raw, base64); `id` is derived from it. */
+  readonly key: string;
+  /** Fresh random bytes (base64) the other side must sign in its `proof`. */
+  readonly nonce: string;
+}
+
+/** Proof of key possession: a signature of the receiver's nonce and both ids. */
+export interface ProofFrame {
+  readonly type: 'proof';
+  readonly sig: string;
 }
 
 export interface MemberInfo {
@@ -66,6 +76,8 @@ export interface DirectFrame {
   readonly text: string;
   readonly time: string;
   readonly action?: boolean;
+  readonly key: string;
+  readonly sig: string;
 }
 
 /** A version vector on the wire: stream `<id>.<inc>` → sequence number. */
@@ -87,6 +99,9 @@ export interface ChatFrame {
   readonly msgs: readonly ChatMessage[];
   /** Sent again from a log in catch-up, not live. */
   readonly replay?: boolean;
+  /** The origin's public key, and its signature of the burst (see core/signing.ts). */
+  readonly key: string;
+  readonly sig: string;
 }
 
 /** Catch-up: what the sender has delivered, and below what it can no longer resend. */
@@ -122,6 +137,7 @@ export interface ByeFrame {
 
 export type Frame =
   | HelloFrame
+  | ProofFrame
   | MembersFrame
   | ChatFrame
   | DirectFrame

@@ -92,7 +92,7 @@ export function validateFrame(value: unknown): Validated {
   const type = value.type;
   switch (type) {
     case 'hello': {
-      const { v, id, inc, name, port, mesh, advertise } = value;
+      const { v, id, inc, name, port, mesh, advertise, key, nonce } = value;
       if (!isInt(v, 0, 1_000_000)) return fail('hello: bad "v"');
       if (v !== 1)
         return {
@@ -105,6 +105,8 @@ export function validateFrame(value: unknown): Validated {
             name: String(name).slice(0, 32),
             port: 0,
             mesh: false,
+            key: '',
+            nonce: '',
           },
         };
       if (!isToken(id)) return fail('hello: bad "id"');
@@ -113,8 +115,15 @@ export function validateFrame(value: unknown): Validated {
       if (!isInt(port, 0, 65535)) return fail('hello: bad "port"');
       if (typeof mesh !== 'boolean') return fail('hello: bad "mesh"');
       if (advertise !== undefined && !isStr(advertise, 300)) return fail('hello: bad "advertise"');
-      const frame = { type, v, id, inc, name, port, mesh };
+      if (!isStr(key, 64)) return fail('hello: bad "key"');
+      if (!isStr(nonce, 64)) return fail('hello: bad "nonce"');
+      const frame = { type, v, id, inc, name, port, mesh, key, nonce };
       return { ok: true, frame: advertise === undefined ? frame : { ...frame, advertise } };
+    }
+    case 'proof': {
+      const { sig } = value;
+      if (!isStr(sig, 200)) return fail('proof: bad "sig"');
+      return { ok: true, frame: { type, sig } };
     }
     case 'members': {
       const members = everyOrUndefined(value.members, MAX_LIST, member);
@@ -132,7 +141,10 @@ export function validateFrame(value: unknown): Validated {
       const msgs = everyOrUndefined(value.msgs, MAX_LIST, chatMessage);
       if (msgs === undefined || msgs.length === 0) return fail('chat: bad "msgs"');
       if (replay !== undefined && typeof replay !== 'boolean') return fail('chat: bad "replay"');
-      const frame = { type, origin, inc, name, seq, deps, msgs };
+      const { key, sig } = value;
+      if (!isStr(key, 64)) return fail('chat: bad "key"');
+      if (!isStr(sig, 200)) return fail('chat: bad "sig"');
+      const frame = { type, origin, inc, name, seq, deps, msgs, key, sig };
       return { ok: true, frame: replay === true ? { ...frame, replay } : frame };
     }
     case 'dm': {
@@ -145,7 +157,10 @@ export function validateFrame(value: unknown): Validated {
       if (typeof text !== 'string' || text.length > MAX_TEXT) return fail('dm: bad "text"');
       if (!isStr(time, 40)) return fail('dm: bad "time"');
       if (action !== undefined && typeof action !== 'boolean') return fail('dm: bad "action"');
-      const frame = { type, id, origin, inc, name, to, text, time };
+      const { key, sig } = value;
+      if (!isStr(key, 64)) return fail('dm: bad "key"');
+      if (!isStr(sig, 200)) return fail('dm: bad "sig"');
+      const frame = { type, id, origin, inc, name, to, text, time, key, sig };
       return { ok: true, frame: action === true ? { ...frame, action } : frame };
     }
     case 'have': {

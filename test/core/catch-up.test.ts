@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import type { ChatFrame } from '../../src/protocol/frames.js';
-import { fold, frameEvent, joined, testConfig } from '../helpers/core-fixtures.js';
+import { fold, frameEvent, joined, signedChat, testConfig } from '../helpers/core-fixtures.js';
 
 const BOB = 'bb00000000000000';
 const CAROL = 'cc00000000000000';
@@ -15,7 +15,7 @@ function chat(
   deps: Record<string, number> = {},
   replay = false,
 ): ChatFrame {
-  const frame: ChatFrame = {
+  const frame: Omit<ChatFrame, 'key' | 'sig'> = {
     type: 'chat',
     origin,
     inc: '1',
@@ -24,7 +24,8 @@ function chat(
     deps,
     msgs: texts.map((text) => ({ text, time: '2026-01-01T00:00:00.000Z' })),
   };
-  return replay ? { ...frame, replay } : frame;
+  const signed = signedChat(frame);
+  return replay ? { ...signed, replay } : signed;
 }
 
 const shownTexts = (effects: readonly Effect[]): string[] =>
@@ -100,7 +101,8 @@ describe('catch-up', () => {
           : [],
       ),
     ).toEqual([
-      [[2], 2, ['b2']],
+      // The whole signed burst goes again, unchanged: the peer drops what it has.
+      [[2], 1, ['b1', 'b2']],
       [[2], 1, ['mine']],
     ]);
   });

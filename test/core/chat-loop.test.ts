@@ -3,7 +3,16 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
-import { frameEvent, HIGHER, hello, LOWER, linkUp, testConfig } from '../helpers/core-fixtures.js';
+import {
+  frameEvent,
+  HIGHER,
+  hello,
+  LOWER,
+  linkUp,
+  proof,
+  signedChat,
+  testConfig,
+} from '../helpers/core-fixtures.js';
 import type { DialAnswer } from '../helpers/virtual-node.js';
 import { virtualNode } from '../helpers/virtual-node.js';
 
@@ -38,18 +47,22 @@ describe('the merged stream (marbles)', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
       const start$ = hot<NodeEvent>('s', { s: { kind: 'start', at: 0 } });
-      const link$ = hot<NodeEvent>('-u-h-c---q-d', {
+      const link$ = hot<NodeEvent>('-u-hpc---q-d', {
         u: linkUp(1),
         h: frameEvent(1, hello(BOB, 'bob')),
-        c: frameEvent(1, {
-          type: 'chat',
-          origin: BOB,
-          inc: '1',
-          deps: {},
-          name: 'bob',
-          seq: 1,
-          msgs: [{ text: 'hi', time: 't' }],
-        }),
+        p: frameEvent(1, proof(1, BOB)),
+        c: frameEvent(
+          1,
+          signedChat({
+            type: 'chat',
+            origin: BOB,
+            inc: '1',
+            deps: {},
+            name: 'bob',
+            seq: 1,
+            msgs: [{ text: 'hi', time: 't' }],
+          }),
+        ),
         q: frameEvent(1, { type: 'bye', reason: 'quit' }),
         d: { kind: 'linkDown', at: 0, link: 1, reason: 'closed' },
       });
@@ -58,7 +71,7 @@ describe('the merged stream (marbles)', () => {
         tickMs: 1000,
         forMs: 5000,
       });
-      expectObservable(shown(effects)).toBe('r--j-m---l', {
+      expectObservable(shown(effects)).toBe('r---jm---l', {
         r: 'self ready',
         j: 'bob join',
         m: 'bob:hi',
@@ -73,9 +86,10 @@ describe('the merged stream (marbles)', () => {
   it('a member silent past the peer timeout is lost at exactly that tick', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
-      const events = hot<NodeEvent>('u h', {
+      const events = hot<NodeEvent>('u hp', {
         u: linkUp(1, 0),
         h: frameEvent(1, hello(BOB, 'bob'), 2),
+        p: frameEvent(1, proof(1, BOB), 2),
       });
       const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
       const effects = virtualNode(ts, config, events, { tickMs: 100, forMs: 5000 });
@@ -90,7 +104,11 @@ describe('the merged stream (marbles)', () => {
   it('pings every linked member at the ping interval, in one frame for all links', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
-      const events = hot<NodeEvent>('u h', { u: linkUp(1), h: frameEvent(1, hello(BOB, 'bob')) });
+      const events = hot<NodeEvent>('u hp', {
+        u: linkUp(1),
+        h: frameEvent(1, hello(BOB, 'bob')),
+        p: frameEvent(1, proof(1, BOB)),
+      });
       const effects = virtualNode(ts, testConfig({ peerTimeoutMs: 3000, mesh: false }), events, {
         tickMs: 500,
         forMs: 5000,
@@ -118,13 +136,14 @@ describe('redial backoff (virtual time)', () => {
     ts.run(({ hot }) => {
       const config = testConfig({ peers: ['127.0.0.1:9101'], redialForMs: TEN_MINUTES });
       // Linked at once, lost at 1000 ms.
-      const events = hot<NodeEvent>('u h 998ms d', {
+      const events = hot<NodeEvent>('u hp 997ms d', {
         u: linkUp(1, 0, {
           direction: 'out',
           target: '127.0.0.1:9101',
           purpose: { kind: 'initial' },
         }),
         h: frameEvent(1, hello(BOB, 'bob', 9101)),
+        p: frameEvent(1, proof(1, BOB)),
         d: { kind: 'linkDown', at: 0, link: 1, reason: 'reset' },
       });
       const effects = virtualNode(ts, config, events, {
@@ -158,16 +177,18 @@ describe('redial backoff (virtual time)', () => {
       return [
         linkUp(10 + attempt, at, { direction: 'out', target: dial.target, purpose: dial.purpose }),
         frameEvent(10 + attempt, hello(BOB, 'bob', 9101), at),
+        frameEvent(10 + attempt, proof(10 + attempt, BOB), at),
       ];
     };
     ts.run(({ hot }) => {
-      const events = hot<NodeEvent>('u h 998ms d 4999ms x', {
+      const events = hot<NodeEvent>('u hp 997ms d 4999ms x', {
         u: linkUp(1, 0, {
           direction: 'out',
           target: '127.0.0.1:9101',
           purpose: { kind: 'initial' },
         }),
         h: frameEvent(1, hello(BOB, 'bob', 9101)),
+        p: frameEvent(1, proof(1, BOB)),
         d: { kind: 'linkDown', at: 0, link: 1, reason: 'reset' },
         x: { kind: 'linkDown', at: 0, link: 12, reason: 'reset' },
       });
@@ -188,13 +209,14 @@ describe('redial backoff (virtual time)', () => {
   it('a member that quit is never redialled', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
-      const events = hot<NodeEvent>('u h q d', {
+      const events = hot<NodeEvent>('u hpq d', {
         u: linkUp(1, 0, {
           direction: 'out',
           target: '127.0.0.1:9101',
           purpose: { kind: 'initial' },
         }),
         h: frameEvent(1, hello(BOB, 'bob', 9101)),
+        p: frameEvent(1, proof(1, BOB)),
         q: frameEvent(1, { type: 'bye', reason: 'quit' }),
         d: { kind: 'linkDown', at: 0, link: 1, reason: 'closed' },
       });
@@ -216,7 +238,7 @@ describe('simultaneous dials: exactly one link per pair', () => {
     it(who, () => {
       const ts = scheduler();
       ts.run(({ hot, expectObservable }) => {
-        const events = hot<NodeEvent>('ab c d', {
+        const events = hot<NodeEvent>('ab cpdq', {
           a: linkUp(1, 0, {
             direction: 'out',
             target: '127.0.0.1:9101',
@@ -225,18 +247,20 @@ describe('simultaneous dials: exactly one link per pair', () => {
           b: linkUp(2, 0, { direction: 'in' }),
           c: frameEvent(1, hello(peer, 'peer', 9101)),
           d: frameEvent(2, hello(peer, 'peer', 9101)),
+          p: frameEvent(1, proof(1, peer)),
+          q: frameEvent(2, proof(2, peer)),
         });
         const effects = virtualNode(ts, testConfig(), events, { tickMs: 1000, forMs: 100 });
         const decisions = effects.pipe(
           filter((e) => e.kind === 'close' || (e.kind === 'emit' && e.event.event === 'join')),
           map((e) => (e.kind === 'close' ? `close ${e.link}` : 'join')),
         );
-        expectObservable(decisions, '^ 10ms !').toBe('--jc', { j: 'join', c: `close ${drop}` });
+        expectObservable(decisions, '^ 10ms !').toBe('---j-c', { j: 'join', c: `close ${drop}` });
         const kept = effects.pipe(
           filter((e) => e.kind === 'send' && e.frame.type === 'bye'),
           map((e) => (e.kind === 'send' ? e.links.join() : '')),
         );
-        expectObservable(kept, '^ 10ms !').toBe('---x', { x: String(drop) });
+        expectObservable(kept, '^ 10ms !').toBe('-----x', { x: String(drop) });
       });
     });
   }

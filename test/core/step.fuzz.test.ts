@@ -5,7 +5,7 @@ import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import type { Frame } from '../../src/protocol/frames.js';
 import { validateFrame } from '../../src/protocol/validate-frame.js';
-import { testConfig } from '../helpers/core-fixtures.js';
+import { signedChat, testConfig } from '../helpers/core-fixtures.js';
 
 const token = fc.constantFrom(
   'aa00000000000000',
@@ -30,6 +30,8 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
     name: fc.string({ minLength: 1, maxLength: 32 }),
     port: fc.nat(65535),
     mesh: fc.boolean(),
+    key: token.map((id) => `key-${id}`),
+    nonce: fc.constantFrom('nonce-1', 'nonce-2', 'x'),
   }),
   fc.record({
     type: fc.constant('members' as const),
@@ -43,17 +45,29 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
       { maxLength: 3 },
     ),
   }),
-  fc.record({
-    type: fc.constant('chat' as const),
-    origin: token,
-    inc,
-    name: fc.string({ minLength: 1, maxLength: 8 }),
-    seq: fc.integer({ min: 1, max: 30 }),
-    deps: vector,
-    msgs: fc.array(
-      fc.record({ text, time: fc.constantFrom('2026-01-01T00:00:00.000Z', 'nonsense') }),
-      { minLength: 1, maxLength: 4 },
+  fc
+    .tuple(
+      fc.record({
+        type: fc.constant('chat' as const),
+        origin: token,
+        inc,
+        name: fc.string({ minLength: 1, maxLength: 8 }),
+        seq: fc.integer({ min: 1, max: 30 }),
+        deps: vector,
+        msgs: fc.array(
+          fc.record({ text, time: fc.constantFrom('2026-01-01T00:00:00.000Z', 'nonsense') }),
+          { minLength: 1, maxLength: 4 },
+        ),
+      }),
+      fc.boolean(),
+    )
+    // Half signed by their origin, half with a bad signature.
+    .map(([chat, genuine]) =>
+      genuine ? signedChat(chat) : { ...chat, key: `key-${chat.origin}`, sig: 'forged' },
     ),
+  fc.record({
+    type: fc.constant('proof' as const),
+    sig: fc.constantFrom('x', 'key-bb00000000000000|nope'),
   }),
   fc.record({ type: fc.constant('have' as const), vector, floor: vector }),
   fc.record({ type: fc.constant('links' as const), peers: fc.array(token, { maxLength: 3 }) }),
@@ -79,6 +93,7 @@ const event = (at: number): fc.Arbitrary<NodeEvent> =>
       link,
       remote: fc.constantFrom('127.0.0.1:5000', '[::1]:6000'),
       direction: fc.constantFrom('in' as const, 'out' as const),
+      nonce: fc.constant('nonce-1'),
     }),
     fc.record({ kind: fc.constant('frame' as const), at: fc.constant(at), link, frame }),
     fc.record({ kind: fc.constant('frame' as const), at: fc.constant(at), link, frame }),

@@ -11,7 +11,9 @@ import {
   kinds,
   LOWER,
   linkUp,
+  proof,
   SELF,
+  signedChat,
   testConfig,
 } from '../helpers/core-fixtures.js';
 
@@ -103,15 +105,18 @@ describe('the peer set, as a plain function of the events (table)', () => {
     const snapshot = structuredClone({ links: [...state.links], members: [...state.members] });
     const result = step(
       state,
-      frameEvent(1, {
-        type: 'chat',
-        origin: BOB,
-        inc: '1',
-        deps: {},
-        name: 'bob',
-        seq: 1,
-        msgs: [{ text: 'x', time: 't' }],
-      }),
+      frameEvent(
+        1,
+        signedChat({
+          type: 'chat',
+          origin: BOB,
+          inc: '1',
+          deps: {},
+          name: 'bob',
+          seq: 1,
+          msgs: [{ text: 'x', time: 't' }],
+        }),
+      ),
     );
     expect({ links: [...state.links], members: [...state.members] }).toEqual(snapshot);
     expect(result.state).not.toBe(state);
@@ -126,10 +131,12 @@ describe('the effects of the step', () => {
     const { effects } = fold([...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')]);
     expect(kinds(effects)).toEqual([
       'send:hello',
+      'send:proof',
       'emit:join',
       'send:have',
       'send:links',
       'send:hello',
+      'send:proof',
       'emit:join',
       'send:members',
       'send:members',
@@ -146,16 +153,19 @@ describe('the effects of the step', () => {
     const seen = fold([
       linkUp(1, 0, { remote: '[::ffff:10.1.2.3]:5000' }),
       frameEvent(1, hello(BOB, 'bob', 7000)),
+      frameEvent(1, proof(1, BOB)),
     ]);
     expect(seen.state.members.get(BOB)?.address).toBe('10.1.2.3:7000');
     const v6 = fold([
       linkUp(1, 0, { remote: '[::1]:5000' }),
       frameEvent(1, hello(BOB, 'bob', 7000)),
+      frameEvent(1, proof(1, BOB)),
     ]);
     expect(v6.state.members.get(BOB)?.address).toBe('[::1]:7000');
     const advertised = fold([
       linkUp(1),
       frameEvent(1, hello(BOB, 'bob', 7000, { advertise: 'chat.example:443' })),
+      frameEvent(1, proof(1, BOB)),
     ]);
     expect(advertised.state.members.get(BOB)?.address).toBe('chat.example:443');
   });
@@ -177,18 +187,21 @@ describe('the effects of the step', () => {
   it('a chat frame shows one message event per line, with ids origin:seq', () => {
     const { effects } = fold([
       ...joined(1, BOB, 'bob'),
-      frameEvent(1, {
-        type: 'chat',
-        origin: BOB,
-        inc: '1',
-        deps: {},
-        name: 'bob',
-        seq: 1,
-        msgs: [
-          { text: 'a', time: 't1' },
-          { text: 'b', time: 't2' },
-        ],
-      }),
+      frameEvent(
+        1,
+        signedChat({
+          type: 'chat',
+          origin: BOB,
+          inc: '1',
+          deps: {},
+          name: 'bob',
+          seq: 1,
+          msgs: [
+            { text: 'a', time: 't1' },
+            { text: 'b', time: 't2' },
+          ],
+        }),
+      ),
     ]);
     const messages = effects.flatMap((e) =>
       e.kind === 'emit' && e.event.event === 'message' ? [e.event] : [],
@@ -227,7 +240,10 @@ describe('the effects of the step', () => {
     const before = fold(events, config);
     expect(before.state.held).toEqual([{ text: 'early', action: false }]);
     expect(kinds(before.effects)).not.toContain('send:chat');
-    const after = fold([...events, frameEvent(1, hello(BOB, 'bob'), 3)], config);
+    const after = fold(
+      [...events, frameEvent(1, hello(BOB, 'bob'), 3), frameEvent(1, proof(1, BOB), 3)],
+      config,
+    );
     expect(after.state.held).toEqual([]);
     expect(after.effects.filter((e) => e.kind === 'send' && e.frame.type === 'chat')).toHaveLength(
       1,
@@ -290,7 +306,8 @@ describe('the effects of the step', () => {
     const labels = effects.flatMap((e) =>
       e.kind === 'emit' && e.event.event === 'join' ? [e.label] : [],
     );
-    expect(labels).toEqual(['zed', 'zed#c000']);
+    // The second zed has another key: flagged, as a name seen before with a different key.
+    expect(labels).toEqual(['zed', 'zed#c000 (new key)']);
   });
 
   it('junk before the handshake closes the connection; junk after it only warns', () => {

@@ -2,19 +2,52 @@ import type { NodeConfig } from '../../src/core/config.js';
 import { makeConfig } from '../../src/core/config.js';
 import type { Effect } from '../../src/core/effect.js';
 import type { LinkId, NodeEvent } from '../../src/core/event.js';
+import type { Identity } from '../../src/core/identity.js';
+import { proofText, signChat } from '../../src/core/signing.js';
 import type { NodeState } from '../../src/core/state.js';
 import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
-import type { HelloFrame } from '../../src/protocol/frames.js';
+import type { ChatFrame, HelloFrame, ProofFrame } from '../../src/protocol/frames.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/frames.js';
 
 export const SELF = 'b000000000000000';
 export const LOWER = 'a000000000000000';
 export const HIGHER = 'c000000000000000';
 
+/** A short stand-in digest (FNV-1a, two rounds): different text, different "signature". */
+function digest(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    a = Math.imul(a ^ text.charCodeAt(i), 0x01000193);
+    b = Math.imul(b ^ text.charCodeAt(i), 0x5bd1e995);
+  }
+  return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
+}
+
+/**
+ * A stand-in key pair for core tests: key `key-<id>`, and a "signature" that
+ * is the key and a digest of the text, so tests can sign as anyone and tampering shows.
+ */
+export function fakeIdentity(id: string): Identity {
+  const key = `key-${id}`;
+  return {
+    id,
+    key,
+    sign: (text) => `${key}|${digest(text)}`,
+    verify: (publicKey, text, signature) => signature === `${publicKey}|${digest(text)}`,
+    idOf: (publicKey) => (publicKey.startsWith('key-') ? publicKey.slice(4) : ''),
+  };
+}
+
+/** A chat frame signed by its origin's fake key. */
+export function signedChat(frame: Omit<ChatFrame, 'key' | 'sig'>): ChatFrame {
+  return signChat(fakeIdentity(frame.origin), frame);
+}
+
 export function testConfig(fields: Partial<NodeConfig> = {}): NodeConfig {
   return makeConfig({
-    id: SELF,
+    identity: fakeIdentity(SELF),
     name: 'self',
     port: 9000,
     seed: 7,
@@ -29,13 +62,24 @@ export function hello(
   port = 9100,
   fields: Partial<HelloFrame> = {},
 ): HelloFrame {
-  return { type: 'hello', v: PROTOCOL_VERSION, id, inc: '1', name, port, mesh: true, ...fields };
+  return {
+    type: 'hello',
+    v: PROTOCOL_VERSION,
+    id,
+    inc: '1',
+    name,
+    port,
+    mesh: true,
+    key: `key-${id}`,
+    nonce: `nonce-of-${id}`,
+    ...fields,
+  };
 }
 
 export function linkUp(
   link: LinkId,
   at = 0,
-  fields: Partial<Extract<NodeEvent, { kind: 'linkUp' }>> = {},
+  fields: Partial<Omit<Extract<NodeEvent, { kind: 'linkUp' }>, 'nonce'>> = {},
 ): NodeEvent {
   return {
     kind: 'linkUp',
@@ -43,6 +87,7 @@ export function linkUp(
     link,
     remote: `127.0.0.1:${50_000 + link}`,
     direction: 'in',
+    nonce: `nonce-${link}`,
     ...fields,
   };
 }
@@ -70,9 +115,18 @@ export function fold(
   return { state, effects };
 }
 
-/** Events that link member `id` (named `name`) over link `link`. */
+/** The proof member `id` sends on `link`: its signature of the nonce this node sent there. */
+export function proof(link: LinkId, id: string, self = SELF): ProofFrame {
+  return { type: 'proof', sig: fakeIdentity(id).sign(proofText(`nonce-${link}`, id, self)) };
+}
+
+/** Events that link member `id` (named `name`) over link `link`: up, hello, proof. */
 export function joined(link: LinkId, id: string, name: string, at = 0): NodeEvent[] {
-  return [linkUp(link, at), frameEvent(link, hello(id, name, 9100 + link), at)];
+  return [
+    linkUp(link, at),
+    frameEvent(link, hello(id, name, 9100 + link), at),
+    frameEvent(link, proof(link, id), at),
+  ];
 }
 
 export function kinds(effects: readonly Effect[]): string[] {

@@ -1,0 +1,17 @@
+/**
+ * What the core needs of a node's key pair, passed in so that the core holds
+ * no key material handling of its own: sign, verify, and the id a public key
+ * stands for. src/io/identity.ts implements it with Node's Ed25519.
+ */
+export interface Identity {
+  /** The node id: derived from the public key. */
+  readonly id: string;
+  /** The public key, raw 32 bytes in base64. */
+  readonly key: string;
+  /** Signs UTF-8 text; base64 signature. */
+  sign(text: string): string;
+  /** Checks a base64 signature of UTF-8 text by a base64 public key. */
+  verify(key: string, text: string, signature: string): boolean;
+  /** The node id that a base64 public key stands for. */
+  idOf(key: string): string;
+}

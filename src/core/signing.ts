@@ -1,0 +1,73 @@
+import type { ChatFrame, DirectFrame, VectorRecord } from '../protocol/frames.js';
+import type { Identity } from './identity.js';
+
+/**
+ * The exact text that is signed: a canonical encoding of the fields that
+ * matter, never "the JSON as sent" (which relays may re-serialise). Lines are
+ * joined with `\n`; strings are JSON-encoded so that no value can contain a
+ * line end; vectors are sorted `stream=seq` pairs. docs/PROTOCOL.md specifies it.
+ */
+
+function vectorText(vector: VectorRecord): string {
+  return Object.keys(vector)
+    .sort()
+    .map((stream) => `${stream}=${vector[stream] ?? 0}`)
+    .join(',');
+}
+
+export function chatSigningText(frame: ChatFrame): string {
+  const lines = [
+    'rxchat-chat-v1',
+    frame.origin,
+    frame.inc,
+    JSON.stringify(frame.name),
+    String(frame.seq),
+    vectorText(frame.deps),
+    ...frame.msgs.map((m) => JSON.stringify([m.text, m.time, m.action === true ? 1 : 0])),
+  ];
+  return lines.join('\n');
+}
+
+export function directSigningText(frame: DirectFrame): string {
+  return [
+    'rxchat-dm-v1',
+    JSON.stringify(frame.id),
+    frame.origin,
+    frame.inc,
+    JSON.stringify(frame.name),
+    frame.to,
+    JSON.stringify([frame.text, frame.time, frame.action === true ? 1 : 0]),
+  ].join('\n');
+}
+
+/** What a node signs to prove it holds its key: the other side's fresh nonce, and both ids. */
+export function proofText(nonce: string, signer: string, verifier: string): string {
+  return ['rxchat-proof-v1', nonce, signer, verifier].join('\n');
+}
+
+type Unsigned<F> = Omit<F, 'key' | 'sig'>;
+
+export function signChat(identity: Identity, frame: Unsigned<ChatFrame>): ChatFrame {
+  const unsigned = { ...frame, key: identity.key, sig: '' };
+  return { ...unsigned, sig: identity.sign(chatSigningText(unsigned)) };
+}
+
+export function signDirect(identity: Identity, frame: Unsigned<DirectFrame>): DirectFrame {
+  const unsigned = { ...frame, key: identity.key, sig: '' };
+  return { ...unsigned, sig: identity.sign(directSigningText(unsigned)) };
+}
+
+/** True when the key stands for the origin and the origin signed exactly this. */
+export function verifyChat(identity: Identity, frame: ChatFrame): boolean {
+  return (
+    identity.idOf(frame.key) === frame.origin &&
+    identity.verify(frame.key, chatSigningText(frame), frame.sig)
+  );
+}
+
+export function verifyDirect(identity: Identity, frame: DirectFrame): boolean {
+  return (
+    identity.idOf(frame.key) === frame.origin &&
+    identity.verify(frame.key, directSigningText(frame), frame.sig)
+  );
+}

@@ -1,0 +1,86 @@
+import type { KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+} from 'node:crypto';
+import type { Identity } from '../core/identity.js';
+
+/** The prefix that wraps a raw Ed25519 public key into SPKI DER. */
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** A node id: the first 16 hex digits of SHA-256 of the raw public key. */
+export function idOfKey(key: string): string {
+  return createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 16);
+}
+
+/** A short fingerprint of a public key, for people to compare: SHA-256, grouped. */
+export function fingerprint(key: string): string {
+  const hex = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 32);
+  return hex.match(/.{4}/g)?.join(':') ?? hex;
+}
+
+const publicKeys = new Map<string, KeyObject | null>();
+
+/** Parses (and caches) a base64 raw public key; null when it is not one. */
+function publicKeyOf(key: string): KeyObject | null {
+  const cached = publicKeys.get(key);
+  if (cached !== undefined) return cached;
+  const raw = Buffer.from(key, 'base64');
+  let parsed: KeyObject | null = null;
+  if (raw.length === 32) {
+    try {
+      parsed = createPublicKey({
+        key: Buffer.concat([SPKI_PREFIX, raw]),
+        format: 'der',
+        type: 'spki',
+      });
+    } catch {
+      parsed = null;
+    }
+  }
+  if (publicKeys.size > 4096) publicKeys.clear();
+  publicKeys.set(key, parsed);
+  return parsed;
+}
+
+export function identityFrom(privateKey: KeyObject): Identity {
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const key = spki.subarray(SPKI_PREFIX.length).toString('base64');
+  return {
+    id: idOfKey(key),
+    key,
+    sign: (text) => sign(null, Buffer.from(text, 'utf8'), privateKey).toString('base64'),
+    verify: (publicKey, text, signature) => {
+      const parsed = publicKeyOf(publicKey);
+      if (parsed === null) return false;
+      try {
+        return verify(null, Buffer.from(text, 'utf8'), parsed, Buffer.from(signature, 'base64'));
+      } catch {
+        return false;
+      }
+    },
+    idOf: idOfKey,
+  };
+}
+
+export function freshIdentity(): Identity {
+  return identityFrom(generateKeyPairSync('ed25519').privateKey);
+}
+
+/** Reads a PKCS#8 PEM Ed25519 private key. */
+export function identityFromPem(pem: string): Identity {
+  const privateKey = createPrivateKey({ key: pem, format: 'pem' });
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error('the key is not an Ed25519 private key');
+  return identityFrom(privateKey);
+}
+
+export function newPrivateKeyPem(): string {
+  return generateKeyPairSync('ed25519')
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString();
+}
