@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { connect } from 'node:net';
 import type { BenchNode } from './harness.js';
 import { BIN, startBenchNode, stopAll, until } from './harness.js';
@@ -88,7 +89,7 @@ export async function causalOverhead(size: number): Promise<{ frame: number; wit
   );
   const frame = await captureChatFrame(first, `line 000001 ${'x'.repeat(45)}`);
   stopAll();
-  const { inc: _inc, deps: _deps, ...plain } = frame;
+  const { inc: _inc, deps: _deps, key: _key, sig: _sig, ...plain } = frame;
   return {
     frame: Buffer.byteLength(`${JSON.stringify(frame)}\n`),
     without: Buffer.byteLength(`${JSON.stringify(plain)}\n`),
@@ -101,11 +102,14 @@ function captureChatFrame(node: BenchNode, text: string): Promise<Record<string,
     const socket = connect({ host: '127.0.0.1', port: node.port });
     let partial = '';
     const timer = setTimeout(() => reject(new Error('no chat frame')), 15_000);
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const key = publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
+    const id = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 16);
     socket.on('connect', () => {
       socket.write(
-        `${JSON.stringify({ type: 'hello', v: 1, id: 'benchprobe', inc: '1', name: 'probe', port: 1, mesh: false })}\n`,
+        `${JSON.stringify({ type: 'hello', v: 1, id, inc: '1', name: 'probe', port: 1, mesh: false, key, nonce: 'bench' })}\n`,
       );
-      until([node], () => node.linked.has('benchprobe'), 'probe joined', 10_000).then(
+      until([node], () => node.linked.has(id), 'probe joined', 10_000).then(
         () => node.child.stdin.write(`${text}\n`),
         reject,
       );
@@ -115,6 +119,12 @@ function captureChatFrame(node: BenchNode, text: string): Promise<Record<string,
       partial = lines.pop() ?? '';
       for (const line of lines) {
         const frame = JSON.parse(line) as Record<string, unknown>;
+        if (frame.type === 'hello') {
+          // Prove this probe's key: sign the node's nonce and both ids.
+          const text = ['rxchat-proof-v1', String(frame.nonce), id, String(frame.id)].join('\n');
+          const sig = sign(null, Buffer.from(text), privateKey).toString('base64');
+          socket.write(`${JSON.stringify({ type: 'proof', sig })}\n`);
+        }
         if (frame.type === 'chat' && frame.replay !== true) {
           clearTimeout(timer);
           socket.destroy();

@@ -7,7 +7,6 @@ import { rawConnect } from '../helpers/raw-client.js';
 let alice: NodeProcess;
 let bob: NodeProcess;
 let round = 0;
-let clients = 0;
 
 beforeAll(async () => {
   alice = await startNode('alice');
@@ -26,13 +25,11 @@ async function stillChats(): Promise<void> {
   expect(alice.child.exitCode).toBeNull();
 }
 
-async function handshaken(name: string): Promise<RawClient & { id: string }> {
+async function handshaken(name: string): Promise<RawClient> {
   const client = await rawConnect(alice.port);
-  clients += 1;
-  const id = `feed${name}${clients}`;
-  client.hello(id, name);
-  await alice.waitFor((e) => e.event === 'join' && e.id === id, `${name} joined`);
-  return Object.assign(client, { id });
+  client.hello(name);
+  await alice.waitFor((e) => e.event === 'join' && e.id === client.id, `${name} joined`);
+  return client;
 }
 
 function remoteOf(client: RawClient): string {
@@ -54,7 +51,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     ],
     [
       'a frame before the handshake',
-      '{"type":"chat","origin":"x","inc":"1","deps":{},"name":"x","seq":1,"msgs":[{"text":"hi","time":"t"}]}\n',
+      '{"type":"chat","origin":"x","inc":"1","deps":{},"name":"x","seq":1,"msgs":[{"text":"hi","time":"t"}],"key":"k","sig":"s"}\n',
       /"chat" before the handshake/,
     ],
     ['bytes that are not UTF-8', Buffer.from([0xff, 0xfe, 0x7b, 0x0a]), /not UTF-8/],
@@ -91,9 +88,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     );
     expect(line).toMatch(warning);
     const text = `still linked ${round}`;
-    client.write(
-      `${JSON.stringify({ type: 'chat', origin: client.id, inc: '1', deps: {}, name: 'mallory', seq: 1, msgs: [{ text, time: new Date().toISOString() }] })}\n`,
-    );
+    client.write(client.chat('mallory', [text]));
     await alice.waitFor((e) => e.event === 'message' && e.text === text, 'the member still chats');
     client.socket.destroy();
     await stillChats();
@@ -116,7 +111,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
 
   it('a peer speaking another major version is refused with a clear message on both sides', async () => {
     const client = await rawConnect(alice.port);
-    client.hello('future1', 'future', { v: 2 });
+    client.hello('future', { v: 2 });
     await client.closed();
     await alice.waitForStderr(
       /refused future \(127\.0\.0\.1:\d+\): it speaks protocol v2, this node speaks v1/,
@@ -124,7 +119,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     const bye = client.frames().find((f) => f.type === 'bye');
     expect(bye).toMatchObject({ type: 'bye', reason: 'incompatible' });
     expect(String(bye?.detail)).toMatch(/protocol v1/);
-    expect(alice.events.some((e) => e.event === 'join' && e.id === 'future1')).toBe(false);
+    expect(alice.events.some((e) => e.event === 'join' && e.id === client.id)).toBe(false);
     await stillChats();
   });
 

@@ -61,10 +61,8 @@ describe('closed rooms', () => {
   it('a raw client speaking the open protocol at a closed node gets nothing and is shown nothing', async () => {
     const alice = await startNode('alice', [], secret('s3cret'));
     const client = await rawConnect(alice.port);
-    client.hello('0000intruder0000', 'intruder');
-    client.write(
-      `${JSON.stringify({ type: 'chat', origin: '0000intruder0000', inc: '1', deps: {}, name: 'intruder', seq: 1, msgs: [{ text: 'boo', time: new Date().toISOString() }] })}\n`,
-    );
+    client.hello('intruder');
+    client.write(client.chat('intruder', ['boo']));
     await client.closed();
     expect(client.lines).toEqual([]);
     expect(alice.events.map((e) => e.event)).toEqual(['ready']);

@@ -59,8 +59,8 @@ describe('docs/PROTOCOL.md matches the code', () => {
     await startNode('bob', [alice.address]);
     await alice.waitFor((e) => e.event === 'join', 'bob');
     const client = await rawConnect(alice.port, { answerPings: true });
-    client.hello('0000feedface0000', 'probe');
-    await alice.waitFor((e) => e.event === 'join' && e.id === '0000feedface0000', 'probe joined');
+    client.hello('probe');
+    await alice.waitFor((e) => e.event === 'join' && e.id === client.id, 'probe joined');
     alice.send('hello probe');
     const seen = (type: string) =>
       poll(
@@ -76,7 +76,7 @@ describe('docs/PROTOCOL.md matches the code', () => {
     await client.closed();
     const frames = client.frames();
     expect(new Set(frames.map((f) => f.type))).toEqual(
-      new Set(['hello', 'members', 'have', 'links', 'chat', 'ping', 'bye']),
+      new Set(['hello', 'proof', 'members', 'have', 'links', 'chat', 'ping', 'bye']),
     );
     for (const frame of frames) {
       expect(validateFrame(frame)).toMatchObject({ ok: true });

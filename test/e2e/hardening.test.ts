@@ -49,10 +49,14 @@ describe('the terminal is not the attacker’s', () => {
     );
     const port = Number(/listening on port (\d+)/.exec(alice.stdout)?.[1]);
     const client = await rawConnect(port);
-    client.hello('0000hostile00000', 'x\x1b[2Jy\u202e');
-    client.write(
-      `${JSON.stringify({ type: 'chat', origin: '0000hostile00000', inc: '1', deps: {}, name: 'x\x1b[2Jy\u202e', seq: 1, msgs: HOSTILE.map((text) => ({ text, time: new Date().toISOString() })) })}\n`,
+    client.hello('x\x1b[2Jy\u202e');
+    await poll(
+      () => (alice.stdout.includes(' joined') ? true : undefined),
+      'the hostile member joined',
+      15_000,
+      () => alice.stdout,
     );
+    client.write(client.chat('x\x1b[2Jy\u202e', HOSTILE));
     await poll(
       () => (alice.stdout.includes('abc\\u202edef') ? true : undefined),
       'the last text',
@@ -73,10 +77,8 @@ describe('the terminal is not the attacker’s', () => {
   it('--json output stays valid JSON whatever arrives', async () => {
     const alice = await startNode('alice');
     const client = await rawConnect(alice.port);
-    client.hello('0000hostile00000', 'x\x1b[2Jy\u202e');
-    client.write(
-      `${JSON.stringify({ type: 'chat', origin: '0000hostile00000', inc: '1', deps: {}, name: 'n\u2028x', seq: 1, msgs: [...HOSTILE, '\u2028\u2029"\\'].map((text) => ({ text, time: 't' })) })}\n`,
-    );
+    client.hello('x\x1b[2Jy\u202e');
+    client.write(client.chat('n\u2028x', [...HOSTILE, '\u2028\u2029"\\']));
     await alice.waitFor(
       (e) => e.event === 'message' && e.text === '\u2028\u2029"\\',
       'the last text',
@@ -100,8 +102,8 @@ describe('a node nobody can knock over', () => {
     }
     await stillChats(alice, bob);
     const member = await rawConnect(alice.port);
-    member.hello('0000junkjunk0000', 'junk');
-    await alice.waitFor((e) => e.event === 'join' && e.id === '0000junkjunk0000', 'junk member');
+    member.hello('junk');
+    await alice.waitFor((e) => e.event === 'join' && e.id === member.id, 'junk member');
     const junk = [
       'not json',
       '{"type":"nope"}',
@@ -134,8 +136,8 @@ describe('a node nobody can knock over', () => {
     const bob = await startNode('bob', [alice.address]);
     await alice.waitFor((e) => e.event === 'join', 'bob');
     const sloth = await rawConnect(alice.port);
-    sloth.hello('0000sloth0000000', 'sloth');
-    await alice.waitFor((e) => e.event === 'join' && e.id === '0000sloth0000000', 'sloth joined');
+    sloth.hello('sloth');
+    await alice.waitFor((e) => e.event === 'join' && e.id === sloth.id, 'sloth joined');
     sloth.socket.pause();
     // It looks alive (any frame counts) but reads nothing.
     const alive = setInterval(() => sloth.write('{"type":"pong","t":0}\n'), 300);
@@ -144,7 +146,7 @@ describe('a node nobody can knock over', () => {
       const flood = Array.from({ length: 150_000 }, (_, i) => `${i} ${line}`).join('\n');
       alice.child.stdin.write(`${flood}\n`);
       await alice.waitFor(
-        (e) => e.event === 'leave' && e.id === '0000sloth0000000' && e.reason === 'lost',
+        (e) => e.event === 'leave' && e.id === sloth.id && e.reason === 'lost',
         'the sloth dropped',
         90_000,
       );

@@ -1,14 +1,23 @@
 import type { Socket } from 'node:net';
 import { connect } from 'node:net';
+import type { Identity } from '../../src/core/identity.js';
+import { proofText, signChat } from '../../src/core/signing.js';
+import { freshIdentity } from '../../src/io/identity.js';
 
 /** A hand-driven TCP client for feeding a node exact bytes. */
 export interface RawClient {
   readonly socket: Socket;
+  /** This client's own key pair; its node id is `identity.id`. */
+  readonly identity: Identity;
+  readonly id: string;
   readonly lines: string[];
   write(data: string | Buffer): void;
   frames(): Record<string, unknown>[];
   closed(timeoutMs?: number): Promise<void>;
-  hello(id: string, name: string, extra?: Record<string, unknown>): void;
+  /** Says hello as `name`, and proves its key once the node's hello arrives. */
+  hello(name: string, extra?: Record<string, unknown>): void;
+  /** A chat frame of `texts` signed by this client (seq from 1 up). */
+  chat(name: string, texts: readonly string[]): string;
 }
 
 /**
@@ -22,12 +31,24 @@ export function rawConnect(
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     const lines: string[] = [];
+    const identity = freshIdentity();
+    let seq = 0;
+    let proved = false;
+    let myName = '';
     let partial = '';
     let isClosed = false;
     socket.on('data', (chunk: Buffer) => {
       const parts = (partial + chunk.toString('utf8')).split('\n');
       partial = parts.pop() ?? '';
       lines.push(...parts);
+      for (const line of parts) {
+        const frame = JSON.parse(line) as { type?: string; nonce?: string; id?: string };
+        if (frame.type === 'hello' && !proved && myName !== '') {
+          proved = true;
+          const sig = identity.sign(proofText(String(frame.nonce), identity.id, String(frame.id)));
+          socket.write(`${JSON.stringify({ type: 'proof', sig })}\n`);
+        }
+      }
       if (options.answerPings !== true) return;
       for (const line of parts) {
         const frame = JSON.parse(line) as { type?: string; t?: number };
@@ -46,6 +67,8 @@ export function rawConnect(
     socket.once('connect', () => {
       const client: RawClient = {
         socket,
+        identity,
+        id: identity.id,
         lines,
         write(data) {
           socket.write(data);
@@ -63,10 +86,44 @@ export function rawConnect(
             });
           });
         },
-        hello(id, name, extra = {}) {
-          socket.write(
-            `${JSON.stringify({ type: 'hello', v: 1, id, inc: '1', name, port: 1, mesh: false, ...extra })}\n`,
-          );
+        hello(name, extra = {}) {
+          myName = name;
+          const hello = {
+            type: 'hello',
+            v: 1,
+            id: identity.id,
+            inc: '1',
+            name,
+            port: 1,
+            mesh: false,
+            key: identity.key,
+            nonce: 'raw-client-nonce',
+            ...extra,
+          };
+          socket.write(`${JSON.stringify(hello)}\n`);
+          // A hello that arrived before ours was written still needs its proof.
+          for (const line of lines) {
+            const frame = JSON.parse(line) as { type?: string; nonce?: string; id?: string };
+            if (frame.type === 'hello' && !proved) {
+              proved = true;
+              socket.write(
+                `${JSON.stringify({ type: 'proof', sig: identity.sign(proofText(String(frame.nonce), identity.id, String(frame.id))) })}\n`,
+              );
+            }
+          }
+        },
+        chat(name, texts) {
+          const frame = signChat(identity, {
+            type: 'chat',
+            origin: identity.id,
+            inc: '1',
+            name,
+            seq: seq + 1,
+            deps: {},
+            msgs: texts.map((text) => ({ text, time: new Date().toISOString() })),
+          });
+          seq += texts.length;
+          return `${JSON.stringify(frame)}\n`;
         },
       };
       resolve(client);
