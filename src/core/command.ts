@@ -11,6 +11,7 @@ export type Command =
   | { readonly kind: 'quit' }
   | { readonly kind: 'peers' }
   | { readonly kind: 'stats' }
+  | { readonly kind: 'whois'; readonly target: string }
   | { readonly kind: 'help' }
   | { readonly kind: 'empty' }
   | { readonly kind: 'tooLong' }
@@ -23,6 +24,7 @@ export const COMMAND_HELP: readonly (readonly [string, string])[] = [
   ],
   ['/me <action>', 'an action: /me waves shows as * alice waves'],
   ['/peers', 'list the members, their addresses, link state and round-trip time'],
+  ['/whois <name>', "a member's id, key fingerprint, address and how long it has been linked"],
   ['/stats', 'count the chat messages sent to and read from each member'],
   ['/help', 'show this list'],
   ['/quit', 'leave the chat (so do Ctrl+C and Ctrl+D)'],
@@ -56,6 +58,10 @@ export function parseCommand(raw: string, maxChars: number): Command {
       return { kind: 'peers' };
     case 'stats':
       return { kind: 'stats' };
+    case 'whois':
+      return rest === ''
+        ? { kind: 'usage', text: 'usage: /whois <name>, e.g. /whois bob' }
+        : { kind: 'whois', target: rest };
     case 'help':
       return { kind: 'help' };
     default:

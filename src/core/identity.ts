@@ -14,4 +14,6 @@ export interface Identity {
   verify(key: string, text: string, signature: string): boolean;
   /** The node id that a base64 public key stands for. */
   idOf(key: string): string;
+  /** A short fingerprint of a public key, for people to compare. */
+  fingerprint(key: string): string;
 }

@@ -79,6 +79,20 @@ export interface StatsEvent {
   readonly links: readonly LinkStats[];
 }
 
+/** The answer to `/whois`: who a member is, by key. */
+export interface WhoisEvent {
+  readonly event: 'whois';
+  readonly user: string;
+  readonly id: string;
+  /** Its Ed25519 public key (raw, base64); null when never linked directly. */
+  readonly key: string | null;
+  readonly fingerprint: string | null;
+  readonly address: string;
+  readonly state: PeerState;
+  /** How long it has been linked, in ms; null when not linked. */
+  readonly linkedForMs: number | null;
+}
+
 export type OutputEvent =
   | ReadyEvent
   | JoinEvent
@@ -86,4 +100,5 @@ export type OutputEvent =
   | LeaveEvent
   | PeersEvent
   | GapEvent
-  | StatsEvent;
+  | StatsEvent
+  | WhoisEvent;

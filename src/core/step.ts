@@ -4,12 +4,12 @@ import { adoptFloors, declareGaps, onChat, sendChat, sendFrames } from './chat.j
 import { withEntry, withMember, withoutEntry, withoutMember } from './collections.js';
 import { COMMAND_HELP, parseCommand } from './command.js';
 import { overdue } from './delivery.js';
-import { onDirect, sendDirect } from './direct.js';
+import { onDirect, resolveMember, sendDirect } from './direct.js';
 import type { Effect } from './effect.js';
 import type { DialPurpose, NodeEvent } from './event.js';
 import { forgetDeparted } from './forget.js';
 import { helloFrame, onHello, onProof, settleInitial } from './handshake.js';
-import { describeLink } from './labels.js';
+import { describeLink, labelOf } from './labels.js';
 import { onBye, requestLeave, settle } from './leaving.js';
 import { checkLiveness, onPong, pongFor } from './liveness.js';
 import { exceedsFrame, replayFor } from './log.js';
@@ -77,6 +77,9 @@ function onInput(state: NodeState, lines: readonly string[], at: number, out: Ef
       case 'stats':
         out.push({ kind: 'emit', event: statsEvent(next) });
         break;
+      case 'whois':
+        whois(next, command.target, at, out);
+        break;
       case 'help':
         for (const [name, text] of COMMAND_HELP)
           out.push({ kind: 'notice', text: `${name.padEnd(20)} ${text}` });
@@ -92,6 +95,30 @@ function onInput(state: NodeState, lines: readonly string[], at: number, out: Ef
   if (texts.length === 0) return next;
   if (next.initialPending.size > 0) return { ...next, held: [...next.held, ...texts] };
   return sendChat(next, texts, at, out);
+}
+
+function whois(state: NodeState, target: string, at: number, out: Effect[]): void {
+  const resolved = resolveMember(state, target);
+  if ('error' in resolved) {
+    out.push({ kind: 'warn', text: `/whois: ${resolved.error}` });
+    return;
+  }
+  const { member } = resolved;
+  const linked = member.state === 'linked' && member.linkedAt !== undefined;
+  out.push({
+    kind: 'emit',
+    event: {
+      event: 'whois',
+      user: member.name,
+      id: member.id,
+      key: member.key ?? null,
+      fingerprint: member.key === undefined ? null : state.config.identity.fingerprint(member.key),
+      address: member.address,
+      state: member.state,
+      linkedForMs: linked ? at - (member.linkedAt ?? at) : null,
+    },
+    label: labelOf(state, member.id, member.name),
+  });
 }
 
 function onLinkUp(

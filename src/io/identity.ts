@@ -64,6 +64,7 @@ export function identityFrom(privateKey: KeyObject): Identity {
       }
     },
     idOf: idOfKey,
+    fingerprint,
   };
 }
 

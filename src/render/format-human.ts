@@ -53,6 +53,17 @@ export function formatHuman(
       );
       return style.dim(['* chat messages per link:', ...rows].join('\n'));
     }
+    case 'whois': {
+      const since =
+        event.linkedForMs === null
+          ? 'not linked now'
+          : `linked for ${Math.round(event.linkedForMs / 1000)} s`;
+      return [
+        style.dim(`* ${inert(label ?? event.user)}: id ${event.id}`),
+        style.dim(`  key fingerprint ${event.fingerprint ?? 'unknown (never linked directly)'}`),
+        style.dim(`  address ${inert(event.address)}, ${event.state}, ${since}`),
+      ].join('\n');
+    }
     case 'peers': {
       if (event.peers.length === 0) return style.dim(`* no members yet (${localTime(now)})`);
       const rows = event.peers.map((peer) => {

@@ -37,6 +37,7 @@ export function fakeIdentity(id: string): Identity {
     sign: (text) => `${key}|${digest(text)}`,
     verify: (publicKey, text, signature) => signature === `${publicKey}|${digest(text)}`,
     idOf: (publicKey) => (publicKey.startsWith('key-') ? publicKey.slice(4) : ''),
+    fingerprint: (publicKey) => `fp:${digest(publicKey)}`,
   };
 }
 
