@@ -11,12 +11,21 @@ import { signChat, verifyChat } from './signing.js';
 import type { Member, NodeState, Outgoing } from './state.js';
 import { activeLinks, ownStream } from './state.js';
 
-function countSent(state: NodeState, links: readonly LinkId[], messages: number): NodeState {
+function countSent(
+  state: NodeState,
+  links: readonly LinkId[],
+  messages: number,
+  frames: number,
+): NodeState {
   if (messages === 0 || links.length === 0) return state;
   const members = new Map(state.members);
   for (const member of state.members.values()) {
     if (member.link !== undefined && links.includes(member.link)) {
-      members.set(member.id, { ...member, sent: member.sent + messages });
+      members.set(member.id, {
+        ...member,
+        sent: member.sent + messages,
+        framesSent: member.framesSent + frames,
+      });
     }
   }
   return { ...state, members };
@@ -35,7 +44,7 @@ export function sendFrames(
     out.push({ kind: 'send', links, frame });
     count += frame.msgs.length;
   }
-  return countSent(state, links, count);
+  return countSent(state, links, count, frames.length);
 }
 
 /** Sends this node's lines to every linked member, as few frames as fit. */
@@ -146,6 +155,7 @@ function countReceived(state: NodeState, member: Member | undefined, messages: n
     members: withEntry(state.members, member.id, {
       ...member,
       received: member.received + messages,
+      framesReceived: member.framesReceived + 1,
     }),
   };
 }

@@ -184,6 +184,8 @@ function join(
     confirmed: known?.inc === hello.inc ? known.confirmed : 0,
     sent: known?.sent ?? 0,
     received: known?.received ?? 0,
+    framesSent: known?.framesSent ?? 0,
+    framesReceived: known?.framesReceived ?? 0,
     ...(named === undefined ? {} : { named }),
   };
   const seenKeys = next.keysByName.get(hello.name) ?? [];

@@ -55,6 +55,8 @@ export function onMembers(state: NodeState, frame: MembersFrame, out: Effect[]):
       confirmed: 0,
       sent: 0,
       received: 0,
+      framesSent: 0,
+      framesReceived: 0,
     };
     if (shouldDialLearned(next, info) && !next.dialing.has(info.address)) {
       out.push({
@@ -137,6 +139,8 @@ export function statsEvent(state: NodeState): StatsEvent {
       id: member.id,
       sent: member.sent,
       received: member.received,
+      framesSent: member.framesSent,
+      framesReceived: member.framesReceived,
     }));
   return { event: 'stats', links };
 }

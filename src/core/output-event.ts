@@ -72,6 +72,9 @@ export interface LinkStats {
   /** Chat messages written to that member's link, and read from it. */
   readonly sent: number;
   readonly received: number;
+  /** Chat frames (bursts) that carried them: messages per frame is the burst size. */
+  readonly framesSent: number;
+  readonly framesReceived: number;
 }
 
 export interface StatsEvent {

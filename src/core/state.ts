@@ -51,6 +51,9 @@ export interface Member {
   /** Chat messages written to / read from its link. */
   readonly sent: number;
   readonly received: number;
+  /** Chat frames (bursts) written to / read from its link. */
+  readonly framesSent: number;
+  readonly framesReceived: number;
 }
 
 /** A lost member being dialled again. */

@@ -49,7 +49,7 @@ export function formatHuman(
       if (event.links.length === 0) return style.dim('* no links yet');
       const rows = event.links.map(
         (link) =>
-          `  ${inert(link.user)}#${link.id.slice(0, 4)}  sent ${link.sent}  received ${link.received}`,
+          `  ${inert(link.user)}#${link.id.slice(0, 4)}  sent ${link.sent} (${link.framesSent} frames)  received ${link.received} (${link.framesReceived} frames)`,
       );
       return style.dim(['* chat messages per link:', ...rows].join('\n'));
     }
