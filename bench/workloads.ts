@@ -12,7 +12,7 @@ export async function fanOut(
   receivers = 2,
   bin = BIN,
   env: Record<string, string> = {},
-): Promise<{ ms: number; perSecond: number }> {
+): Promise<{ ms: number; perSecond: number; perFrame: number }> {
   const sender = await startBenchNode('sender', [], [], bin, env);
   const others: BenchNode[] = [];
   for (let i = 0; i < receivers; i++)
@@ -56,11 +56,24 @@ export async function fanOut(
     `${lines} lines`,
     120_000,
   );
+  // Messages per frame at a receiver: how many lines a burst held on average.
+  const receiver = others[0] as BenchNode;
+  let perFrame = Number.NaN;
+  receiver.onEvent((e) => {
+    if (e.event !== 'stats') return;
+    const links = e.links as { id: string; received: number; framesReceived?: number }[];
+    const link = links.find((l) => l.id === sender.id);
+    if (link?.framesReceived !== undefined && link.framesReceived > 0) {
+      perFrame = link.received / link.framesReceived;
+    }
+  });
+  receiver.child.stdin.write('/stats\n');
+  await until([receiver], () => !Number.isNaN(perFrame), 'stats', 5000).catch(() => 0);
   stopAll();
   if (problems.length > 0)
     throw new Error(`fan-out lost or reordered lines: ${problems.join('; ')}`);
   const ms = ended - started;
-  return { ms, perSecond: lines / (ms / 1000) };
+  return { ms, perSecond: lines / (ms / 1000), perFrame };
 }
 
 /**
