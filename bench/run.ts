@@ -32,23 +32,28 @@ async function repeat<T>(runs: number, run: () => Promise<T>): Promise<T[]> {
 async function main(): Promise<void> {
   const rows: string[] = [];
   const w1Lines = quick ? 300 : 50_000;
-  const w1 = await repeat(RUNS, () => fanOut(w1Lines));
+  // Interleaved with the comparison build, when there is one, so both see the same machine.
+  const w1: Awaited<ReturnType<typeof fanOut>>[] = [];
+  const w1Old: Awaited<ReturnType<typeof fanOut>>[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    w1.push(await fanOut(w1Lines));
+    if (compareBin !== undefined) w1Old.push(await fanOut(w1Lines, 2, compareBin));
+  }
   const perFrame = summarise(w1.map((r) => r.perFrame).filter((n) => !Number.isNaN(n)));
   rows.push(
     `| W1 fan-out: ${w1Lines.toLocaleString('en-US')} lines of ~60 bytes from one of 3 members, signed (the default), until both others showed all | ${fmt(summarise(w1.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(w1.map((r) => r.perSecond)), 0)} msg/s per receiver; ${fmt(perFrame, 0)} messages per signed burst |`,
   );
+  if (compareBin !== undefined) {
+    rows.push(
+      `| W1 with \`${compareLabel}\`, interleaved with the row above | ${fmt(summarise(w1Old.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(w1Old.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
+    );
+  }
   const w1Closed = await repeat(RUNS, () =>
     fanOut(w1Lines, 2, undefined, { RXCHAT_SECRET: 'bench secret' }),
   );
   rows.push(
     `| W1 in a closed room (TLS) | ${fmt(summarise(w1Closed.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(w1Closed.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
   );
-  if (compareBin !== undefined) {
-    const w1Old = await repeat(RUNS, () => fanOut(w1Lines, 2, compareBin));
-    rows.push(
-      `| W1 with \`${compareLabel}\` | ${fmt(summarise(w1Old.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(w1Old.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
-    );
-  }
   const fan = await repeat(RUNS, () => fanOut(LINES));
   rows.push(
     `| fan-out: ${LINES.toLocaleString('en-US')} lines from one of 3 members, until both others showed all | ${fmt(summarise(fan.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(fan.map((r) => r.perSecond)), 0)} msg/s per receiver |`,

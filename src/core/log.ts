@@ -24,10 +24,9 @@ const FRAME_BUDGET = MAX_FRAME_BYTES - 16 * 1024;
 
 /** The encoded size of a message in a chat frame, exact only when it might matter. */
 function encodedSize(message: ChatMessage): number {
-  // JSON escapes a UTF-16 unit into at most 6 bytes; most lines are far from the budget.
-  const bound = message.text.length * 6 + 64;
-  if (bound < FRAME_BUDGET / 8) return bound;
-  return Buffer.byteLength(JSON.stringify(message));
+  // Exact: a loose bound (6 bytes a character) would cut bursts into several times as many
+  // frames, and every frame costs a signature.
+  return Buffer.byteLength(JSON.stringify(message.text)) + 48;
 }
 
 /** True when one message alone would not fit in a frame. */

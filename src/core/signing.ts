@@ -1,4 +1,4 @@
-import type { ChatFrame, DirectFrame, VectorRecord } from '../protocol/frames.js';
+import type { ChatFrame, ChatMessage, DirectFrame, VectorRecord } from '../protocol/frames.js';
 import type { Identity } from './identity.js';
 
 /**
@@ -23,7 +23,9 @@ export function chatSigningText(frame: ChatFrame): string {
     JSON.stringify(frame.name),
     String(frame.seq),
     vectorText(frame.deps),
-    ...frame.msgs.map((m) => JSON.stringify([m.text, m.time, m.action === true ? 1 : 0])),
+    // One native call for the whole burst. The validator rebuilds every message as
+    // {text, time} or {text, time, action: true}, in that order, so this is canonical.
+    JSON.stringify(frame.msgs.map(canonicalMessage)),
   ];
   return lines.join('\n');
 }
@@ -43,6 +45,12 @@ export function directSigningText(frame: DirectFrame): string {
 /** What a node signs to prove it holds its key: the other side's fresh nonce, and both ids. */
 export function proofText(nonce: string, signer: string, verifier: string): string {
   return ['rxchat-proof-v1', nonce, signer, verifier].join('\n');
+}
+
+function canonicalMessage(m: ChatMessage): ChatMessage {
+  return m.action === true
+    ? { text: m.text, time: m.time, action: true }
+    : { text: m.text, time: m.time };
 }
 
 type Unsigned<F> = Omit<F, 'key' | 'sig'>;
