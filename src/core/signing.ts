@@ -1,4 +1,4 @@
-import type { ChatFrame, ChatMessage, DirectFrame, VectorRecord } from '../protocol/frames.js';
+import type { ChatFrame, DirectFrame, VectorRecord } from '../protocol/frames.js';
 import type { Identity } from './identity.js';
 
 /**
@@ -23,9 +23,10 @@ export function chatSigningText(frame: ChatFrame): string {
     JSON.stringify(frame.name),
     String(frame.seq),
     vectorText(frame.deps),
-    // One native call for the whole burst. The validator rebuilds every message as
-    // {text, time} or {text, time, action: true}, in that order, so this is canonical.
-    JSON.stringify(frame.msgs.map(canonicalMessage)),
+    // One native call for the whole burst. Every message object is built as {text, time} or
+    // {text, time, action: true}, in that order (the validator rebuilds received ones), so this
+    // is canonical whatever order the sender's JSON had.
+    JSON.stringify(frame.msgs),
   ];
   return lines.join('\n');
 }
@@ -47,7 +48,7 @@ export function proofText(nonce: string, signer: string, verifier: string): stri
   return ['rxchat-proof-v1', nonce, signer, verifier].join('\n');
 }
 
-function canonicalMessage(m: ChatMessage): ChatMessage {
+function _canonicalMessage(m: ChatMessage): ChatMessage {
   return m.action === true
     ? { text: m.text, time: m.time, action: true }
     : { text: m.text, time: m.time };

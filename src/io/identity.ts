@@ -23,6 +23,11 @@ export function fingerprint(key: string): string {
   return hex.match(/.{4}/g)?.join(':') ?? hex;
 }
 
+/** SHA-256 of the UTF-8 text: what is signed. */
+function digestOf(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
 const publicKeys = new Map<string, KeyObject | null>();
 
 /** Parses (and caches) a base64 raw public key; null when it is not one. */
@@ -53,12 +58,14 @@ export function identityFrom(privateKey: KeyObject): Identity {
   return {
     id: idOfKey(key),
     key,
-    sign: (text) => sign(null, Buffer.from(text, 'utf8'), privateKey).toString('base64'),
+    // Ed25519 over the SHA-256 digest of the text: one fast hash pass instead of Ed25519's
+    // two SHA-512 passes over a frame of up to 64 KiB.
+    sign: (text) => sign(null, digestOf(text), privateKey).toString('base64'),
     verify: (publicKey, text, signature) => {
       const parsed = publicKeyOf(publicKey);
       if (parsed === null) return false;
       try {
-        return verify(null, Buffer.from(text, 'utf8'), parsed, Buffer.from(signature, 'base64'));
+        return verify(null, digestOf(text), parsed, Buffer.from(signature, 'base64'));
       } catch {
         return false;
       }
