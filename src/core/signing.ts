@@ -48,12 +48,6 @@ export function proofText(nonce: string, signer: string, verifier: string): stri
   return ['rxchat-proof-v1', nonce, signer, verifier].join('\n');
 }
 
-function _canonicalMessage(m: ChatMessage): ChatMessage {
-  return m.action === true
-    ? { text: m.text, time: m.time, action: true }
-    : { text: m.text, time: m.time };
-}
-
 type Unsigned<F> = Omit<F, 'key' | 'sig'>;
 
 export function signChat(identity: Identity, frame: Unsigned<ChatFrame>): ChatFrame {
