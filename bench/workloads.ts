@@ -135,7 +135,8 @@ function captureChatFrame(node: BenchNode, text: string): Promise<Record<string,
         if (frame.type === 'hello') {
           // Prove this probe's key: sign the node's nonce and both ids.
           const text = ['rxchat-proof-v1', String(frame.nonce), id, String(frame.id)].join('\n');
-          const sig = sign(null, Buffer.from(text), privateKey).toString('base64');
+          const digest = createHash('sha256').update(text).digest();
+          const sig = sign(null, digest, privateKey).toString('base64');
           socket.write(`${JSON.stringify({ type: 'proof', sig })}\n`);
         }
         if (frame.type === 'chat' && frame.replay !== true) {
