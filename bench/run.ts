@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   }
   const overhead = await causalOverhead(quick ? 3 : 8);
   rows.push(
-    `| causal metadata (incarnation + deps) in a live frame of one ~60-byte line, ${quick ? 3 : 8} members who all spoke | ${overhead.frame} bytes per frame, ${overhead.frame - overhead.without} of them metadata | ${(((overhead.frame - overhead.without) / overhead.without) * 100).toFixed(0)} % over the frame without it |`,
+    `| causal and signature metadata (incarnation, deps, key, signature) in a live frame of one ~60-byte line, ${quick ? 3 : 8} members who all spoke | ${overhead.frame} bytes per frame, ${overhead.frame - overhead.without} of them metadata | ${(((overhead.frame - overhead.without) / overhead.without) * 100).toFixed(0)} % over the frame without it |`,
   );
   const catchUp = await repeat(quick ? 1 : 3, () =>
     catchUpAfterFreeze(quick ? 50 : 1000, quick ? 3500 : 5000),
