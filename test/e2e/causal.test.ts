@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonEvent, NodeProcess } from '../helpers/node-process.js';
-import { killAll, poll, startNode } from '../helpers/node-process.js';
+import { killAll, lineOfThree, linkedIds, poll, startNode } from '../helpers/node-process.js';
 
 afterEach(killAll);
 
@@ -8,22 +8,13 @@ const messages = (node: NodeProcess): JsonEvent[] =>
   node.events.filter((e) => e.event === 'message');
 const texts = (node: NodeProcess): string[] => messages(node).map((e) => String(e.text));
 
-function linkedCount(node: NodeProcess): number {
-  const linked = new Set<string>();
-  for (const e of node.events) {
-    if (e.event === 'join') linked.add(String(e.id));
-    if (e.event === 'leave') linked.delete(String(e.id));
-  }
-  return linked.size;
-}
-
 async function mesh(size: number): Promise<NodeProcess[]> {
   const first = await startNode('n0');
   const nodes = [first];
   for (let i = 1; i < size; i++) nodes.push(await startNode(`n${i}`, [first.address]));
   for (const node of nodes) {
     await poll(
-      () => (linkedCount(node) === size - 1 ? true : undefined),
+      () => (linkedIds(node).size === size - 1 ? true : undefined),
       `${node.name} fully linked`,
       20_000,
       () => node.stdout,
@@ -45,12 +36,7 @@ function answerEach(answerer: NodeProcess, asker: NodeProcess): void {
 
 describe('causal broadcast with forwarding', () => {
   it('a --no-mesh line A – B – C: A reaches C through B exactly once, and C’s answer follows A’s question everywhere', async () => {
-    const args = ['--no-mesh'];
-    const a = await startNode('a', [], { args });
-    const b = await startNode('b', [a.address], { args });
-    const c = await startNode('c', [b.address], { args });
-    await b.waitFor((e) => e.event === 'join' && e.id === c.id, 'c joined b');
-    await a.waitFor((e) => e.event === 'join' && e.id === b.id, 'b joined a');
+    const [a, b, c] = await lineOfThree(['a', 'b', 'c']);
     answerEach(c, a);
     a.send('question?');
     await a.waitFor((e) => e.event === 'message' && e.text === 're: question?', 'the answer at a');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../helpers/node-process.js';
-import { killAll, startNode } from '../helpers/node-process.js';
+import { killAll, lineOfThree, startNode } from '../helpers/node-process.js';
 
 afterEach(killAll);
 
@@ -8,12 +8,7 @@ const messages = (node: NodeProcess) => node.events.filter((e) => e.event === 'm
 
 describe('chat commands', () => {
   it('/msg reaches only its addressee, also through another member when there is no direct link', async () => {
-    const args = ['--no-mesh'];
-    const alice = await startNode('alice', [], { args });
-    const carol = await startNode('carol', [alice.address], { args });
-    const bob = await startNode('bob', [carol.address], { args });
-    await carol.waitFor((e) => e.event === 'join' && e.id === bob.id, 'bob joined carol');
-    await alice.waitFor((e) => e.event === 'join' && e.id === carol.id, 'carol joined alice');
+    const [alice, carol, bob] = await lineOfThree(['alice', 'carol', 'bob']);
     // alice knows bob only from carol's gossip: no direct link.
     alice.send('/msg bob psst', 'everyone hears this');
     const direct = await bob.waitFor(

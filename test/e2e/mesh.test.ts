@@ -1,18 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../helpers/node-process.js';
-import { joinedIds, killAll, poll, startNode } from '../helpers/node-process.js';
+import {
+  joinedIds,
+  killAll,
+  lineOfThree,
+  linkedIds,
+  poll,
+  startNode,
+} from '../helpers/node-process.js';
 
 afterEach(killAll);
-
-/** Ids a node currently counts as linked: joins not followed by a leave. */
-function linkedIds(node: NodeProcess): Set<string> {
-  const linked = new Set<string>();
-  for (const event of node.events) {
-    if (event.event === 'join') linked.add(String(event.id));
-    if (event.event === 'leave') linked.delete(String(event.id));
-  }
-  return linked;
-}
 
 async function fullMesh(nodes: readonly NodeProcess[], timeoutMs = 20_000): Promise<void> {
   for (const node of nodes) {
@@ -131,12 +128,7 @@ describe('a mesh that forms itself', () => {
   });
 
   it('three --no-mesh nodes started as a line stay a line: A and C never link', async () => {
-    const args = ['--no-mesh'];
-    const a = await startNode('a', [], { args });
-    const b = await startNode('b', [a.address], { args });
-    const c = await startNode('c', [b.address], { args });
-    await b.waitFor((e) => e.event === 'join' && e.id === c.id, 'c joined b');
-    await a.waitFor((e) => e.event === 'join' && e.id === b.id, 'b joined a');
+    const [a, b, c] = await lineOfThree(['a', 'b', 'c']);
     // Gossip has reached both ends once a knows c; the line must still hold after that.
     a.send('/peers');
     const peers = await a.waitFor((e) => e.event === 'peers', 'peers');

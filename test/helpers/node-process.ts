@@ -204,3 +204,29 @@ export function said(node: NodeProcess): string[] {
 export function joinedIds(node: NodeProcess): Set<string> {
   return new Set(node.events.filter((e) => e.event === 'join').map((e) => String(e.id)));
 }
+
+/**
+ * Three `--no-mesh` nodes started as a line (the first; the second names it;
+ * the third names the second), returned once both links are up.
+ */
+export async function lineOfThree(
+  names: readonly [string, string, string],
+): Promise<[NodeProcess, NodeProcess, NodeProcess]> {
+  const args = ['--no-mesh'];
+  const a = await startNode(names[0], [], { args });
+  const b = await startNode(names[1], [a.address], { args });
+  const c = await startNode(names[2], [b.address], { args });
+  await b.waitFor((e) => e.event === 'join' && e.id === c.id, `${names[2]} joined ${names[1]}`);
+  await a.waitFor((e) => e.event === 'join' && e.id === b.id, `${names[1]} joined ${names[0]}`);
+  return [a, b, c];
+}
+
+/** Ids a node counts as linked now: a join not followed by a leave. */
+export function linkedIds(node: NodeProcess): Set<string> {
+  const linked = new Set<string>();
+  for (const event of node.events) {
+    if (event.event === 'join') linked.add(String(event.id));
+    if (event.event === 'leave') linked.delete(String(event.id));
+  }
+  return linked;
+}
