@@ -78,6 +78,10 @@ describe('the terminal is not the attacker’s', () => {
     const alice = await startNode('alice');
     const client = await rawConnect(alice.port);
     client.hello('x\x1b[2Jy\u202e');
+    await alice.waitFor(
+      (e) => e.event === 'join' && e.id === client.id,
+      'the hostile member joined',
+    );
     client.write(client.chat('n\u2028x', [...HOSTILE, '\u2028\u2029"\\']));
     await alice.waitFor(
       (e) => e.event === 'message' && e.text === '\u2028\u2029"\\',
