@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAll, runToExit, startNode } from '../helpers/node-process.js';
 
@@ -64,6 +66,30 @@ describe('exit code 1: the node cannot run', () => {
     expect(result.stderr).toMatch(
       /cannot listen on 192\.0\.2\.1 port 0: the address is not available/,
     );
+  });
+});
+
+describe('the README’s command', () => {
+  it('npx rxchat runs this checkout’s own binary (never one fetched from the registry)', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(
+        'npx',
+        ['--no-install', 'rxchat', '0', 'alice', '--host', '127.0.0.1', '--json'],
+        { cwd: root },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+      });
+      child.on('close', (code) => resolve({ code, stdout }));
+      child.stdin.end();
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.split('\n')[0] ?? '')).toMatchObject({
+      event: 'ready',
+      user: 'alice',
+    });
   });
 });
 
