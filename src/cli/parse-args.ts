@@ -88,7 +88,7 @@ export function helpText(version: string): string {
     '',
     'Usage: rxchat <port> <username> [host:port ...] [options]',
     '',
-    '  <port>       port to listen on, 0-65535 (0: any free port)',
+    '  <port>       port to listen on, 0-65535 (0 picks a free port)',
     '  <username>   1-32 letters, digits, ".", "_" or "-"',
     '  host:port    members to dial (IPv6 as [::1]:8080); any one member is enough',
     '',
@@ -176,7 +176,7 @@ export function parseArgs(argv: readonly string[], version: string): ParsedArgs 
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
     return {
       kind: 'error',
-      message: `<port> must be a number from 0 to 65535 (0: any free port), got "${portText}"`,
+      message: `<port> must be a number from 0 to 65535 (0 picks a free port), got "${portText}"`,
     };
   }
   if (!USERNAME.test(name)) {
