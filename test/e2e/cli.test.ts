@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAll, runToExit, startNode } from '../helpers/node-process.js';
@@ -73,10 +76,12 @@ describe('the README’s command', () => {
   it('npx rxchat runs this checkout’s own binary (never one fetched from the registry)', async () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
     const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      // An empty npm cache: nothing left over from elsewhere can stand in for the local binary.
+      const cache = mkdtempSync(join(tmpdir(), 'rxchat-npx-'));
       const child = spawn(
         'npx',
         ['--no-install', 'rxchat', '0', 'alice', '--host', '127.0.0.1', '--json'],
-        { cwd: root },
+        { cwd: root, env: { ...process.env, npm_config_cache: cache } },
       );
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => {
