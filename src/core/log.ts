@@ -24,9 +24,19 @@ const FRAME_BUDGET = MAX_FRAME_BYTES - 16 * 1024;
 
 /** The encoded size of a message in a chat frame, exact only when it might matter. */
 function encodedSize(message: ChatMessage): number {
-  // Exact: a loose bound (6 bytes a character) would cut bursts into several times as many
-  // frames, and every frame costs a signature.
-  return Buffer.byteLength(JSON.stringify(message.text)) + 48;
+  // Exact (the message as it will be written, plus its comma): a loose bound would cut bursts
+  // into more frames than needed, and every frame costs a signature.
+  const written =
+    message.action === true
+      ? { text: message.text, time: message.time, action: true }
+      : { text: message.text, time: message.time };
+  return Buffer.byteLength(JSON.stringify(written)) + 1;
+}
+
+/** Bytes a chat frame needs besides its messages: the fields around them, and its deps. */
+function frameOverhead(deps: VectorRecord): number {
+  // name ≤ 32 characters (≤ 192 bytes escaped), ids, key, signature, field names: under 1 KiB.
+  return 1024 + Buffer.byteLength(JSON.stringify(deps));
 }
 
 /** True when one message alone would not fit in a frame. */
@@ -46,6 +56,7 @@ export function framesOf(messages: readonly Omit<Logged, 'frame'>[]): UnsignedCh
   const frames: UnsignedChat[] = [];
   let run: Omit<Logged, 'frame'>[] = [];
   let size = 0;
+  let budget = 0;
   const flush = (): void => {
     const first = run[0];
     if (first === undefined) return;
@@ -72,7 +83,10 @@ export function framesOf(messages: readonly Omit<Logged, 'frame'>[]): UnsignedCh
       last.stream === message.stream &&
       last.seq + 1 === message.seq &&
       last.deps === message.deps;
-    if (!continues || size + bytes > FRAME_BUDGET) flush();
+    if (!continues || size + bytes > budget) {
+      flush();
+      budget = MAX_FRAME_BYTES - frameOverhead(message.deps);
+    }
     run.push(message);
     size += bytes;
   }
