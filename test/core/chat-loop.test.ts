@@ -122,6 +122,14 @@ describe('the merged stream (marbles)', () => {
   });
 });
 
+/** Marble values: bob, dialled from the command line, links (u, h, p) and is lost (d). */
+const BOB_LINKED_THEN_LOST: Record<string, NodeEvent> = {
+  u: linkUp(1, 0, { direction: 'out', target: '127.0.0.1:9101', purpose: { kind: 'initial' } }),
+  h: frameEvent(1, hello(BOB, 'bob', 9101)),
+  p: frameEvent(1, proof(1, BOB)),
+  d: { kind: 'linkDown', at: 0, link: 1, reason: 'reset' },
+};
+
 describe('redial backoff (virtual time)', () => {
   const TEN_MINUTES = 600_000;
 
@@ -136,16 +144,7 @@ describe('redial backoff (virtual time)', () => {
     ts.run(({ hot }) => {
       const config = testConfig({ peers: ['127.0.0.1:9101'], redialForMs: TEN_MINUTES });
       // Linked at once, lost at 1000 ms.
-      const events = hot<NodeEvent>('u hp 997ms d', {
-        u: linkUp(1, 0, {
-          direction: 'out',
-          target: '127.0.0.1:9101',
-          purpose: { kind: 'initial' },
-        }),
-        h: frameEvent(1, hello(BOB, 'bob', 9101)),
-        p: frameEvent(1, proof(1, BOB)),
-        d: { kind: 'linkDown', at: 0, link: 1, reason: 'reset' },
-      });
+      const events = hot<NodeEvent>('u hp 997ms d', BOB_LINKED_THEN_LOST);
       const effects = virtualNode(ts, config, events, {
         tickMs: 50,
         forMs: 700_000,
@@ -182,14 +181,7 @@ describe('redial backoff (virtual time)', () => {
     };
     ts.run(({ hot }) => {
       const events = hot<NodeEvent>('u hp 997ms d 4999ms x', {
-        u: linkUp(1, 0, {
-          direction: 'out',
-          target: '127.0.0.1:9101',
-          purpose: { kind: 'initial' },
-        }),
-        h: frameEvent(1, hello(BOB, 'bob', 9101)),
-        p: frameEvent(1, proof(1, BOB)),
-        d: { kind: 'linkDown', at: 0, link: 1, reason: 'reset' },
+        ...BOB_LINKED_THEN_LOST,
         x: { kind: 'linkDown', at: 0, link: 12, reason: 'reset' },
       });
       const effects = virtualNode(
@@ -210,13 +202,7 @@ describe('redial backoff (virtual time)', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
       const events = hot<NodeEvent>('u hpq d', {
-        u: linkUp(1, 0, {
-          direction: 'out',
-          target: '127.0.0.1:9101',
-          purpose: { kind: 'initial' },
-        }),
-        h: frameEvent(1, hello(BOB, 'bob', 9101)),
-        p: frameEvent(1, proof(1, BOB)),
+        ...BOB_LINKED_THEN_LOST,
         q: frameEvent(1, { type: 'bye', reason: 'quit' }),
         d: { kind: 'linkDown', at: 0, link: 1, reason: 'closed' },
       });

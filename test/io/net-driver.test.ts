@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { connect } from 'node:net';
 import { filter, firstValueFrom, ReplaySubject, share, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -14,17 +14,21 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function driverWithClients(
-  count: number,
-): Promise<{ net: NetDriver; links: number[]; clients: Socket[] }> {
-  const { server, port } = await listen(openTransport(), '127.0.0.1', 0);
-  const net = makeNetDriver({
+function openDriver(server: Server): NetDriver {
+  return makeNetDriver({
     server,
     transport: openTransport(),
     clock: Date.now,
     connectTimeoutMs: 5000,
     limits: defaultLimits,
   });
+}
+
+async function driverWithClients(
+  count: number,
+): Promise<{ net: NetDriver; links: number[]; clients: Socket[] }> {
+  const { server, port } = await listen(openTransport(), '127.0.0.1', 0);
+  const net = openDriver(server);
   // One subscription for the whole test: unsubscribing would close the links.
   const event$ = net.event$.pipe(share({ connector: () => new ReplaySubject<NodeEvent>() }));
   const subscription = event$.subscribe();
@@ -68,13 +72,7 @@ describe('the network edge', () => {
 
   it('reports a dial that cannot connect as dialFailed, with the reason', async () => {
     const { server } = await listen(openTransport(), '127.0.0.1', 0);
-    const net = makeNetDriver({
-      server,
-      transport: openTransport(),
-      clock: Date.now,
-      connectTimeoutMs: 5000,
-      limits: defaultLimits,
-    });
+    const net = openDriver(server);
     const closed = await listen(openTransport(), '127.0.0.1', 0);
     await new Promise<void>((resolve) => closed.server.close(() => resolve()));
     const failed = firstValueFrom(net.event$.pipe(filter((e) => e.kind === 'dialFailed')));
