@@ -1,9 +1,100 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const BIN =
   process.env.RXCHAT_BIN ?? fileURLToPath(new URL('../dist/bin/rxchat.js', import.meta.url));
+
+/** What runs as a node: rxchat, another build of it, or a baseline. */
+export interface Build {
+  readonly label: string;
+  readonly bin: string;
+  /** Extra arguments after `<port> <name> [peers]`. */
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Answers `/stats` (rxchat does; the baselines do not). */
+  readonly stats: boolean;
+}
+
+export const rxchat: Build = { label: 'rxchat', bin: BIN, args: [], env: {}, stats: true };
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+
+/** The plain-`net` mesh printing the same `--json` events: the like-for-like limit. */
+export const baselineJson: Build = {
+  label: 'baseline, JSON events',
+  bin: here('./baseline-node.js'),
+  args: [],
+  env: {},
+  stats: false,
+};
+
+/** The plain-`net` mesh printing `from: text`: the floor of Node itself. */
+export const baselinePlain: Build = {
+  label: 'baseline, plain text',
+  bin: here('./baseline-node.js'),
+  args: ['--plain'],
+  env: {},
+  stats: false,
+};
+
+const MESSAGE = '{"event":"message",';
+
+/** The value of a string field in a JSON line that holds no escapes. */
+function stringField(line: string, name: string): string | undefined {
+  const key = `"${name}":"`;
+  const at = line.indexOf(key);
+  if (at === -1) return undefined;
+  const start = at + key.length;
+  return line.slice(start, line.indexOf('"', start));
+}
+
+/**
+ * An output line as an event. The harness must not be the bottleneck, so a
+ * message line without escapes is read by string search (`from`, `text` and
+ * `history`, all the workloads look at); a plain line `from: text` (the plain
+ * baseline) is read as the message it stands for; anything else is parsed.
+ */
+function eventOf(line: string): Record<string, unknown> {
+  if (line.startsWith(MESSAGE) && !line.includes('\\')) {
+    return {
+      event: 'message',
+      from: stringField(line, 'from'),
+      text: stringField(line, 'text'),
+      history: line.includes('"history":true'),
+    };
+  }
+  if (line.startsWith('{')) return JSON.parse(line) as Record<string, unknown>;
+  const colon = line.indexOf(': ');
+  return { event: 'message', from: line.slice(0, colon), text: line.slice(colon + 2) };
+}
+
+/** CPU time (user + system) a process has used so far, in ms; Linux only, else NaN. */
+export function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MB; Linux only, else NaN. */
+export function peakRssMbOf(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? Number.NaN : Number(kb) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times. */
+const CLOCK_TICKS = 100;
 
 /** A node under measurement: its --json events, counted as they arrive. */
 export interface BenchNode {
@@ -34,15 +125,13 @@ export function stopAll(): void {
 export function startBenchNode(
   name: string,
   peers: readonly string[],
-  extra: readonly string[] = [],
-  bin = BIN,
-  env: Record<string, string> = {},
+  build: Build = rxchat,
 ): Promise<BenchNode> {
   const child = spawn(
     process.execPath,
-    [bin, '0', name, ...peers, '--host', '127.0.0.1', '--json', ...extra],
+    [build.bin, '0', name, ...peers, '--host', '127.0.0.1', '--json', ...build.args],
     {
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      env: { ...process.env, NO_COLOR: '1', ...build.env },
     },
   );
   live.add(child);
@@ -58,7 +147,7 @@ export function startBenchNode(
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        const event = JSON.parse(line) as Record<string, unknown>;
+        const event = eventOf(line);
         if (event.event === 'join') linked.add(String(event.id));
         if (event.event === 'leave') {
           linked.delete(String(event.id));

@@ -1,7 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fmt, stopAll, summarise } from './harness.js';
+import type { Build, Summary } from './harness.js';
+import { baselineJson, baselinePlain, fmt, rxchat, stopAll, summarise } from './harness.js';
+import type { LatencyResult } from './latency.js';
+import { latency } from './latency.js';
+import { floodWithStoppedMember, idleMemory } from './memory.js';
+import type { FanOutResult } from './workloads.js';
 import {
   catchUpAfterFreeze,
   causalOverhead,
@@ -10,18 +15,55 @@ import {
   timeToLost,
 } from './workloads.js';
 
-/** `npm run bench`: measures rxchat on this machine and rewrites docs/BENCHMARKS.md. */
+/**
+ * `npm run bench`: measures rxchat on this machine, against plain-`net`
+ * baselines in the same run, and rewrites docs/BENCHMARKS.md.
+ *
+ *   --quick               tiny sizes, one run each (the smoke test)
+ *   --out=<file>          write there instead of docs/BENCHMARKS.md
+ *   --compare-bin=<file>  also run W1 with another build of rxchat
+ *   --compare-label=<s>   what to call it
+ */
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 1 : 5;
-const LINES = quick ? 200 : 10_000;
-const MESH_SIZES = quick ? [2, 4] : [2, 4, 8, 16];
-const compareBin = process.argv.find((arg) => arg.startsWith('--compare-bin='))?.slice(14);
-const compareLabel =
-  process.argv.find((arg) => arg.startsWith('--compare-label='))?.slice(16) ?? 'another build';
-const out =
-  process.argv.find((arg) => arg.startsWith('--out='))?.slice(6) ??
-  fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
+const W1_LINES = quick ? 300 : 50_000;
+const W2_LINES = quick ? 40 : 400;
+const W2_EVERY_MS = 5;
+const MESH_SIZES = quick ? [2, 4] : [2, 4, 8, 16, 32];
+const FLOOD_MS = quick ? 1500 : 10_000;
+const option = (name: string): string | undefined =>
+  process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const compareBin = option('compare-bin');
+const out = option('out') ?? fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
+
+const closedRoom: Build = {
+  ...rxchat,
+  label: 'rxchat, closed room (TLS)',
+  env: { RXCHAT_SECRET: 'bench secret' },
+};
+const unsigned: Build = {
+  ...rxchat,
+  label: 'rxchat without signatures',
+  bin: fileURLToPath(new URL('./unsigned-node.js', import.meta.url)),
+};
+const signed: Build = { ...rxchat, label: 'rxchat (signed, the default)' };
+const compared: Build | undefined =
+  compareBin === undefined
+    ? undefined
+    : { ...rxchat, label: option('compare-label') ?? 'another build', bin: compareBin };
+
+/** Runs every build once per round, interleaved, so all see the same machine. */
+async function interleaved<T>(
+  builds: readonly Build[],
+  runs: number,
+  run: (build: Build) => Promise<T>,
+): Promise<Map<Build, T[]>> {
+  const results = new Map<Build, T[]>(builds.map((build) => [build, []]));
+  for (let i = 0; i < runs; i++)
+    for (const build of builds) results.get(build)?.push(await run(build));
+  return results;
+}
 
 async function repeat<T>(runs: number, run: () => Promise<T>): Promise<T[]> {
   const results: T[] = [];
@@ -29,98 +71,208 @@ async function repeat<T>(runs: number, run: () => Promise<T>): Promise<T[]> {
   return results;
 }
 
+const n = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ratio = (a: number, b: number): string => `${n(a / b, 2)}×`;
+const met = (ok: boolean): string => (ok ? 'met' : '**not met**');
+
+interface Target {
+  readonly what: string;
+  readonly aim: string;
+  readonly measured: string;
+  readonly ok: boolean;
+}
+
 async function main(): Promise<void> {
-  const rows: string[] = [];
-  const w1Lines = quick ? 300 : 50_000;
-  // Interleaved with the comparison build, when there is one, so both see the same machine.
-  const w1: Awaited<ReturnType<typeof fanOut>>[] = [];
-  const w1Old: Awaited<ReturnType<typeof fanOut>>[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    w1.push(await fanOut(w1Lines));
-    if (compareBin !== undefined) w1Old.push(await fanOut(w1Lines, 2, compareBin));
-  }
-  const perFrame = summarise(w1.map((r) => r.perFrame).filter((n) => !Number.isNaN(n)));
-  rows.push(
-    `| W1 fan-out: ${w1Lines.toLocaleString('en-US')} lines of ~60 bytes from one of 3 members, signed (the default), until both others showed all | ${fmt(summarise(w1.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(w1.map((r) => r.perSecond)), 0)} msg/s per receiver; ${fmt(perFrame, 0)} messages per signed burst |`,
+  const started = performance.now();
+  const targets: Target[] = [];
+
+  // W1: fan-out, every build interleaved.
+  const w1Builds = [signed, baselineJson, baselinePlain, unsigned, closedRoom];
+  if (compared !== undefined) w1Builds.push(compared);
+  const w1 = await interleaved(w1Builds, RUNS, (build) => fanOut(W1_LINES, 2, build));
+  const rate = (build: Build): Summary => summarise((w1.get(build) ?? []).map((r) => r.perSecond));
+  const w1Rows = w1Builds.map((build) => {
+    const runs = w1.get(build) ?? [];
+    const median = (pick: (r: FanOutResult) => number): string =>
+      n(summarise(runs.map(pick)).median);
+    const perFrame = summarise(runs.map((r) => r.perFrame).filter((v) => !Number.isNaN(v)));
+    return `| ${build.label} | ${fmt(summarise(runs.map((r) => r.ms)), 0, ' ms')} | ${fmt(rate(build))} | ${ratio(rate(build).median, rate(baselineJson).median)} | ${median((r) => r.cpu.sender)} / ${median((r) => r.cpu.receiver)} / ${median((r) => r.cpu.harness)} | ${build.stats ? n(perFrame.median) : '–'} |`;
+  });
+  const w1Ratio = rate(signed).median / rate(baselineJson).median;
+  targets.push({
+    what: 'W1 fan-out, signed, against the baseline printing the same JSON events',
+    aim: '≥ 0.80×',
+    measured: ratio(rate(signed).median, rate(baselineJson).median),
+    ok: w1Ratio >= 0.8,
+  });
+  const signedRatio = rate(signed).median / rate(unsigned).median;
+  targets.push({
+    what: 'W1 with signatures against W1 without',
+    aim: '≥ 0.90× (within 10 %)',
+    measured: ratio(rate(signed).median, rate(unsigned).median),
+    ok: signedRatio >= 0.9,
+  });
+
+  // W2: latency.
+  const w2Builds = [signed, baselineJson, baselinePlain];
+  const w2 = await interleaved(w2Builds, RUNS, (build) => latency(W2_LINES, W2_EVERY_MS, build));
+  const pick = (build: Build, p: keyof LatencyResult): number =>
+    summarise((w2.get(build) ?? []).map((r) => r[p])).median;
+  const w2Rows = w2Builds.map(
+    (build) =>
+      `| ${build.label} | ${n(pick(build, 'p50'), 2)} | ${n(pick(build, 'p90'), 2)} | ${n(pick(build, 'p99'), 2)} | ${ratio(pick(build, 'p50'), pick(baselineJson, 'p50'))} | ${ratio(pick(build, 'p99'), pick(baselineJson, 'p99'))} |`,
   );
-  if (compareBin !== undefined) {
-    rows.push(
-      `| W1 with \`${compareLabel}\`, interleaved with the row above | ${fmt(summarise(w1Old.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(w1Old.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
-    );
-  }
-  const w1Closed = await repeat(RUNS, () =>
-    fanOut(w1Lines, 2, undefined, { RXCHAT_SECRET: 'bench secret' }),
-  );
-  rows.push(
-    `| W1 in a closed room (TLS) | ${fmt(summarise(w1Closed.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(w1Closed.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
-  );
-  const fan = await repeat(RUNS, () => fanOut(LINES));
-  rows.push(
-    `| fan-out: ${LINES.toLocaleString('en-US')} lines from one of 3 members, until both others showed all | ${fmt(summarise(fan.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(fan.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
-  );
+  targets.push({
+    what: 'W2 latency p50 against the JSON baseline',
+    aim: '≤ 1.25×',
+    measured: ratio(pick(signed, 'p50'), pick(baselineJson, 'p50')),
+    ok: pick(signed, 'p50') <= 1.25 * pick(baselineJson, 'p50'),
+  });
+  targets.push({
+    what: 'W2 latency p99 against the JSON baseline',
+    aim: '≤ 2×',
+    measured: ratio(pick(signed, 'p99'), pick(baselineJson, 'p99')),
+    ok: pick(signed, 'p99') <= 2 * pick(baselineJson, 'p99'),
+  });
+
+  // W3: mesh formation.
+  const w3Rows: string[] = [];
   for (const size of MESH_SIZES) {
-    const times = await repeat(RUNS, () => meshFormation(size));
-    rows.push(
-      `| mesh formation: ${size} nodes each given the first, from the last \`ready\` until all linked | ${fmt(summarise(times), 0, ' ms')} | |`,
+    const times = summarise(await repeat(RUNS, () => meshFormation(size)));
+    w3Rows.push(`| ${size} | ${fmt(times, 0, ' ms')} |`);
+    if (size === MESH_SIZES.at(-1))
+      targets.push({
+        what: `W3: ${size} nodes fully linked after the last \`ready\``,
+        aim: '≤ 2,000 ms',
+        measured: `${n(times.median)} ms (slowest run ${n(times.max)} ms)`,
+        ok: times.max <= 2000,
+      });
+  }
+
+  // W4: memory.
+  const idle = summarise(await repeat(quick ? 1 : 3, () => idleMemory(quick ? 500 : 2000)));
+  const afterW1 = summarise((w1.get(signed) ?? []).map((r) => r.peakMb));
+  const floods = await repeat(quick ? 1 : 3, () => floodWithStoppedMember(FLOOD_MS));
+  const flood = summarise(floods.map((r) => r.peakMb));
+  targets.push({
+    what: 'W4: peak RSS of an idle member',
+    aim: '< 60 MB',
+    measured: `${n(idle.max, 1)} MB`,
+    ok: idle.max < 60,
+  });
+  targets.push({
+    what: `W4: peak RSS of the running members while one is stopped and the room is flooded for ${n(FLOOD_MS / 1000)} s; they chat on`,
+    aim: '< 150 MB',
+    measured: `${n(flood.max, 1)} MB; a line each way after the flood in ${n(summarise(floods.map((r) => r.chatAfterMs)).max)} ms`,
+    ok: flood.max < 150,
+  });
+  const w4Rows = [
+    `| idle, three linked members, highest of the three | ${fmt(idle, 1, ' MB')} |`,
+    `| after W1 (${n(W1_LINES)} lines), highest of the three | ${fmt(afterW1, 1, ' MB')} |`,
+    `| stopped member, ${n(FLOOD_MS / 1000)} s flood at full speed (${fmt(summarise(floods.map((r) => r.lines)))} lines), the two running members | ${fmt(flood, 1, ' MB')} |`,
+    `| … the stopped member shown \`lost\` after | ${fmt(summarise(floods.map((r) => r.lostAfterMs)), 0, ' ms')} |`,
+  ];
+
+  // Other measurements of the node's guarantees.
+  const other: string[] = [];
+  const lines = quick ? 200 : 10_000;
+  const others = quick ? 1 : 3;
+  const toThree = await interleaved([signed, closedRoom], others, (b) => fanOut(lines, 3, b));
+  for (const build of [signed, closedRoom]) {
+    const runs = toThree.get(build) ?? [];
+    other.push(
+      `| one node sending ${n(lines)} lines to 3 members, ${build.label} | ${fmt(summarise(runs.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(runs.map((r) => r.perSecond)))} msg/s per receiver |`,
     );
   }
-  const toThree = await repeat(RUNS, () => fanOut(LINES, 3));
-  rows.push(
-    `| one node sending ${LINES.toLocaleString('en-US')} lines to 3 members, until all showed all | ${fmt(summarise(toThree.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(toThree.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
+  const size = quick ? 3 : 8;
+  const overhead = await causalOverhead(size);
+  other.push(
+    `| causal and signature metadata (incarnation, deps, key, signature) in a live frame of one ~60-byte line, ${size} members who all spoke | ${overhead.frame} bytes per frame, ${overhead.frame - overhead.without} of them metadata | ${n(((overhead.frame - overhead.without) / overhead.without) * 100)} % over the frame without it |`,
   );
-  const overTls = await repeat(RUNS, () =>
-    fanOut(LINES, 3, undefined, { RXCHAT_SECRET: 'bench secret' }),
-  );
-  rows.push(
-    `| the same in a closed room (TLS 1.3 with a pre-shared key) | ${fmt(summarise(overTls.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(overTls.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
-  );
-  if (compareBin !== undefined) {
-    const old = await repeat(RUNS, () => fanOut(LINES, 3, compareBin));
-    rows.push(
-      `| the same with \`${compareLabel}\` | ${fmt(summarise(old.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(old.map((r) => r.perSecond)), 0)} msg/s per receiver |`,
-    );
-  }
-  const overhead = await causalOverhead(quick ? 3 : 8);
-  rows.push(
-    `| causal and signature metadata (incarnation, deps, key, signature) in a live frame of one ~60-byte line, ${quick ? 3 : 8} members who all spoke | ${overhead.frame} bytes per frame, ${overhead.frame - overhead.without} of them metadata | ${(((overhead.frame - overhead.without) / overhead.without) * 100).toFixed(0)} % over the frame without it |`,
-  );
-  const catchUp = await repeat(quick ? 1 : 3, () =>
-    catchUpAfterFreeze(quick ? 50 : 1000, quick ? 3500 : 5000),
-  );
-  rows.push(
-    `| catch-up: a member frozen ${quick ? 3.5 : 5} s while ${quick ? 50 : 1000} messages were sent, from SIGCONT until it showed all | ${fmt(summarise(catchUp), 0, ' ms')} | |`,
+  const frozen = quick ? 50 : 1000;
+  const freezeMs = quick ? 3500 : 5000;
+  const catchUp = await repeat(others, () => catchUpAfterFreeze(frozen, freezeMs));
+  other.push(
+    `| catch-up: a member frozen ${n(freezeMs / 1000, 1)} s while ${frozen} messages were sent, from SIGCONT until it showed all | ${fmt(summarise(catchUp), 0, ' ms')} | |`,
   );
   for (const signal of ['SIGKILL', 'SIGSTOP'] as const) {
-    const times = await repeat(quick ? 1 : 3, () => timeToLost(signal));
-    rows.push(
+    const times = await repeat(others, () => timeToLost(signal));
+    other.push(
       `| ${signal} of one of 3 members until both others show it \`lost\` (peer timeout 3 s) | ${fmt(summarise(times), 0, ' ms')} | |`,
     );
   }
+
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const minutes = (performance.now() - started) / 60_000;
   const text = `# Benchmarks
 
-Written by \`npm run bench\` (${RUNS} run${RUNS === 1 ? '' : 's'} of each workload; median, then min–max in
-parentheses). Real processes on 127.0.0.1, each with \`--json\`; times are measured by the harness from
-when it writes to stdin or sends a signal until it has read the events on the other nodes' stdout.
+Written by \`npm run bench\` in ${n(minutes, 1)} minutes: ${RUNS} run${RUNS === 1 ? '' : 's'} of each workload
+(fewer where noted), median and then min–max in parentheses. Real processes on 127.0.0.1, each with
+\`--json\`; times are measured by the harness from when it writes to stdin or sends a signal until it
+has read the events on the other nodes' stdout. Every build of a workload runs interleaved, one run of
+each in turn, so that all see the same machine; ratios, not absolute rates, compare across machines.
 
 - Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB
 - Node.js ${process.version}, ${process.platform}/${process.arch}
 - Date: ${new Date().toISOString().slice(0, 10)}
 
+The baselines (\`bench/baseline-node.ts\`) are a minimal mesh with plain \`net\` and no RxJS, one JSON
+object per line on the wire, one write per stdin read and one stdout write per socket read, and none
+of rxchat's guarantees (no causal order, signatures, liveness or catch-up). One prints the same
+\`message\` events as \`rxchat --json\` (the like-for-like limit), the other plain \`from: text\` (the
+floor of Node itself).
+
+## Targets
+
+| target | aim | measured | |
+|---|---|---|---|
+${targets.map((t) => `| ${t.what} | ${t.aim} | ${t.measured} | ${met(t.ok)} |`).join('\n')}
+
+## W1 fan-out
+
+Three members; ${n(W1_LINES)} numbered lines of ~60 bytes written at once to one member's stdin; until
+both others showed all of them. Every run checks that each receiver showed every line exactly once,
+intact and in order; a run that does not fails the benchmark. CPU is user + system time of the
+sender, the busier receiver and the harness during the run.
+
+| build | time | msg/s per receiver | vs JSON baseline | CPU ms: sender / receiver / harness | messages per frame |
+|---|---|---|---|---|---|
+${w1Rows.join('\n')}
+
+## W2 latency
+
+Three members; ${n(W2_LINES)} lines, one every ${W2_EVERY_MS} ms, each carrying its send time; receive minus send at
+another member, in ms (median of the runs' percentiles).
+
+| build | p50 | p90 | p99 | p50 vs JSON baseline | p99 vs JSON baseline |
+|---|---|---|---|---|---|
+${w2Rows.join('\n')}
+
+## W3 mesh formation
+
+N nodes each given the first one's address; from the last node's \`ready\` until every node has
+linked with every other.
+
+| N | time |
+|---|---|
+${w3Rows.join('\n')}
+
+## W4 memory
+
+Peak resident set size (VmHWM) of the member processes.
+
+| when | peak RSS |
+|---|---|
+${w4Rows.join('\n')}
+
+## Other measurements
+
+${others} run${others === 1 ? '' : 's'} each.
+
 | workload | time | rate |
 |---|---|---|
-${rows.join('\n')}
-
-Every fan-out run checks that each receiver showed every line exactly once, intact and in order;
-a run that does not fails the benchmark.
-
-## How the node keeps this fast
-
-- A frame is serialised once (\`JSON.stringify\` in the send sink) and the same string is written to
-  every link (\`src/io/net-driver.ts\`).
-- Lines from one stdin read travel as one \`chat\` frame (a burst), so per-frame costs — the step,
-  serialisation, the write, the receiver's parse and validation — are paid per burst, not per line.
-- Output is collected per burst and written to stdout in one write.
+${other.join('\n')}
 `;
   // Hand-written notes below the marker survive a rerun.
   const marker = '<!-- notes: kept by npm run bench -->';

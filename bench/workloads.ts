@@ -1,7 +1,18 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { connect } from 'node:net';
-import type { BenchNode } from './harness.js';
-import { BIN, startBenchNode, stopAll, until } from './harness.js';
+import type { BenchNode, Build } from './harness.js';
+import { cpuMsOf, peakRssMbOf, rxchat, startBenchNode, stopAll, until } from './harness.js';
+
+export interface FanOutResult {
+  readonly ms: number;
+  readonly perSecond: number;
+  /** Messages per chat frame at a receiver (NaN for the baselines). */
+  readonly perFrame: number;
+  /** CPU ms used during the run: the sender, the busiest receiver, the harness. */
+  readonly cpu: { readonly sender: number; readonly receiver: number; readonly harness: number };
+  /** The highest peak RSS (VmHWM) of the members, MB. */
+  readonly peakMb: number;
+}
 
 /**
  * One member writes `lines` numbered lines of ~60 bytes as fast as it can;
@@ -10,20 +21,13 @@ import { BIN, startBenchNode, stopAll, until } from './harness.js';
 export async function fanOut(
   lines: number,
   receivers = 2,
-  bin = BIN,
-  env: Record<string, string> = {},
-): Promise<{ ms: number; perSecond: number; perFrame: number }> {
-  const sender = await startBenchNode('sender', [], [], bin, env);
+  build: Build = rxchat,
+): Promise<FanOutResult> {
+  const sender = await startBenchNode('sender', [], build);
   const others: BenchNode[] = [];
   for (let i = 0; i < receivers; i++)
     others.push(
-      await startBenchNode(
-        `r${i}`,
-        [sender.address, ...others.map((o) => o.address)],
-        [],
-        bin,
-        env,
-      ),
+      await startBenchNode(`r${i}`, [sender.address, ...others.map((o) => o.address)], build),
     );
   const all = [sender, ...others];
   await until(
@@ -32,22 +36,24 @@ export async function fanOut(
     `mesh of ${receivers + 1}`,
     15_000,
   );
+  const texts = Array.from(
+    { length: lines },
+    (_, i) => `line ${String(i).padStart(6, '0')} ${'x'.repeat(45)}`,
+  );
   const received = new Map<BenchNode, number>(others.map((node) => [node, 0]));
   const problems: string[] = [];
   for (const node of others) {
     node.onEvent((e) => {
       if (e.event !== 'message') return;
       const count = received.get(node) ?? 0;
-      const expected = `line ${String(count).padStart(6, '0')} ${'x'.repeat(45)}`;
-      if (e.text !== expected && problems.length < 5)
+      if (e.text !== texts[count] && problems.length < 5)
         problems.push(`got "${String(e.text).slice(0, 20)}", expected line ${count}`);
       received.set(node, count + 1);
     });
   }
-  const payload = Array.from(
-    { length: lines },
-    (_, i) => `line ${String(i).padStart(6, '0')} ${'x'.repeat(45)}\n`,
-  ).join('');
+  const payload = `${texts.join('\n')}\n`;
+  const cpuBefore = all.map((node) => cpuMsOf(node.child.pid));
+  const harnessBefore = process.cpuUsage();
   const started = performance.now();
   sender.child.stdin.write(payload);
   const ended = await until(
@@ -56,6 +62,9 @@ export async function fanOut(
     `${lines} lines`,
     120_000,
   );
+  const harnessCpu = process.cpuUsage(harnessBefore);
+  const cpu = all.map((node, i) => cpuMsOf(node.child.pid) - (cpuBefore[i] ?? 0));
+  const peakMb = Math.max(...all.map((node) => peakRssMbOf(node.child.pid)));
   // Messages per frame at a receiver: how many lines a burst held on average.
   const receiver = others[0] as BenchNode;
   let perFrame = Number.NaN;
@@ -67,13 +76,25 @@ export async function fanOut(
       perFrame = link.received / link.framesReceived;
     }
   });
-  receiver.child.stdin.write('/stats\n');
-  await until([receiver], () => !Number.isNaN(perFrame), 'stats', 5000).catch(() => 0);
+  if (build.stats) {
+    receiver.child.stdin.write('/stats\n');
+    await until([receiver], () => !Number.isNaN(perFrame), 'stats', 5000).catch(() => 0);
+  }
   stopAll();
   if (problems.length > 0)
     throw new Error(`fan-out lost or reordered lines: ${problems.join('; ')}`);
   const ms = ended - started;
-  return { ms, perSecond: lines / (ms / 1000), perFrame };
+  return {
+    ms,
+    perSecond: lines / (ms / 1000),
+    perFrame,
+    cpu: {
+      sender: cpu[0] ?? Number.NaN,
+      receiver: Math.max(...cpu.slice(1)),
+      harness: (harnessCpu.user + harnessCpu.system) / 1000,
+    },
+    peakMb,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Identity } from '../core/identity.js';
 import { freshIdentity } from '../io/identity.js';
 import { runNode } from '../node.js';
 import { loadIdentity } from './identity-file.js';
@@ -17,8 +18,14 @@ function packageVersion(): string {
   return typeof version === 'string' ? version : '0.0.0';
 }
 
-/** The whole program: arguments in, exit code out. */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * The whole program: arguments in, exit code out. `makeIdentity` makes the
+ * key pair of a node started without `--identity`.
+ */
+export async function main(
+  argv: readonly string[],
+  makeIdentity: () => Identity = freshIdentity,
+): Promise<number> {
   const parsed = parseArgs(argv, packageVersion());
   switch (parsed.kind) {
     case 'help':
@@ -42,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         room.kind === 'closed' ? { ...parsed.options, secret: room.secret } : parsed.options;
       const loaded =
         options.identityFile === undefined
-          ? ({ kind: 'ok', identity: freshIdentity() } as const)
+          ? ({ kind: 'ok', identity: makeIdentity() } as const)
           : loadIdentity(options.identityFile, {
               stat: (path) => (existsSync(path) ? statSync(path) : undefined),
               read: (path) => readFileSync(path, 'utf8'),

@@ -1,4 +1,5 @@
 import type { ChatFrame, DirectFrame, VectorRecord } from '../protocol/frames.js';
+import { messagesJson } from '../protocol/json-text.js';
 import type { Identity } from './identity.js';
 
 /**
@@ -23,10 +24,10 @@ export function chatSigningText(frame: ChatFrame): string {
     JSON.stringify(frame.name),
     String(frame.seq),
     vectorText(frame.deps),
-    // One native call for the whole burst. Every message object is built as {text, time} or
-    // {text, time, action: true}, in that order (the validator rebuilds received ones), so this
-    // is canonical whatever order the sender's JSON had.
-    JSON.stringify(frame.msgs),
+    // JSON.stringify(msgs), serialised once per burst and shared with sending. Every message
+    // object is built as {text, time} or {text, time, action: true}, in that order (the validator
+    // rebuilds received ones), so this is canonical whatever order the sender's JSON had.
+    messagesJson(frame.msgs),
   ];
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@ import type { DialPurpose, Direction, LinkId, NodeEvent } from '../core/event.js
 import type { DecodeProblem } from '../protocol/frame-decoder.js';
 import { createFrameDecoder } from '../protocol/frame-decoder.js';
 import type { Frame } from '../protocol/frames.js';
+import { frameJson } from '../protocol/json-text.js';
 import type { Transport } from './transport.js';
 
 export interface NetDriverOptions {
@@ -307,7 +308,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
 
   function send(links: readonly LinkId[], frame: Frame): void {
     // Serialised once; the same bytes go to every link.
-    const bytes = `${JSON.stringify(frame)}\n`;
+    const bytes = `${frameJson(frame)}\n`;
     for (const link of links) {
       const socket = sockets.get(link);
       if (!socket?.writable) continue;

@@ -3,6 +3,7 @@ import { Subject } from 'rxjs';
 import type { OutputEvent } from '../core/output-event.js';
 import type { Warning } from '../render/coalesce-repeats.js';
 import { coalesceRepeats } from '../render/coalesce-repeats.js';
+import { eventJson } from '../render/event-json.js';
 import { formatHuman } from '../render/format-human.js';
 import { inert } from '../render/inert.js';
 import type { Style } from '../render/style.js';
@@ -64,7 +65,7 @@ export function makeOutput(options: OutputOptions): Output {
   return {
     emit(event, label) {
       if (json) {
-        print(`${JSON.stringify(event)}\n`);
+        print(`${eventJson(event)}\n`);
         return;
       }
       if (options.quiet && (event.event === 'join' || event.event === 'leave')) return;

@@ -4,6 +4,7 @@ import { framesOf } from '../../src/core/log.js';
 import { signChat } from '../../src/core/signing.js';
 import { freshIdentity } from '../../src/io/identity.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
+import { frameJson } from '../../src/protocol/json-text.js';
 
 const identity = freshIdentity();
 
@@ -34,7 +35,7 @@ describe('bursts split into frames', () => {
           expect(frames.reduce((n, f) => n + f.msgs.length, 0)).toBe(lines.length);
           for (const frame of frames) {
             expect(
-              Buffer.byteLength(`${JSON.stringify({ ...frame, replay: true })}\n`),
+              Buffer.byteLength(`${frameJson({ ...frame, replay: true })}\n`),
             ).toBeLessThanOrEqual(MAX_FRAME_BYTES);
           }
         },

@@ -1,0 +1,77 @@
+import type { BenchNode } from './harness.js';
+import { peakRssMbOf, startBenchNode, stopAll, until } from './harness.js';
+
+/** W4, idle: peak RSS of each of three linked members after `idleMs` with nothing said. */
+export async function idleMemory(idleMs: number): Promise<number> {
+  const a = await startBenchNode('a', []);
+  const b = await startBenchNode('b', [a.address]);
+  const c = await startBenchNode('c', [a.address, b.address]);
+  const all = [a, b, c];
+  await until(all, () => all.every((n) => n.linked.size >= 2), 'mesh of 3', 15_000);
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const peak = Math.max(...all.map((n) => peakRssMbOf(n.child.pid)));
+  stopAll();
+  return peak;
+}
+
+export interface FloodResult {
+  /** Highest peak RSS of the flooding member and the other running one, MB. */
+  readonly peakMb: number;
+  /** Lines written to the flooding member's stdin. */
+  readonly lines: number;
+  /** ms from SIGSTOP until both running members showed the stopped one `lost`. */
+  readonly lostAfterMs: number;
+  /** ms, after the flood, for a line each way between the two running members. */
+  readonly chatAfterMs: number;
+}
+
+/**
+ * W4, flood: one of three members is stopped (SIGSTOP) while another floods
+ * the room for `floodMs` at full speed. The running members' memory must stay
+ * bounded (liveness or the slow-reader bound drops the stopped one), and they
+ * must still chat afterwards.
+ */
+export async function floodWithStoppedMember(floodMs: number): Promise<FloodResult> {
+  const a = await startBenchNode('a', []);
+  const b = await startBenchNode('b', [a.address]);
+  const c = await startBenchNode('c', [a.address, b.address]);
+  await until([a, b, c], () => [a, b, c].every((n) => n.linked.size >= 2), 'mesh of 3', 15_000);
+  const heard = new Map<BenchNode, string[]>([
+    [a, []],
+    [b, []],
+  ]);
+  for (const node of [a, b])
+    node.onEvent((e) => {
+      if (e.event === 'message' && String(e.text).startsWith('after '))
+        heard.get(node)?.push(String(e.text));
+    });
+  const stoppedAt = performance.now();
+  c.child.kill('SIGSTOP');
+  const lost = until(
+    [a, b],
+    () => a.lost.has(c.id) && b.lost.has(c.id),
+    'the stopped member lost',
+    60_000,
+  ).then((at) => at - stoppedAt);
+  let lines = 0;
+  const chunk = Array.from({ length: 1000 }, (_, i) => `flood ${i} ${'x'.repeat(50)}\n`).join('');
+  while (performance.now() - stoppedAt < floodMs) {
+    lines += 1000;
+    // Full speed, as fast as the member takes its stdin.
+    if (!a.child.stdin.write(chunk))
+      await new Promise((resolve) => a.child.stdin.once('drain', resolve));
+  }
+  const lostAfterMs = await lost;
+  const peakMb = Math.max(peakRssMbOf(a.child.pid), peakRssMbOf(b.child.pid));
+  const chatStarted = performance.now();
+  a.child.stdin.write('after a\n');
+  b.child.stdin.write('after b\n');
+  const chatted = await until(
+    [a, b],
+    () => heard.get(a)?.includes('after b') === true && heard.get(b)?.includes('after a') === true,
+    'a line each way after the flood',
+    60_000,
+  );
+  stopAll();
+  return { peakMb, lines, lostAfterMs, chatAfterMs: chatted - chatStarted };
+}

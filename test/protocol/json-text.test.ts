@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { MessageEvent } from '../../src/core/output-event.js';
+import type { ChatFrame, ChatMessage } from '../../src/protocol/frames.js';
+import { frameJson, messagesJson, quote, quotedBytes } from '../../src/protocol/json-text.js';
+import { eventJson } from '../../src/render/event-json.js';
+
+/** Any UTF-16 code unit, lone surrogates and control characters included. */
+const anyText = fc.oneof(
+  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+  fc.string({ unit: 'binary' }),
+  fc.string(),
+);
+
+const message: fc.Arbitrary<ChatMessage> = fc
+  .record({ text: anyText, time: anyText, action: fc.boolean() })
+  .map(({ text, time, action }) => (action ? { text, time, action: true } : { text, time }));
+
+describe('JSON written by hand is exactly what JSON.stringify writes', () => {
+  it('property: quote and quotedBytes, for any string', () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        expect(quote(text)).toBe(JSON.stringify(text));
+        expect(quotedBytes(text)).toBe(Buffer.byteLength(JSON.stringify(text)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('property: a burst of messages serialises as JSON.stringify does, and once', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 20 }), (msgs) => {
+        expect(messagesJson(msgs)).toBe(JSON.stringify(msgs));
+        expect(messagesJson(msgs)).toBe(messagesJson(msgs));
+      }),
+    );
+  });
+
+  it('property: a chat frame as written parses back to the same frame', () => {
+    const frame: fc.Arbitrary<ChatFrame> = fc
+      .record({
+        origin: anyText,
+        inc: anyText,
+        name: anyText,
+        seq: fc.nat(),
+        deps: fc.dictionary(anyText, fc.nat()),
+        msgs: fc.array(message, { minLength: 1, maxLength: 5 }),
+        key: anyText,
+        sig: anyText,
+        replay: fc.option(fc.boolean(), { nil: undefined }),
+      })
+      .map(({ replay, ...rest }) => ({
+        type: 'chat' as const,
+        ...rest,
+        ...(replay === undefined ? {} : { replay }),
+      }));
+    fc.assert(
+      fc.property(frame, (f) => {
+        expect(JSON.parse(frameJson(f))).toEqual(f);
+      }),
+    );
+    const ping = { type: 'ping' as const, t: 5 };
+    expect(frameJson(ping)).toBe(JSON.stringify(ping));
+  });
+
+  it('property: a --json message line is JSON.stringify of the event, byte for byte', () => {
+    const event: fc.Arbitrary<MessageEvent> = fc
+      .record({
+        from: anyText,
+        origin: anyText,
+        id: anyText,
+        text: anyText,
+        time: anyText,
+        history: fc.boolean(),
+        action: fc.boolean(),
+        to: fc.option(anyText, { nil: undefined }),
+      })
+      .map(({ to, ...rest }) => ({
+        event: 'message' as const,
+        ...rest,
+        ...(to === undefined ? {} : { to }),
+      }));
+    fc.assert(
+      fc.property(event, (e) => {
+        expect(eventJson(e)).toBe(JSON.stringify(e));
+      }),
+      { numRuns: 1000 },
+    );
+    const join = { event: 'join' as const, user: 'bob', id: 'b0', address: '127.0.0.1:1' };
+    expect(eventJson(join)).toBe(JSON.stringify(join));
+  });
+});
