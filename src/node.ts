@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { merge, of } from 'rxjs';
+import { merge, of, Subject } from 'rxjs';
 import type { CliOptions } from './cli/options.js';
 import { chatLoop } from './core/chat-loop.js';
 import { makeConfig } from './core/config.js';
@@ -40,6 +40,8 @@ const TICK_MS = 50;
 const CONNECT_TIMEOUT_MS = 5000;
 const SHUTDOWN_TIMEOUT_MS = 2000;
 const WARNING_WINDOW_MS = 2000;
+/** stdout this far behind: stop reading links until it drained (bounds memory). */
+const OUTPUT_BACKLOG_BYTES = 1024 * 1024;
 
 /**
  * Runs one node until it leaves; resolves with the exit code. This is the only
@@ -83,6 +85,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     json: options.json,
     clock,
     warningWindowMs: WARNING_WINDOW_MS,
+    backlogBytes: OUTPUT_BACKLOG_BYTES,
     style: wantsColor(isTty(io.stdout), io.env, !options.color) ? colorStyle : plainStyle,
     quiet: options.quiet,
     ...(terminal === undefined ? {} : { printAbove: terminal.printAbove }),
@@ -102,6 +105,12 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
 
   // Backpressure end to end: while a link cannot keep up, stop reading stdin.
   net.onCongestion((congested) => (congested ? io.stdin.pause() : io.stdin.resume()));
+  // And while stdout cannot keep up, stop reading links: senders are slowed by TCP.
+  const readingHeld$ = new Subject<NodeEvent>();
+  output.onBacklog((held) => {
+    net.holdReading(held);
+    readingHeld$.next({ kind: 'readingHeld', at: clock(), held });
+  });
 
   const event$ = merge(
     of<NodeEvent>({ kind: 'start', at: clock() }),
@@ -109,6 +118,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     signalEvent$(io.signals, clock),
     tick$(TICK_MS, clock),
     net.event$,
+    readingHeld$,
   );
 
   return new Promise<number>((resolve) => {

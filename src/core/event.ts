@@ -66,6 +66,11 @@ export type NodeEvent =
       readonly remote: string;
       readonly reason: string;
     }
+  /**
+   * stdout fell behind and the node stopped reading its links (true), or it
+   * caught up and reads again (false). Silence while held is not the peers'.
+   */
+  | { readonly kind: 'readingHeld'; readonly at: number; readonly held: boolean }
   | { readonly kind: 'tick'; readonly at: number };
 
 export type NodeEventKind = NodeEvent['kind'];

@@ -30,6 +30,7 @@ function expireHandshake(state: NodeState, link: Link, at: number, out: Effect[]
 
 /** A member silent past the peer timeout is lost, frozen or gone alike. */
 function expireSilence(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
+  if (state.readingHeld) return state;
   if (link.peer === undefined || at - link.lastHeard <= state.config.peerTimeoutMs) return state;
   const member = state.members.get(link.peer);
   if (member?.link !== link.id) return state;
@@ -59,6 +60,18 @@ export function checkLiveness(state: NodeState, at: number, out: Effect[]): Node
   }
   next = expireSwaps(next, at, out);
   return sendPings(next, at, out);
+}
+
+/**
+ * Reading held (stdout fell behind) or released. Links were not read while
+ * held, so their silence starts over when reading does.
+ */
+export function holdReading(state: NodeState, held: boolean, at: number): NodeState {
+  if (held === state.readingHeld) return state;
+  if (held) return { ...state, readingHeld: true };
+  const links = new Map(state.links);
+  for (const link of state.links.values()) links.set(link.id, { ...link, lastHeard: at });
+  return { ...state, readingHeld: false, links };
 }
 
 export function onPong(

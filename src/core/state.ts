@@ -104,6 +104,8 @@ export interface NodeState {
   /** Targets with a dial in flight. */
   readonly dialing: ReadonlySet<string>;
   readonly lastPingAt: number;
+  /** Reading from links is held while stdout catches up: no silence is judged meanwhile. */
+  readonly readingHeld: boolean;
   readonly leaving: Leaving;
   readonly rng: number;
 }
@@ -124,6 +126,7 @@ export function initialState(config: NodeConfig): NodeState {
     redials: new Map(),
     dialing: new Set(),
     lastPingAt: 0,
+    readingHeld: false,
     leaving: { phase: 'staying' },
     rng: config.seed,
   };

@@ -11,7 +11,7 @@ import { forgetDeparted } from './forget.js';
 import { helloFrame, onHello, onProof, settleInitial } from './handshake.js';
 import { describeLink, labelOf } from './labels.js';
 import { onBye, requestLeave, settle } from './leaving.js';
-import { checkLiveness, onPong, pongFor } from './liveness.js';
+import { checkLiveness, holdReading, onPong, pongFor } from './liveness.js';
 import { exceedsFrame, replayFor } from './log.js';
 import { memberLost, onLinks, onMembers, peersEvent, statsEvent } from './membership.js';
 import { EVENTS_VERSION } from './output-event.js';
@@ -326,6 +326,8 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
         key: `refused:${hostOf(event.remote)}:${event.reason}`,
       });
       return state;
+    case 'readingHeld':
+      return holdReading(state, event.held, event.at);
     case 'tick': {
       const live = dialDueRedials(checkLiveness(state, event.at, out), event.at, out);
       return forgetDeparted(

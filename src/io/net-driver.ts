@@ -76,6 +76,8 @@ export interface NetDriver {
   close(link: LinkId, graceful: boolean): void;
   /** Told true when some link's unsent data passes the congestion mark, false when all drained. */
   onCongestion(listener: (congested: boolean) => void): void;
+  /** Stops reading from every link (true) or reads again (false): TCP slows the senders. */
+  holdReading(held: boolean): void;
   /** Ends every link after what was written, waits for them to close (at most `timeoutMs`). */
   shutdown(timeoutMs: number): Promise<void>;
 }
@@ -107,6 +109,7 @@ function remoteOf(socket: Socket): string {
 export function makeNetDriver(options: NetDriverOptions): NetDriver {
   const { server, clock, transport, limits } = options;
   const sockets = new Map<LinkId, Socket>();
+  let readingHeld = false;
   const refusals = new Subject<NodeEvent>();
   /** Connections that have not said hello yet, by `address:port`, with their address. */
   const unauthenticated = new Map<string, string>();
@@ -168,6 +171,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
   function linkEvents(connection: Connection): Observable<NodeEvent> {
     return new RxObservable<NodeEvent>((subscriber) => {
       const { socket } = connection;
+      if (readingHeld) socket.pause();
       const link = nextLinkId++;
       sockets.set(link, socket);
       const key = connectionKey(socket);
@@ -225,7 +229,12 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
         windowBytes += chunk.length;
         if (windowBytes > (limits.readBytesPerSecond * RATE_WINDOW_MS) / 1000) {
           socket.pause();
-          setTimeout(() => socket.resume(), RATE_WINDOW_MS - (now - windowStart)).unref();
+          setTimeout(
+            () => {
+              if (!readingHeld) socket.resume();
+            },
+            RATE_WINDOW_MS - (now - windowStart),
+          ).unref();
         }
         if (!decoder.write(chunk)) socket.destroy();
       });
@@ -353,5 +362,12 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
   const onCongestion = (listener: (congested: boolean) => void): void => {
     congestionListener = listener;
   };
-  return { event$, send, dial, close, onCongestion, shutdown };
+  const holdReading = (held: boolean): void => {
+    readingHeld = held;
+    for (const socket of sockets.values()) {
+      if (held) socket.pause();
+      else socket.resume();
+    }
+  };
+  return { event$, send, dial, close, onCongestion, holdReading, shutdown };
 }

@@ -20,6 +20,8 @@ export interface OutputOptions {
   readonly clock: () => number;
   /** Like warnings within this window print once, then once more with a count. */
   readonly warningWindowMs: number;
+  /** Bytes stdout may hold unwritten before the node stops reading its links. */
+  readonly backlogBytes: number;
 }
 
 /** stdout and stderr: events as JSON or human lines, warnings on stderr. */
@@ -27,6 +29,8 @@ export interface Output {
   emit(event: OutputEvent, label?: string): void;
   notice(text: string): void;
   warn(warning: Warning): void;
+  /** Told true when stdout holds over `backlogBytes` unwritten, false once it drained. */
+  onBacklog(listener: (backlogged: boolean) => void): void;
   /** Prints pending warning counts and waits until stdout took everything. */
   close(): Promise<void>;
 }
@@ -39,6 +43,8 @@ export function makeOutput(options: OutputOptions): Output {
   };
   let pending: string[] = [];
   let scheduled = false;
+  let backlogged = false;
+  let backlogListener: (backlogged: boolean) => void = () => {};
 
   // Everything one burst of events prints goes out in one write.
   const flush = (): void => {
@@ -47,6 +53,15 @@ export function makeOutput(options: OutputOptions): Output {
     const text = pending.join('');
     pending = [];
     write(stdout, text);
+    // Whoever reads stdout sets the pace: past the mark, links are not read until it drained.
+    if (!backlogged && stdout.writableLength > options.backlogBytes) {
+      backlogged = true;
+      backlogListener(true);
+      stdout.once('drain', () => {
+        backlogged = false;
+        backlogListener(false);
+      });
+    }
   };
   const print = (line: string): void => {
     pending.push(line);
@@ -80,6 +95,9 @@ export function makeOutput(options: OutputOptions): Output {
     },
     warn(warning) {
       warning$.next(warning);
+    },
+    onBacklog(listener) {
+      backlogListener = listener;
     },
     async close() {
       warning$.complete();

@@ -101,6 +101,27 @@ describe('the merged stream (marbles)', () => {
     });
   });
 
+  it('while reading is held for stdout, silence is not judged; after it, the timeout starts over', () => {
+    const ts = scheduler();
+    ts.run(({ hot, expectObservable }) => {
+      // Linked at 2 ms; reading held from 1000 ms to 4000 ms (stdout fell behind).
+      const events = hot<NodeEvent>('u hp 997ms H 2999ms R', {
+        u: linkUp(1, 0),
+        h: frameEvent(1, hello(BOB, 'bob'), 2),
+        p: frameEvent(1, proof(1, BOB), 2),
+        H: { kind: 'readingHeld', at: 0, held: true },
+        R: { kind: 'readingHeld', at: 0, held: false },
+      });
+      const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
+      const effects = virtualNode(ts, config, events, { tickMs: 100, forMs: 9000 });
+      // Not lost at 3100 ms (held); released at 4000 ms, so first past the timeout at 7100 ms.
+      expectObservable(shown(effects).pipe(filter((s) => s.endsWith('lost'))), '^ 9s !').toBe(
+        '7100ms l',
+        { l: 'bob lost' },
+      );
+    });
+  });
+
   it('pings every linked member at the ping interval, in one frame for all links', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {

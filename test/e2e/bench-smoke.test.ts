@@ -16,8 +16,25 @@ describe('the benchmark harness (tiny sizes, so it cannot rot)', () => {
       );
     });
     const text = readFileSync(out, 'utf8');
-    expect(text).toMatch(/\| fan-out: 200 lines .* msg\/s per receiver \|/);
-    expect(text).toMatch(/\| mesh formation: 4 nodes/);
+    // W1 for rxchat and both baselines, with rates and the ratio to the JSON baseline.
+    for (const build of [
+      'rxchat \\(signed, the default\\)',
+      'baseline, JSON events',
+      'baseline, plain text',
+    ])
+      expect(text).toMatch(
+        new RegExp(`\\| ${build} \\| [\\d,]+ ms \\(.*\\) \\| [\\d,]+ \\(.*\\) \\| [\\d.]+× \\|`),
+      );
+    expect(text).toMatch(/\| rxchat without signatures \|/);
+    // W2 percentiles, W3 sizes, W4 memory, and the targets table.
+    expect(text).toMatch(
+      /## W2 latency[\s\S]*\| rxchat \(signed, the default\) \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
+    );
+    expect(text).toMatch(/\| 4 \| [\d,]+ ms/);
+    expect(text).toMatch(/\| idle, three linked members, highest of the three \| [\d.]+ MB/);
+    expect(text).toMatch(
+      /\| W4: peak RSS of an idle member \| < 60 MB \| [\d.]+ MB \| (met|\*\*not met\*\*) \|/,
+    );
     expect(text).toMatch(/\| SIGSTOP of one of 3 members/);
   });
 });
