@@ -4,7 +4,7 @@ import { formatHostPort, hostOf } from './address.js';
 import { withEntry, withoutEntry, withoutMember } from './collections.js';
 import type { Effect } from './effect.js';
 import { describeLink, labelOf } from './labels.js';
-import { announceLinks, announceMember, sendHave, sendMembership } from './membership.js';
+import { gossipJoin, sendHave, sendMembership } from './membership.js';
 import { proofText } from './signing.js';
 import type { Link, Member, NodeState } from './state.js';
 
@@ -203,8 +203,6 @@ function join(
     label: `${labelOf(next, member.id, member.name)}${newKey ? ' (new key)' : ''}`,
   });
   sendMembership(next, link.id, out);
-  announceMember(next, member, out);
   sendHave(next, link.id, out);
-  announceLinks(next, out);
-  return next;
+  return gossipJoin(next, member);
 }

@@ -8,7 +8,7 @@ import { logFloor } from './log.js';
 import type { PeersEvent, StatsEvent } from './output-event.js';
 import { scheduleRedial } from './redial.js';
 import type { Member, NodeState } from './state.js';
-import { activeLinks } from './state.js';
+import { activeLinks, noGossip } from './state.js';
 
 export function memberInfo(member: Member): MemberInfo {
   return { id: member.id, name: member.name, address: member.address, mesh: member.mesh };
@@ -24,12 +24,32 @@ export function sendMembership(state: NodeState, link: LinkId, out: Effect[]): v
     out.push({ kind: 'send', links: [link], frame: { type: 'members', members } });
 }
 
-/** Gossip: tells every other linked member about one that just joined. */
-export function announceMember(state: NodeState, member: Member, out: Effect[]): void {
-  const links = activeLinks(state).filter((link) => link !== member.link);
-  if (links.length > 0) {
-    out.push({ kind: 'send', links, frame: { type: 'members', members: [memberInfo(member)] } });
+/**
+ * Gossip about a member that just joined waits for the next tick, so that
+ * joins close together (a mesh forming) cost one `members` and one `links`
+ * frame per tick to each member instead of one per join.
+ */
+export function gossipJoin(state: NodeState, member: Member): NodeState {
+  return {
+    ...state,
+    gossip: { joined: [...state.gossip.joined, member.id], linksChanged: true },
+  };
+}
+
+/** Sends the gossip held since the last tick: who joined, and whom this node is linked with. */
+export function flushGossip(state: NodeState, out: Effect[]): NodeState {
+  if (state.gossip === noGossip) return state;
+  const links = activeLinks(state);
+  const members: MemberInfo[] = [];
+  for (const id of state.gossip.joined) {
+    const member = state.members.get(id);
+    if (member?.state === 'linked') members.push(memberInfo(member));
   }
+  // A member told about itself ignores that entry.
+  if (members.length > 1 || (members.length === 1 && links.length > 1))
+    out.push({ kind: 'send', links, frame: { type: 'members', members } });
+  if (state.gossip.linksChanged) announceLinks(state, out);
+  return { ...state, gossip: noGossip };
 }
 
 /**

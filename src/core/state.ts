@@ -104,11 +104,20 @@ export interface NodeState {
   /** Targets with a dial in flight. */
   readonly dialing: ReadonlySet<string>;
   readonly lastPingAt: number;
+  /** Gossip held for the next tick: members who joined since, and whether links changed. */
+  readonly gossip: Gossip;
   /** Reading from links is held while stdout catches up: no silence is judged meanwhile. */
   readonly readingHeld: boolean;
   readonly leaving: Leaving;
   readonly rng: number;
 }
+
+export interface Gossip {
+  readonly joined: readonly string[];
+  readonly linksChanged: boolean;
+}
+
+export const noGossip: Gossip = { joined: [], linksChanged: false };
 
 export function initialState(config: NodeConfig): NodeState {
   return {
@@ -126,6 +135,7 @@ export function initialState(config: NodeConfig): NodeState {
     redials: new Map(),
     dialing: new Set(),
     lastPingAt: 0,
+    gossip: noGossip,
     readingHeld: false,
     leaving: { phase: 'staying' },
     rng: config.seed,

@@ -13,7 +13,14 @@ import { describeLink, labelOf } from './labels.js';
 import { onBye, requestLeave, settle } from './leaving.js';
 import { checkLiveness, holdReading, onPong, pongFor } from './liveness.js';
 import { exceedsFrame, replayFor } from './log.js';
-import { memberLost, onLinks, onMembers, peersEvent, statsEvent } from './membership.js';
+import {
+  flushGossip,
+  memberLost,
+  onLinks,
+  onMembers,
+  peersEvent,
+  statsEvent,
+} from './membership.js';
 import { EVENTS_VERSION } from './output-event.js';
 import { dialDueRedials, redialFailed } from './redial.js';
 import type { Link, NodeState, Outgoing } from './state.js';
@@ -329,7 +336,11 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
     case 'readingHeld':
       return holdReading(state, event.held, event.at);
     case 'tick': {
-      const live = dialDueRedials(checkLiveness(state, event.at, out), event.at, out);
+      const live = dialDueRedials(
+        checkLiveness(flushGossip(state, out), event.at, out),
+        event.at,
+        out,
+      );
       return forgetDeparted(
         declareGaps(live, overdue(live.delivery, event.at, live.config.gapWaitMs), out),
       );

@@ -127,26 +127,37 @@ describe('the peer set, as a plain function of the events (table)', () => {
 });
 
 describe('the effects of the step', () => {
-  it('a join says hello, shows the member, and gossips it both ways', () => {
-    const { effects } = fold([...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')]);
+  it('a join says hello, shows the member, and gossips it both ways (to others at the next tick)', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      { kind: 'tick', at: 50 },
+    ]);
     expect(kinds(effects)).toEqual([
       'send:hello',
       'send:proof',
       'emit:join',
       'send:have',
-      'send:links',
       'send:hello',
       'send:proof',
       'emit:join',
       'send:members',
-      'send:members',
       'send:have',
+      'send:members',
       'send:links',
     ]);
     const join = effects.find(
       (e) => e.kind === 'emit' && e.event.event === 'join' && e.event.id === CAROL,
     );
     expect(join).toMatchObject({ event: { address: '127.0.0.1:9102' } });
+    // Carol is told at once whom this node is linked with; everyone hears of both joins in one frame.
+    const members = effects.filter((e) => e.kind === 'send' && e.frame.type === 'members');
+    expect(members[0]).toMatchObject({ links: [2], frame: { members: [{ id: BOB }] } });
+    expect(members[1]).toMatchObject({
+      links: [1, 2],
+      frame: { members: [{ id: BOB }, { id: CAROL }] },
+    });
+    expect(effects.at(-1)).toMatchObject({ links: [1, 2], frame: { peers: [BOB, CAROL] } });
   });
 
   it('the address of a member is where the connection came from plus its listen port, or its advertise', () => {
