@@ -8,7 +8,7 @@ import { logFloor } from './log.js';
 import type { PeersEvent, StatsEvent } from './output-event.js';
 import { scheduleRedial } from './redial.js';
 import type { Member, NodeState } from './state.js';
-import { activeLinks, noGossip } from './state.js';
+import { activeLinks } from './state.js';
 
 export function memberInfo(member: Member): MemberInfo {
   return { id: member.id, name: member.name, address: member.address, mesh: member.mesh };
@@ -26,30 +26,44 @@ export function sendMembership(state: NodeState, link: LinkId, out: Effect[]): v
 
 /**
  * Gossip about a member that just joined waits for the next tick, so that
- * joins close together (a mesh forming) cost one `members` and one `links`
- * frame per tick to each member instead of one per join.
+ * joins close together (a mesh forming) cost one `members` frame per tick to
+ * each member instead of one per join.
  */
 export function gossipJoin(state: NodeState, member: Member): NodeState {
+  const { gossip } = state;
   return {
     ...state,
-    gossip: { joined: [...state.gossip.joined, member.id], linksChanged: true },
+    gossip: { ...gossip, joined: [...gossip.joined, member.id], linksChanged: true },
   };
 }
 
-/** Sends the gossip held since the last tick: who joined, and whom this node is linked with. */
-export function flushGossip(state: NodeState, out: Effect[]): NodeState {
-  if (state.gossip === noGossip) return state;
+/**
+ * Sends the gossip held since the last tick: who joined, at once; whom this
+ * node is now linked with, at most once per ping interval. A new link told
+ * late costs at most a few needless forwards (dropped as duplicates); a lost
+ * link is told at once (memberLost), since then forwarding is needed.
+ */
+export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeState {
+  const { gossip } = state;
+  const linksDue =
+    gossip.linksChanged && at - gossip.linksAnnouncedAt >= state.config.pingIntervalMs;
+  if (gossip.joined.length === 0 && !linksDue) return state;
   const links = activeLinks(state);
   const members: MemberInfo[] = [];
-  for (const id of state.gossip.joined) {
+  for (const id of gossip.joined) {
     const member = state.members.get(id);
     if (member?.state === 'linked') members.push(memberInfo(member));
   }
   // A member told about itself ignores that entry.
   if (members.length > 1 || (members.length === 1 && links.length > 1))
     out.push({ kind: 'send', links, frame: { type: 'members', members } });
-  if (state.gossip.linksChanged) announceLinks(state, out);
-  return { ...state, gossip: noGossip };
+  if (linksDue) announceLinks(state, out);
+  return {
+    ...state,
+    gossip: linksDue
+      ? { joined: [], linksChanged: false, linksAnnouncedAt: at }
+      : { ...gossip, joined: [] },
+  };
 }
 
 /**

@@ -115,9 +115,9 @@ export interface NodeState {
 export interface Gossip {
   readonly joined: readonly string[];
   readonly linksChanged: boolean;
+  /** When this node last told its members whom it is linked with. */
+  readonly linksAnnouncedAt: number;
 }
-
-export const noGossip: Gossip = { joined: [], linksChanged: false };
 
 export function initialState(config: NodeConfig): NodeState {
   return {
@@ -135,7 +135,7 @@ export function initialState(config: NodeConfig): NodeState {
     redials: new Map(),
     dialing: new Set(),
     lastPingAt: 0,
-    gossip: noGossip,
+    gossip: { joined: [], linksChanged: false, linksAnnouncedAt: Number.NEGATIVE_INFINITY },
     readingHeld: false,
     leaving: { phase: 'staying' },
     rng: config.seed,

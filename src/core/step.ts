@@ -337,7 +337,7 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
       return holdReading(state, event.held, event.at);
     case 'tick': {
       const live = dialDueRedials(
-        checkLiveness(flushGossip(state, out), event.at, out),
+        checkLiveness(flushGossip(state, event.at, out), event.at, out),
         event.at,
         out,
       );
