@@ -2,15 +2,39 @@ import type { PongFrame } from '../protocol/frames.js';
 import { streamOf } from '../protocol/frames.js';
 import { withEntry, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
+import type { LinkId } from './event.js';
 import { describeLink } from './labels.js';
 import { memberLost } from './membership.js';
-import type { Link, NodeState } from './state.js';
-import { activeLinks } from './state.js';
+import type { Link, Member, NodeState } from './state.js';
 
-/** Pings every linked member at the ping interval; one frame serves all links. */
+/** Every this many ping intervals a link is pinged even when the peer pings: its RTT stays fresh. */
+const RTT_REFRESH_INTERVALS = 10;
+
+/**
+ * Whether a linked member needs our ping. Its own pings already keep the link
+ * alive in both directions (each side hears the other), so a member that
+ * pinged within the interval is not pinged back, unless it has yet to
+ * confirm this node's messages (pongs carry that) or its RTT is stale. Of two
+ * members at most one side skips, so an idle mesh sends half the frames.
+ */
+function needsPing(state: NodeState, member: Member, link: Link, at: number): boolean {
+  const interval = state.config.pingIntervalMs;
+  return (
+    at - link.pingHeard >= interval ||
+    member.confirmed < state.seq ||
+    at - link.pongHeard >= RTT_REFRESH_INTERVALS * interval
+  );
+}
+
+/** Pings linked members at the ping interval; one frame serves all links. */
 function sendPings(state: NodeState, at: number, out: Effect[]): NodeState {
   if (at - state.lastPingAt < state.config.pingIntervalMs) return state;
-  const links = activeLinks(state);
+  const links: LinkId[] = [];
+  for (const member of state.members.values()) {
+    const link = member.link === undefined ? undefined : state.links.get(member.link);
+    if (member.state === 'linked' && link !== undefined && needsPing(state, member, link, at))
+      links.push(link.id);
+  }
   if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'ping', t: at } });
   return { ...state, lastPingAt: at };
 }

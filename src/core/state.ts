@@ -16,6 +16,9 @@ export interface Link {
   readonly purpose?: DialPurpose;
   readonly openedAt: number;
   readonly lastHeard: number;
+  /** When the peer last pinged, and last answered a ping of ours, on this link. */
+  readonly pingHeard: number;
+  readonly pongHeard: number;
   /** The nonce this node sent in its hello on this link. */
   readonly nonce: string;
   /** The peer's hello, while its proof of key possession is awaited. */

@@ -140,6 +140,8 @@ function onLinkUp(
     openedAt: event.at,
     nonce: event.nonce,
     lastHeard: event.at,
+    pingHeard: Number.NEGATIVE_INFINITY,
+    pongHeard: Number.NEGATIVE_INFINITY,
     ...(event.target === undefined ? {} : { target: event.target }),
     ...(event.purpose === undefined ? {} : { purpose: event.purpose }),
   };
@@ -253,9 +255,21 @@ function onFrame(state: NodeState, link: Link, frame: Frame, at: number, out: Ef
       return onMembers(heard, frame, out);
     case 'ping':
       out.push({ kind: 'send', links: [link.id], frame: pongFor(heard, link, frame.t) });
-      return heard;
+      return {
+        ...heard,
+        links: withEntry(heard.links, link.id, { ...link, lastHeard: at, pingHeard: at }),
+      };
     case 'pong':
-      return onPong(heard, link, frame.t, frame.seen, at);
+      return onPong(
+        {
+          ...heard,
+          links: withEntry(heard.links, link.id, { ...link, lastHeard: at, pongHeard: at }),
+        },
+        link,
+        frame.t,
+        frame.seen,
+        at,
+      );
     case 'bye':
       return onByeFrame(heard, link, frame.reason, frame.detail, at, out);
   }

@@ -38,10 +38,10 @@ function publicKeyOf(key: string): KeyObject | null {
   let parsed: KeyObject | null = null;
   if (raw.length === 32) {
     try {
+      // As a JWK: an order of magnitude faster to import than the same key as SPKI DER.
       parsed = createPublicKey({
-        key: Buffer.concat([SPKI_PREFIX, raw]),
-        format: 'der',
-        type: 'spki',
+        key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+        format: 'jwk',
       });
     } catch {
       parsed = null;

@@ -21,10 +21,10 @@ export function quotedBytes(text: string): number {
   return PLAIN.test(text) ? text.length + 2 : Buffer.byteLength(JSON.stringify(text));
 }
 
-/** The JSON of one message as a frame carries it. */
-export function messageJson(message: ChatMessage): string {
+/** The JSON of one message as a frame carries it, its time already quoted. */
+function messageJson(message: ChatMessage, quotedTime: string): string {
   const action = message.action === true ? ',"action":true' : '';
-  return `{"text":${quote(message.text)},"time":${quote(message.time)}${action}}`;
+  return `{"text":${quote(message.text)},"time":${quotedTime}${action}}`;
 }
 
 const messagesCache = new WeakMap<readonly ChatMessage[], string>();
@@ -38,8 +38,17 @@ export function messagesJson(msgs: readonly ChatMessage[]): string {
   const cached = messagesCache.get(msgs);
   if (cached !== undefined) return cached;
   let json = '';
-  for (const message of msgs)
-    json += json === '' ? messageJson(message) : `,${messageJson(message)}`;
+  // The messages of a burst share their time: quoted once.
+  let time: string | undefined;
+  let quotedTime = '';
+  for (const message of msgs) {
+    if (message.time !== time) {
+      time = message.time;
+      quotedTime = quote(time);
+    }
+    const one = messageJson(message, quotedTime);
+    json = json === '' ? one : `${json},${one}`;
+  }
   json = `[${json}]`;
   messagesCache.set(msgs, json);
   return json;

@@ -8,9 +8,32 @@ import { quote } from '../protocol/json-text.js';
  */
 export function eventJson(event: OutputEvent): string {
   if (event.event !== 'message' || event.to !== undefined) return JSON.stringify(event);
-  return (
-    `{"event":"message","from":${quote(event.from)},"origin":${quote(event.origin)},` +
-    `"id":${quote(event.id)},"text":${quote(event.text)},"time":${quote(event.time)},` +
-    `"history":${event.history},"action":${event.action}}`
-  );
+  // Consecutive messages mostly share sender and time: their quoted fields are kept.
+  let fields = shared;
+  if (
+    fields === undefined ||
+    event.from !== fields.from ||
+    event.origin !== fields.origin ||
+    event.time !== fields.time
+  ) {
+    fields = {
+      from: event.from,
+      origin: event.origin,
+      time: event.time,
+      head: `{"event":"message","from":${quote(event.from)},"origin":${quote(event.origin)},"id":`,
+      timeField: `,"time":${quote(event.time)},"history":`,
+    };
+    shared = fields;
+  }
+  return `${fields.head}${quote(event.id)},"text":${quote(event.text)}${fields.timeField}${event.history},"action":${event.action}}`;
 }
+
+interface SharedFields {
+  readonly from: string;
+  readonly origin: string;
+  readonly time: string;
+  readonly head: string;
+  readonly timeField: string;
+}
+
+let shared: SharedFields | undefined;

@@ -160,6 +160,30 @@ describe('the effects of the step', () => {
     expect(effects.at(-1)).toMatchObject({ links: [1, 2], frame: { peers: [BOB, CAROL] } });
   });
 
+  it('a member that pings is not pinged back, unless its RTT is stale or our messages are unconfirmed', () => {
+    const ping = (at: number): NodeEvent => frameEvent(1, { type: 'ping', t: at }, at);
+    const tick = (at: number): NodeEvent => ({ kind: 'tick', at });
+    const pingedAt = (events: NodeEvent[]): number[] =>
+      fold(events)
+        .effects.filter((e) => e.kind === 'send' && e.frame.type === 'ping')
+        .map((e) => (e.kind === 'send' && e.frame.type === 'ping' ? e.frame.t : -1));
+    const start = [
+      ...joined(1, BOB, 'bob'),
+      tick(1000),
+      frameEvent(1, { type: 'pong', t: 1000 }, 1001),
+    ];
+    // First ping for an RTT; then bob pings every second: no ping from us until the RTT is 10 s old.
+    const quiet = [...start];
+    for (let t = 1500; t <= 11_500; t += 1000) quiet.push(ping(t), tick(t + 500));
+    expect(pingedAt(quiet)).toEqual([1000, 12_000]);
+    // Bob stops pinging: we ping again at the next interval.
+    expect(pingedAt([...start, ping(1500), tick(2000), tick(3000)])).toEqual([1000, 3000]);
+    // A line of ours that bob has not confirmed: pinged although bob pings (pongs carry "seen").
+    expect(
+      pingedAt([...start, { kind: 'input', at: 1200, lines: ['hi'] }, ping(1500), tick(2000)]),
+    ).toEqual([1000, 2000]);
+  });
+
   it('the address of a member is where the connection came from plus its listen port, or its advertise', () => {
     const seen = fold([
       linkUp(1, 0, { remote: '[::ffff:10.1.2.3]:5000' }),
