@@ -204,5 +204,5 @@ function join(
   });
   sendMembership(next, link.id, out);
   sendHave(next, link.id, out);
-  return gossipJoin(next, member);
+  return gossipJoin(next, member, at, out);
 }

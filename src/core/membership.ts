@@ -29,41 +29,49 @@ export function sendMembership(state: NodeState, link: LinkId, out: Effect[]): v
  * joins close together (a mesh forming) cost one `members` frame per tick to
  * each member instead of one per join.
  */
-export function gossipJoin(state: NodeState, member: Member): NodeState {
-  const { gossip } = state;
-  return {
-    ...state,
-    gossip: { ...gossip, joined: [...gossip.joined, member.id], linksChanged: true },
-  };
+export function gossipJoin(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
+  return linksGrew({ ...state, gossipJoined: [...state.gossipJoined, member.id] }, at, out);
+}
+
+/** Sends the gossip held since the last tick: who joined, and the link set if it is due. */
+export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeState {
+  let next = state;
+  if (state.gossipJoined.length > 0) {
+    const links = activeLinks(state);
+    const members: MemberInfo[] = [];
+    for (const id of state.gossipJoined) {
+      const member = state.members.get(id);
+      if (member?.state === 'linked') members.push(memberInfo(member));
+    }
+    // A member told about itself ignores that entry.
+    if (members.length > 1 || (members.length === 1 && links.length > 1))
+      out.push({ kind: 'send', links, frame: { type: 'members', members } });
+    next = { ...next, gossipJoined: [] };
+  }
+  return next.linksChanged ? linksGrew(next, at, out) : next;
+}
+
+/** Members this node expects to link with soon: a dial in flight, or a meshing member yet to dial us. */
+function meshForming(state: NodeState): boolean {
+  for (const member of state.members.values()) {
+    if (member.state === 'connecting') return true;
+    if (member.state === 'known' && member.mesh && state.config.mesh) return true;
+  }
+  return false;
 }
 
 /**
- * Sends the gossip held since the last tick: who joined, at once; whom this
- * node is now linked with, at most once per ping interval. A new link told
- * late costs at most a few needless forwards (dropped as duplicates); a lost
- * link is told at once (memberLost), since then forwarding is needed.
+ * The link set grew. Told at once when this node expects no more links
+ * soon; while its mesh is still forming, at most once per ping interval (the
+ * sets in between are out of date before they arrive). A new link told late
+ * costs at most a needless forward, dropped as a duplicate; a lost link is
+ * told at once (memberLost), since then forwarding is needed.
  */
-export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeState {
-  const { gossip } = state;
-  const linksDue =
-    gossip.linksChanged && at - gossip.linksAnnouncedAt >= state.config.pingIntervalMs;
-  if (gossip.joined.length === 0 && !linksDue) return state;
-  const links = activeLinks(state);
-  const members: MemberInfo[] = [];
-  for (const id of gossip.joined) {
-    const member = state.members.get(id);
-    if (member?.state === 'linked') members.push(memberInfo(member));
-  }
-  // A member told about itself ignores that entry.
-  if (members.length > 1 || (members.length === 1 && links.length > 1))
-    out.push({ kind: 'send', links, frame: { type: 'members', members } });
-  if (linksDue) announceLinks(state, out);
-  return {
-    ...state,
-    gossip: linksDue
-      ? { joined: [], linksChanged: false, linksAnnouncedAt: at }
-      : { ...gossip, joined: [] },
-  };
+function linksGrew(state: NodeState, at: number, out: Effect[]): NodeState {
+  if (meshForming(state) && at - state.linksAnnouncedAt < state.config.pingIntervalMs)
+    return state.linksChanged ? state : { ...state, linksChanged: true };
+  announceLinks(state, out);
+  return { ...state, linksChanged: false, linksAnnouncedAt: at };
 }
 
 /**
@@ -125,7 +133,7 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
     at,
   );
   announceLinks(next, out);
-  return next;
+  return { ...next, linksChanged: false, linksAnnouncedAt: at };
 }
 
 /** Tells every linked member whom this node is linked with, so they forward only where needed. */

@@ -107,19 +107,15 @@ export interface NodeState {
   /** Targets with a dial in flight. */
   readonly dialing: ReadonlySet<string>;
   readonly lastPingAt: number;
-  /** Gossip held for the next tick: members who joined since, and whether links changed. */
-  readonly gossip: Gossip;
+  /** Members who joined since the last tick: told to the others at the next one. */
+  readonly gossipJoined: readonly string[];
+  /** The link set grew since it was last told, and when that was. */
+  readonly linksChanged: boolean;
+  readonly linksAnnouncedAt: number;
   /** Reading from links is held while stdout catches up: no silence is judged meanwhile. */
   readonly readingHeld: boolean;
   readonly leaving: Leaving;
   readonly rng: number;
-}
-
-export interface Gossip {
-  readonly joined: readonly string[];
-  readonly linksChanged: boolean;
-  /** When this node last told its members whom it is linked with. */
-  readonly linksAnnouncedAt: number;
 }
 
 export function initialState(config: NodeConfig): NodeState {
@@ -138,7 +134,9 @@ export function initialState(config: NodeConfig): NodeState {
     redials: new Map(),
     dialing: new Set(),
     lastPingAt: 0,
-    gossip: { joined: [], linksChanged: false, linksAnnouncedAt: Number.NEGATIVE_INFINITY },
+    gossipJoined: [],
+    linksChanged: false,
+    linksAnnouncedAt: Number.NEGATIVE_INFINITY,
     readingHeld: false,
     leaving: { phase: 'staying' },
     rng: config.seed,

@@ -138,13 +138,14 @@ describe('the effects of the step', () => {
       'send:proof',
       'emit:join',
       'send:have',
+      'send:links',
       'send:hello',
       'send:proof',
       'emit:join',
       'send:members',
       'send:have',
-      'send:members',
       'send:links',
+      'send:members',
     ]);
     const join = effects.find(
       (e) => e.kind === 'emit' && e.event.event === 'join' && e.event.id === CAROL,
@@ -157,7 +158,33 @@ describe('the effects of the step', () => {
       links: [1, 2],
       frame: { members: [{ id: BOB }, { id: CAROL }] },
     });
-    expect(effects.at(-1)).toMatchObject({ links: [1, 2], frame: { peers: [BOB, CAROL] } });
+    expect(effects.at(-2)).toMatchObject({ links: [1, 2], frame: { peers: [BOB, CAROL] } });
+  });
+
+  it('while this node is still dialling members, a grown link set is told at most once per ping interval', () => {
+    const dave = { id: 'dd00000000000000', name: 'dave', address: '127.0.0.1:9300', mesh: true };
+    const linksAt = (events: NodeEvent[]): number[] => {
+      let state = initialState(testConfig());
+      const times: number[] = [];
+      for (const event of events) {
+        const result = step(state, event);
+        state = result.state;
+        for (const e of result.effects)
+          if (e.kind === 'send' && e.frame.type === 'links') times.push(event.at);
+      }
+      return times;
+    };
+    const start = [
+      ...joined(1, BOB, 'bob', 0),
+      frameEvent(1, { type: 'members', members: [dave] }, 5),
+    ];
+    // Bob's join is told at once; carol's waits while the dial to dave is in flight, up to 1 s.
+    expect(linksAt([...start, ...joined(2, CAROL, 'carol', 10), { kind: 'tick', at: 50 }])).toEqual(
+      [0],
+    );
+    expect(
+      linksAt([...start, ...joined(2, CAROL, 'carol', 10), { kind: 'tick', at: 1000 }]),
+    ).toEqual([0, 1000]);
   });
 
   it('a member that pings is not pinged back, unless its RTT is stale or our messages are unconfirmed', () => {
