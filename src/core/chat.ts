@@ -1,12 +1,13 @@
 import type { ChatFrame } from '../protocol/frames.js';
 import { messageId, originOf, streamOf } from '../protocol/frames.js';
+import { burstFrames } from './burst.js';
 import { withEntry } from './collections.js';
 import { deliverOwn, receive, skipTo, vectorRecord } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { labelOf } from './labels.js';
 import type { Logged } from './log.js';
-import { appendLog, framesOf } from './log.js';
+import { appendLog } from './log.js';
 import { signChat, verifyChat } from './signing.js';
 import type { Member, NodeState, Outgoing } from './state.js';
 import { activeLinks, ownStream } from './state.js';
@@ -60,20 +61,9 @@ export function sendChat(
   const { id, incarnation, name } = state.config;
   // One deps object for the burst: nothing was delivered between these lines.
   const deps = vectorRecord(state.delivery.vector, stream);
-  const unsigned = texts.map(({ text, action }, index) => ({
-    stream,
-    seq: state.seq + 1 + index,
-    deps,
-    origin: id,
-    inc: incarnation,
-    name,
-    text,
-    time,
-    history: false,
-    action,
-  }));
+  const header = { origin: id, inc: incarnation, name, seq: state.seq + 1, deps, time };
   // Each frame is signed once; the log keeps the signed frame for catch-up.
-  const frames = framesOf(unsigned).map((frame) => signChat(state.config.identity, frame));
+  const frames = burstFrames(header, texts).map((frame) => signChat(state.config.identity, frame));
   const messages = frames.flatMap((frame) => loggedOf(frame, stream, false));
   const seq = state.seq + texts.length;
   const next: NodeState = {

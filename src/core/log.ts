@@ -1,6 +1,4 @@
-import type { ChatFrame, ChatMessage, VectorRecord } from '../protocol/frames.js';
-import { MAX_FRAME_BYTES } from '../protocol/frames.js';
-import { quotedBytes } from '../protocol/json-text.js';
+import type { ChatFrame, VectorRecord } from '../protocol/frames.js';
 import type { Causal, Vector } from './delivery.js';
 
 /** A delivered (or sent) message as the log keeps it, ready to be sent again. */
@@ -15,81 +13,6 @@ export interface Logged extends Causal {
   readonly action: boolean;
   /** The signed frame it came in: catch-up sends that frame again, unchanged. */
   readonly frame: ChatFrame;
-}
-
-/** A burst's frame before it is signed. */
-export type UnsignedChat = Omit<ChatFrame, 'key' | 'sig'>;
-
-/** Room left in a frame for the fields around the messages. */
-const FRAME_BUDGET = MAX_FRAME_BYTES - 16 * 1024;
-
-/** The encoded size of a message in a chat frame, exact only when it might matter. */
-function encodedSize(message: ChatMessage): number {
-  // Exact (the message as it will be written, plus its comma): a loose bound would cut bursts
-  // into more frames than needed, and every frame costs a signature.
-  // {"text":…,"time":…} is 17 bytes around the two strings; `,"action":true` 14 more.
-  return quotedBytes(message.text) + quotedBytes(message.time) + 17 + (message.action ? 14 : 0) + 1;
-}
-
-/** Bytes a chat frame needs besides its messages: the fields around them, and its deps. */
-function frameOverhead(deps: VectorRecord): number {
-  // name ≤ 32 characters (≤ 192 bytes escaped), ids, key, signature, field names: under 1 KiB.
-  return 1024 + Buffer.byteLength(JSON.stringify(deps));
-}
-
-/** True when one message alone would not fit in a frame. */
-export function exceedsFrame(text: string): boolean {
-  return (
-    text.length * 6 + 64 >= FRAME_BUDGET &&
-    Buffer.byteLength(JSON.stringify({ text, time: '' })) > FRAME_BUDGET
-  );
-}
-
-/**
- * Turns logged messages into chat frames: a run of one stream's consecutive
- * messages that share their deps becomes one frame, split where a frame would
- * pass the size limit.
- */
-export function framesOf(messages: readonly Omit<Logged, 'frame'>[]): UnsignedChat[] {
-  const frames: UnsignedChat[] = [];
-  let run: Omit<Logged, 'frame'>[] = [];
-  let size = 0;
-  let budget = 0;
-  const flush = (): void => {
-    const first = run[0];
-    if (first === undefined) return;
-    const msgs = run.map(({ text, time, action }) =>
-      action ? { text, time, action } : { text, time },
-    );
-    frames.push({
-      type: 'chat',
-      origin: first.origin,
-      inc: first.inc,
-      name: first.name,
-      seq: first.seq,
-      deps: first.deps,
-      msgs,
-    });
-    run = [];
-    size = 0;
-  };
-  for (const message of messages) {
-    const last = run.at(-1);
-    const bytes = encodedSize(message);
-    const continues =
-      last !== undefined &&
-      last.stream === message.stream &&
-      last.seq + 1 === message.seq &&
-      last.deps === message.deps;
-    if (!continues || size + bytes > budget) {
-      flush();
-      budget = MAX_FRAME_BYTES - frameOverhead(message.deps);
-    }
-    run.push(message);
-    size += bytes;
-  }
-  flush();
-  return frames;
 }
 
 /** Appends to the log, keeping the newest `limit`. */

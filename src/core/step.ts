@@ -1,5 +1,6 @@
 import type { Frame } from '../protocol/frames.js';
 import { hostOf } from './address.js';
+import { exceedsFrame } from './burst.js';
 import { adoptFloors, declareGaps, onChat, sendChat, sendFrames } from './chat.js';
 import { withEntry, withMember, withoutEntry, withoutMember } from './collections.js';
 import { COMMAND_HELP, parseCommand } from './command.js';
@@ -12,7 +13,7 @@ import { helloFrame, onHello, onProof, settleInitial } from './handshake.js';
 import { describeLink, labelOf } from './labels.js';
 import { onBye, requestLeave, settle } from './leaving.js';
 import { checkLiveness, holdReading, onPong, pongFor } from './liveness.js';
-import { exceedsFrame, replayFor } from './log.js';
+import { replayFor } from './log.js';
 import {
   flushGossip,
   memberLost,

@@ -11,47 +11,37 @@ import type { ChatFrame, ChatMessage, Frame } from './frames.js';
 /** Printable ASCII other than `"` and `\`: quoted as it is. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
+/** True when `JSON.stringify(text)` is the text in quotes, unchanged. */
+export function isPlain(text: string): boolean {
+  return PLAIN.test(text);
+}
+
 /** `JSON.stringify(text)`. */
 export function quote(text: string): string {
   return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
-/** The UTF-8 length of `JSON.stringify(text)`. */
-export function quotedBytes(text: string): number {
-  return PLAIN.test(text) ? text.length + 2 : Buffer.byteLength(JSON.stringify(text));
-}
-
-/** The JSON of one message as a frame carries it, its time already quoted. */
-function messageJson(message: ChatMessage, quotedTime: string): string {
-  const action = message.action === true ? ',"action":true' : '';
-  return `{"text":${quote(message.text)},"time":${quotedTime}${action}}`;
-}
-
 const messagesCache = new WeakMap<readonly ChatMessage[], string>();
 
 /**
- * `JSON.stringify(msgs)` for messages built as `{text, time}` or
- * `{text, time, action: true}` (as the node and the validator build them).
- * Kept per array: signing, sending and verifying a burst serialise it once.
+ * `JSON.stringify(msgs)`, kept per array: signing, sending and verifying a
+ * burst serialise it once. The messages a node frames itself come with their
+ * JSON (rememberMessagesJson); received ones are serialised natively, which
+ * is canonical because the validator builds every message as `{text, time}`
+ * or `{text, time, action: true}`.
  */
 export function messagesJson(msgs: readonly ChatMessage[]): string {
-  const cached = messagesCache.get(msgs);
-  if (cached !== undefined) return cached;
-  let json = '';
-  // The messages of a burst share their time: quoted once.
-  let time: string | undefined;
-  let quotedTime = '';
-  for (const message of msgs) {
-    if (message.time !== time) {
-      time = message.time;
-      quotedTime = quote(time);
-    }
-    const one = messageJson(message, quotedTime);
-    json = json === '' ? one : `${json},${one}`;
+  let json = messagesCache.get(msgs);
+  if (json === undefined) {
+    json = JSON.stringify(msgs);
+    messagesCache.set(msgs, json);
   }
-  json = `[${json}]`;
-  messagesCache.set(msgs, json);
   return json;
+}
+
+/** Keeps the JSON of messages serialised while they were framed (it must be `JSON.stringify(msgs)`). */
+export function rememberMessagesJson(msgs: readonly ChatMessage[], json: string): void {
+  messagesCache.set(msgs, json);
 }
 
 function chatFrameJson(frame: ChatFrame): string {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { framesOf } from '../../src/core/log.js';
+import { burstFrames } from '../../src/core/burst.js';
 import { signChat } from '../../src/core/signing.js';
 import { freshIdentity } from '../../src/io/identity.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
-import { frameJson } from '../../src/protocol/json-text.js';
+import { frameJson, messagesJson } from '../../src/protocol/json-text.js';
 
 const identity = freshIdentity();
 
@@ -19,20 +19,25 @@ describe('bursts split into frames', () => {
         fc.dictionary(fc.stringMatching(/^[a-f0-9]{16}\.[a-f0-9]{8}$/), fc.nat(), { maxKeys: 120 }),
         fc.string({ minLength: 1, maxLength: 32 }),
         (lines, deps, name) => {
-          const messages = lines.map(({ text, action }, i) => ({
-            stream: `${identity.id}.abcd1234`,
-            seq: i + 1,
-            deps,
+          const header = {
             origin: identity.id,
             inc: 'abcd1234',
             name,
-            text,
+            seq: 1,
+            deps,
             time: '2026-11-27T12:00:00.000Z',
-            history: false,
-            action,
-          }));
-          const frames = framesOf(messages).map((frame) => signChat(identity, frame));
-          expect(frames.reduce((n, f) => n + f.msgs.length, 0)).toBe(lines.length);
+          };
+          const frames = burstFrames(header, lines).map((frame) => signChat(identity, frame));
+          // Every line once, in order, numbered on from the first.
+          expect(frames.flatMap((f) => f.msgs.map((m) => m.text))).toEqual(
+            lines.map((l) => l.text),
+          );
+          expect(frames.map((f) => f.seq)).toEqual(
+            frames.map((_, i) => 1 + frames.slice(0, i).reduce((n, f) => n + f.msgs.length, 0)),
+          );
+          // The messages JSON kept from framing is exactly what JSON.stringify writes.
+          for (const frame of frames)
+            expect(messagesJson(frame.msgs)).toBe(JSON.stringify(frame.msgs));
           for (const frame of frames) {
             expect(
               Buffer.byteLength(`${frameJson({ ...frame, replay: true })}\n`),
