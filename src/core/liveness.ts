@@ -54,7 +54,7 @@ function expireHandshake(state: NodeState, link: Link, at: number, out: Effect[]
 
 /** A member silent past the peer timeout is lost, frozen or gone alike. */
 function expireSilence(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
-  if (state.readingHeld) return state;
+  if (state.readingHeldSince !== undefined) return state;
   if (link.peer === undefined || at - link.lastHeard <= state.config.peerTimeoutMs) return state;
   const member = state.members.get(link.peer);
   if (member?.link !== link.id) return state;
@@ -87,15 +87,19 @@ export function checkLiveness(state: NodeState, at: number, out: Effect[]): Node
 }
 
 /**
- * Reading held (stdout fell behind) or released. Links were not read while
- * held, so their silence starts over when reading does.
+ * Reading held (stdout fell behind) or released. Links are not read while
+ * held, so that time does not count as their silence: on release each link's
+ * silence resumes where it stood when the hold began.
  */
 export function holdReading(state: NodeState, held: boolean, at: number): NodeState {
-  if (held === state.readingHeld) return state;
-  if (held) return { ...state, readingHeld: true };
+  const since = state.readingHeldSince;
+  if (held) return since === undefined ? { ...state, readingHeldSince: at } : state;
+  if (since === undefined) return state;
+  const { readingHeldSince: _since, ...rest } = state;
   const links = new Map(state.links);
-  for (const link of state.links.values()) links.set(link.id, { ...link, lastHeard: at });
-  return { ...state, readingHeld: false, links };
+  for (const link of state.links.values())
+    links.set(link.id, { ...link, lastHeard: Math.min(at, link.lastHeard + (at - since)) });
+  return { ...rest, links };
 }
 
 export function onPong(

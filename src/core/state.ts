@@ -112,8 +112,8 @@ export interface NodeState {
   /** The link set grew since it was last told, and when that was. */
   readonly linksChanged: boolean;
   readonly linksAnnouncedAt: number;
-  /** Reading from links is held while stdout catches up: no silence is judged meanwhile. */
-  readonly readingHeld: boolean;
+  /** Since when reading from links is held while stdout catches up (silence then is not judged). */
+  readonly readingHeldSince?: number;
   readonly leaving: Leaving;
   readonly rng: number;
 }
@@ -137,7 +137,6 @@ export function initialState(config: NodeConfig): NodeState {
     gossipJoined: [],
     linksChanged: false,
     linksAnnouncedAt: Number.NEGATIVE_INFINITY,
-    readingHeld: false,
     leaving: { phase: 'staying' },
     rng: config.seed,
   };
