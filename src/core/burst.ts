@@ -1,12 +1,12 @@
-import type { ChatFrame, ChatMessage, VectorRecord } from '../protocol/frames.js';
-import { MAX_FRAME_BYTES } from '../protocol/frames.js';
-import { isPlain, quote, rememberMessagesJson } from '../protocol/json-text.js';
+import type { ChatFrame, VectorRecord } from '../protocol/frames.js';
+import { MAX_BURST, MAX_FRAME_BYTES } from '../protocol/frames.js';
+import { isPlain } from '../protocol/json-text.js';
 import type { Outgoing } from './state.js';
 
 /** A burst's frame before it is signed. */
 export type UnsignedChat = Omit<ChatFrame, 'key' | 'sig'>;
 
-/** What the frames of one burst share: who sends, from where in its stream, after what. */
+/** What the frames of one burst share: who sends, from where in its stream, after what, when. */
 export interface BurstHeader {
   readonly origin: string;
   readonly inc: string;
@@ -17,63 +17,51 @@ export interface BurstHeader {
   readonly time: string;
 }
 
-/** Room in a frame for the fields around the messages, besides the deps: under 1 KiB. */
+/** Room in a frame for the fields around the texts, besides the deps: under 1 KiB. */
 const FIELDS_BYTES = 1024;
 
-/** The most a frame's messages may take, with these deps. */
-function budgetFor(deps: VectorRecord): number {
-  // name ≤ 32 characters (≤ 192 bytes escaped), ids, key, signature, field names: under 1 KiB.
-  return MAX_FRAME_BYTES - FIELDS_BYTES - Buffer.byteLength(JSON.stringify(deps));
-}
-
-/** UTF-8 bytes of a quoted text, and the quoted text. */
-function quoted(text: string): { readonly json: string; readonly bytes: number } {
-  if (isPlain(text)) return { json: `"${text}"`, bytes: text.length + 2 };
-  const json = JSON.stringify(text);
-  return { json, bytes: Buffer.byteLength(json) };
-}
-
-/** Room for one line's message: a frame keeps 16 KiB for everything else, deps included. */
+/** Room for one line's text: a frame keeps 16 KiB for everything else, deps included. */
 const LINE_BUDGET = MAX_FRAME_BYTES - 16 * 1024;
+
+/** UTF-8 bytes of `JSON.stringify(text)`. */
+function quotedBytes(text: string): number {
+  return isPlain(text) ? text.length + 2 : Buffer.byteLength(JSON.stringify(text));
+}
 
 /** True when one line alone would not fit in a frame. */
 export function exceedsFrame(text: string): boolean {
-  return text.length * 6 + 64 >= LINE_BUDGET && quoted(text).bytes + 64 > LINE_BUDGET;
+  return text.length * 6 + 64 >= LINE_BUDGET && quotedBytes(text) + 64 > LINE_BUDGET;
 }
 
 /**
  * The frames that carry one burst of this node's lines: as few as fit the
- * frame limit, split exactly (every frame costs a signature). Each message is
- * serialised once, here; the frame's messages JSON is kept for signing and
- * sending (see json-text.ts).
+ * frame limit, split exactly (every frame costs a signature).
  */
 export function burstFrames(header: BurstHeader, lines: readonly Outgoing[]): UnsignedChat[] {
   const frames: UnsignedChat[] = [];
-  const budget = budgetFor(header.deps);
-  const time = quote(header.time);
-  const timeBytes = Buffer.byteLength(time);
-  let msgs: ChatMessage[] = [];
-  let json = '';
+  // name ≤ 32 characters (≤ 192 bytes escaped), ids, time, key, signature, field names, and
+  // up to 6 bytes per action index: the fields around the texts.
+  const budget = MAX_FRAME_BYTES - FIELDS_BYTES - Buffer.byteLength(JSON.stringify(header.deps));
+  let texts: string[] = [];
+  let acts: number[] = [];
   let size = 0;
   let seq = header.seq;
   const flush = (): void => {
-    if (msgs.length === 0) return;
-    rememberMessagesJson(msgs, `[${json}]`);
-    const { origin, inc, name, deps } = header;
-    frames.push({ type: 'chat', origin, inc, name, seq, deps, msgs });
-    seq += msgs.length;
-    msgs = [];
-    json = '';
+    if (texts.length === 0) return;
+    const { origin, inc, name, deps, time } = header;
+    const frame = { type: 'chat' as const, origin, inc, name, seq, deps, time, texts };
+    frames.push(acts.length === 0 ? frame : { ...frame, acts });
+    seq += texts.length;
+    texts = [];
+    acts = [];
     size = 0;
   };
   for (const { text, action } of lines) {
-    const q = quoted(text);
-    // {"text":…,"time":…} is 17 bytes around the two strings; `,"action":true` 14 more; a comma.
-    const bytes = q.bytes + timeBytes + 17 + (action ? 14 : 0) + 1;
-    if (size + bytes > budget) flush();
-    const one = `{"text":${q.json},"time":${time}${action ? ',"action":true' : ''}}`;
-    json = json === '' ? one : `${json},${one}`;
-    msgs.push(action ? { text, time: header.time, action: true } : { text, time: header.time });
+    // The text and its comma, and for an action its index in `acts` (at most 5 digits and a comma).
+    const bytes = quotedBytes(text) + 1 + (action ? 6 : 0);
+    if (size + bytes > budget || texts.length === MAX_BURST) flush();
+    if (action) acts.push(texts.length);
+    texts.push(text);
     size += bytes;
   }
   flush();

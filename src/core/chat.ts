@@ -43,7 +43,7 @@ export function sendFrames(
   let count = 0;
   for (const frame of frames) {
     out.push({ kind: 'send', links, frame });
-    count += frame.msgs.length;
+    count += frame.texts.length;
   }
   return countSent(state, links, count, frames.length);
 }
@@ -77,17 +77,18 @@ export function sendChat(
 
 /** The messages of a signed frame, as the log keeps them. */
 function loggedOf(frame: ChatFrame, stream: string, history: boolean): Logged[] {
-  return frame.msgs.map((message, index) => ({
+  const acts = frame.acts === undefined ? undefined : new Set(frame.acts);
+  return frame.texts.map((text, index) => ({
     stream,
     seq: frame.seq + index,
     deps: frame.deps,
     origin: frame.origin,
     inc: frame.inc,
     name: frame.name,
-    text: message.text,
-    time: message.time,
+    text,
+    time: frame.time,
     history,
-    action: message.action === true,
+    action: acts?.has(index) === true,
     frame,
   }));
 }
@@ -173,13 +174,10 @@ export function onChat(
   let next = countReceived(
     state,
     from === undefined ? undefined : state.members.get(from),
-    frame.msgs.length,
+    frame.texts.length,
   );
   if (stream === ownStream(state)) return next;
-  const history =
-    frame.replay === true &&
-    frame.msgs.length > 0 &&
-    Date.parse(frame.msgs[0]?.time ?? '') < state.config.startedAt;
+  const history = frame.replay === true && Date.parse(frame.time) < state.config.startedAt;
   const messages = loggedOf(frame, stream, history);
   const result = receive(next.delivery, messages, at, {
     ordering: 'causal',

@@ -1,5 +1,5 @@
 import type { ChatFrame, DirectFrame, VectorRecord } from '../protocol/frames.js';
-import { messagesJson } from '../protocol/json-text.js';
+import { textsJson } from '../protocol/json-text.js';
 import type { Identity } from './identity.js';
 
 /**
@@ -18,16 +18,16 @@ function vectorText(vector: VectorRecord): string {
 
 export function chatSigningText(frame: ChatFrame): string {
   const lines = [
-    'rxchat-chat-v1',
+    'rxchat-chat-v2',
     frame.origin,
     frame.inc,
     JSON.stringify(frame.name),
     String(frame.seq),
     vectorText(frame.deps),
-    // JSON.stringify(msgs), serialised once per burst and shared with sending. Every message
-    // object is built as {text, time} or {text, time, action: true}, in that order (the validator
-    // rebuilds received ones), so this is canonical whatever order the sender's JSON had.
-    messagesJson(frame.msgs),
+    JSON.stringify(frame.time),
+    (frame.acts ?? []).join(','),
+    // JSON.stringify(texts): one native call per burst, or the JSON kept from framing it.
+    textsJson(frame.texts),
   ];
   return lines.join('\n');
 }

@@ -1,12 +1,15 @@
 /**
- * Wire protocol v1: the frames two nodes exchange, one JSON object per line.
+ * Wire protocol v2: the frames two nodes exchange, one JSON object per line.
  * docs/PROTOCOL.md is the contract; keep the two in step.
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** No frame (one line, newline included) may exceed this many bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** The most messages one chat frame may carry (a 64 KiB frame of one-character texts holds fewer). */
+export const MAX_BURST = 16_384;
 
 /** Why a link is closed on purpose; carried in `bye`. */
 export type ByeReason = 'quit' | 'incompatible' | 'duplicate' | 'refused';
@@ -52,14 +55,6 @@ export interface MembersFrame {
   readonly members: readonly MemberInfo[];
 }
 
-export interface ChatMessage {
-  readonly text: string;
-  /** When the origin sent it, ISO 8601 UTC. */
-  readonly time: string;
-  /** An action (`/me waves`), shown as `* alice waves`. */
-  readonly action?: boolean;
-}
-
 /**
  * A direct message: shown only to `to`. It is outside the group's sequence
  * (nobody waits for it); where the sender has no link to `to`, members pass it
@@ -84,10 +79,10 @@ export interface DirectFrame {
 export type VectorRecord = Readonly<Record<string, number>>;
 
 /**
- * A burst of chat messages from one stream (origin and incarnation) with
- * consecutive sequence numbers `seq`, `seq + 1`, …; message i has id
- * `<origin>.<inc>:<seq + i>`. `deps` is what the origin had delivered from
- * other streams when it sent them.
+ * A burst of chat messages from one stream (origin and incarnation), sent at
+ * one `time`, with consecutive sequence numbers `seq`, `seq + 1`, …; message
+ * i is `texts[i]`, with id `<origin>.<inc>:<seq + i>`. `deps` is what the
+ * origin had delivered from other streams when it sent them.
  */
 export interface ChatFrame {
   readonly type: 'chat';
@@ -96,7 +91,11 @@ export interface ChatFrame {
   readonly name: string;
   readonly seq: number;
   readonly deps: VectorRecord;
-  readonly msgs: readonly ChatMessage[];
+  /** When the origin sent the burst, ISO 8601 UTC. */
+  readonly time: string;
+  readonly texts: readonly string[];
+  /** Indices (ascending) of the texts that are actions (`/me waves`); absent when none. */
+  readonly acts?: readonly number[];
   /** Sent again from a log in catch-up, not live. */
   readonly replay?: boolean;
   /** The origin's public key, and its signature of the burst (see core/signing.ts). */

@@ -1,4 +1,4 @@
-import type { ChatFrame, ChatMessage, Frame } from './frames.js';
+import type { ChatFrame, Frame } from './frames.js';
 
 /**
  * JSON text written by hand where it is hot: per message, a generic
@@ -21,35 +21,26 @@ export function quote(text: string): string {
   return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
-const messagesCache = new WeakMap<readonly ChatMessage[], string>();
+const textsCache = new WeakMap<readonly string[], string>();
 
-/**
- * `JSON.stringify(msgs)`, kept per array: signing, sending and verifying a
- * burst serialise it once. The messages a node frames itself come with their
- * JSON (rememberMessagesJson); received ones are serialised natively, which
- * is canonical because the validator builds every message as `{text, time}`
- * or `{text, time, action: true}`.
- */
-export function messagesJson(msgs: readonly ChatMessage[]): string {
-  let json = messagesCache.get(msgs);
+/** `JSON.stringify(texts)`, kept per array: signing, sending and verifying a burst serialise it once. */
+export function textsJson(texts: readonly string[]): string {
+  let json = textsCache.get(texts);
   if (json === undefined) {
-    json = JSON.stringify(msgs);
-    messagesCache.set(msgs, json);
+    json = JSON.stringify(texts);
+    textsCache.set(texts, json);
   }
   return json;
 }
 
-/** Keeps the JSON of messages serialised while they were framed (it must be `JSON.stringify(msgs)`). */
-export function rememberMessagesJson(msgs: readonly ChatMessage[], json: string): void {
-  messagesCache.set(msgs, json);
-}
-
 function chatFrameJson(frame: ChatFrame): string {
   const replay = frame.replay === undefined ? '' : `,"replay":${frame.replay}`;
+  const acts = frame.acts === undefined ? '' : `,"acts":${JSON.stringify(frame.acts)}`;
   return (
     `{"type":"chat","origin":${quote(frame.origin)},"inc":${quote(frame.inc)},` +
     `"name":${quote(frame.name)},"seq":${frame.seq},"deps":${JSON.stringify(frame.deps)},` +
-    `"msgs":${messagesJson(frame.msgs)}${replay},"key":${quote(frame.key)},"sig":${quote(frame.sig)}}`
+    `"time":${quote(frame.time)},"texts":${textsJson(frame.texts)}${acts}${replay},` +
+    `"key":${quote(frame.key)},"sig":${quote(frame.sig)}}`
   );
 }
 

@@ -1,4 +1,5 @@
-import type { ByeReason, ChatMessage, Frame, MemberInfo, VectorRecord } from './frames.js';
+import type { ByeReason, Frame, MemberInfo, VectorRecord } from './frames.js';
+import { MAX_BURST, PROTOCOL_VERSION } from './frames.js';
 
 /** The result of checking a parsed JSON value against the frame shapes. */
 export type Validated =
@@ -59,12 +60,23 @@ function member(value: unknown): MemberInfo | undefined {
   return { id, name, address, mesh };
 }
 
-function chatMessage(value: unknown): ChatMessage | undefined {
-  if (!isObj(value)) return undefined;
-  const { text, time, action } = value;
-  if (typeof text !== 'string' || text.length > MAX_TEXT || !isStr(time, 40)) return undefined;
-  if (action !== undefined && typeof action !== 'boolean') return undefined;
-  return action === true ? { text, time, action } : { text, time };
+/** Chat texts: 1 to MAX_BURST strings of at most MAX_TEXT characters. */
+function chatTexts(value: unknown): readonly string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_BURST) return undefined;
+  for (const text of value)
+    if (typeof text !== 'string' || text.length > MAX_TEXT) return undefined;
+  return value as string[];
+}
+
+/** Action indices: ascending, each a text's index (the canonical form that is signed). */
+function actionIndices(value: unknown, count: number): readonly number[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > count) return undefined;
+  let previous = -1;
+  for (const index of value) {
+    if (!isInt(index, previous + 1, count - 1)) return undefined;
+    previous = index;
+  }
+  return value as number[];
 }
 
 function everyOrUndefined<T>(
@@ -83,7 +95,7 @@ function everyOrUndefined<T>(
 }
 
 /**
- * Checks a parsed JSON value against the v1 frames. Fields the receiver does
+ * Checks a parsed JSON value against the v2 frames. Fields the receiver does
  * not know are ignored (a newer minor version may add some); a known field of
  * the wrong type rejects the frame.
  */
@@ -94,7 +106,7 @@ export function validateFrame(value: unknown): Validated {
     case 'hello': {
       const { v, id, inc, name, port, mesh, advertise, key, nonce } = value;
       if (!isInt(v, 0, 1_000_000)) return fail('hello: bad "v"');
-      if (v !== 1)
+      if (v !== PROTOCOL_VERSION)
         return {
           ok: true,
           frame: {
@@ -138,13 +150,28 @@ export function validateFrame(value: unknown): Validated {
       if (!isInt(seq, 1, Number.MAX_SAFE_INTEGER)) return fail('chat: bad "seq"');
       const deps = vector(value.deps);
       if (deps === undefined) return fail('chat: bad "deps"');
-      const msgs = everyOrUndefined(value.msgs, MAX_LIST, chatMessage);
-      if (msgs === undefined || msgs.length === 0) return fail('chat: bad "msgs"');
+      const { time, key, sig } = value;
+      if (!isStr(time, 40)) return fail('chat: bad "time"');
+      const texts = chatTexts(value.texts);
+      if (texts === undefined) return fail('chat: bad "texts"');
+      const acts = value.acts === undefined ? undefined : actionIndices(value.acts, texts.length);
+      if (value.acts !== undefined && acts === undefined) return fail('chat: bad "acts"');
       if (replay !== undefined && typeof replay !== 'boolean') return fail('chat: bad "replay"');
-      const { key, sig } = value;
       if (!isStr(key, 64)) return fail('chat: bad "key"');
       if (!isStr(sig, 200)) return fail('chat: bad "sig"');
-      const frame = { type, origin, inc, name, seq, deps, msgs, key, sig };
+      const frame = {
+        type,
+        origin,
+        inc,
+        name,
+        seq,
+        deps,
+        time,
+        texts,
+        ...(acts === undefined ? {} : { acts }),
+        key,
+        sig,
+      };
       return { ok: true, frame: replay === true ? { ...frame, replay } : frame };
     }
     case 'dm': {

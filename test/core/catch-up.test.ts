@@ -22,7 +22,8 @@ function chat(
     name: origin.slice(0, 2),
     seq,
     deps,
-    msgs: texts.map((text) => ({ text, time: '2026-01-01T00:00:00.000Z' })),
+    time: '2026-01-01T00:00:00.000Z',
+    texts,
   };
   const signed = signedChat(frame);
   return replay ? { ...signed, replay } : signed;
@@ -96,9 +97,7 @@ describe('catch-up', () => {
     );
     expect(
       replays.map((e) =>
-        e.kind === 'send' && e.frame.type === 'chat'
-          ? [e.links, e.frame.seq, e.frame.msgs.map((m) => m.text)]
-          : [],
+        e.kind === 'send' && e.frame.type === 'chat' ? [e.links, e.frame.seq, e.frame.texts] : [],
       ),
     ).toEqual([
       // The whole signed burst goes again, unchanged: the peer drops what it has.

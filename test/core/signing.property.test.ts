@@ -12,22 +12,17 @@ const burst = fc.record({
   name: fc.string({ minLength: 1, maxLength: 32 }),
   seq: fc.integer({ min: 1, max: 1_000_000 }),
   deps: fc.dictionary(fc.constantFrom('a1.1', 'b2.2', 'c3.ff'), fc.nat(1000), { maxKeys: 3 }),
-  msgs: fc.array(
-    fc.record({
-      text: fc.string({ maxLength: 40 }),
-      time: fc.constantFrom('2026-11-27T12:00:00.000Z', '2026-11-27T12:00:01.000Z'),
-      action: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 5 },
-  ),
+  time: fc.constantFrom('2026-11-27T12:00:00.000Z', '2026-11-27T12:00:01.000Z'),
+  lines: fc.array(fc.record({ text: fc.string({ maxLength: 40 }), action: fc.boolean() }), {
+    minLength: 1,
+    maxLength: 5,
+  }),
 });
 
 type Burst = typeof burst extends fc.Arbitrary<infer T> ? T : never;
 
 function signed(fields: Burst): ChatFrame {
-  const msgs = fields.msgs.map(({ text, time, action }) =>
-    action ? { text, time, action } : { text, time },
-  );
+  const acts = fields.lines.flatMap(({ action }, i) => (action ? [i] : []));
   return signChat(origin, {
     type: 'chat',
     origin: origin.id,
@@ -35,7 +30,9 @@ function signed(fields: Burst): ChatFrame {
     name: fields.name,
     seq: fields.seq,
     deps: fields.deps,
-    msgs,
+    time: fields.time,
+    texts: fields.lines.map(({ text }) => text),
+    ...(acts.length === 0 ? {} : { acts }),
   });
 }
 
@@ -50,35 +47,23 @@ const tamper = fc.oneof(
   fc.constant(
     (f: ChatFrame): ChatFrame => ({
       ...f,
-      msgs: f.msgs.map((m, i) => (i === 0 ? { ...m, text: `${m.text}!` } : m)),
+      texts: f.texts.map((t, i) => (i === 0 ? `${t}!` : t)),
     }),
   ),
+  fc.constant((f: ChatFrame): ChatFrame => ({ ...f, time: '2000-01-01T00:00:00.000Z' })),
+  // The first message made an action, or no longer one.
+  fc.constant((f: ChatFrame): ChatFrame => {
+    const rest = (f.acts ?? []).filter((i) => i !== 0);
+    const acts = f.acts?.includes(0) === true ? rest : [0, ...rest];
+    const { acts: _acts, ...plain } = f;
+    return acts.length === 0 ? plain : { ...plain, acts };
+  }),
+  fc.constant((f: ChatFrame): ChatFrame => ({ ...f, texts: [...f.texts, 'extra'] })),
   fc.constant(
     (f: ChatFrame): ChatFrame => ({
       ...f,
-      msgs: f.msgs.map((m, i) => (i === 0 ? { ...m, time: '2000-01-01T00:00:00.000Z' } : m)),
-    }),
-  ),
-  fc.constant(
-    (f: ChatFrame): ChatFrame => ({
-      ...f,
-      msgs: f.msgs.map((m, i) =>
-        i === 0
-          ? { text: m.text, time: m.time, ...(m.action === true ? {} : { action: true }) }
-          : m,
-      ),
-    }),
-  ),
-  fc.constant(
-    (f: ChatFrame): ChatFrame => ({
-      ...f,
-      msgs: [...f.msgs, { text: 'extra', time: '2026-11-27T12:00:00.000Z' }],
-    }),
-  ),
-  fc.constant(
-    (f: ChatFrame): ChatFrame => ({
-      ...f,
-      msgs: f.msgs.slice(1).length > 0 ? f.msgs.slice(1) : [{ text: 'swapped', time: 't' }],
+      texts: f.texts.length > 1 ? f.texts.slice(1) : ['swapped'],
+      ...(f.acts === undefined ? {} : { acts: f.acts.filter((i) => i < f.texts.length - 1) }),
     }),
   ),
   fc.nat(63).map((at) => (f: ChatFrame): ChatFrame => {

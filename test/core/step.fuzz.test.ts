@@ -54,10 +54,8 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
         name: fc.string({ minLength: 1, maxLength: 8 }),
         seq: fc.integer({ min: 1, max: 30 }),
         deps: vector,
-        msgs: fc.array(
-          fc.record({ text, time: fc.constantFrom('2026-01-01T00:00:00.000Z', 'nonsense') }),
-          { minLength: 1, maxLength: 4 },
-        ),
+        time: fc.constantFrom('2026-01-01T00:00:00.000Z', 'nonsense'),
+        texts: fc.array(text, { minLength: 1, maxLength: 4 }),
       }),
       fc.boolean(),
     )

@@ -114,7 +114,8 @@ describe('the peer set, as a plain function of the events (table)', () => {
           deps: {},
           name: 'bob',
           seq: 1,
-          msgs: [{ text: 'x', time: 't' }],
+          time: 't',
+          texts: ['x'],
         }),
       ),
     );
@@ -241,7 +242,7 @@ describe('the effects of the step', () => {
     expect(chat).toHaveLength(1);
     expect(chat[0]).toMatchObject({
       links: [1],
-      frame: { seq: 1, msgs: [{ text: 'one' }, { text: 'two' }, { text: 'three' }] },
+      frame: { seq: 1, texts: ['one', 'two', 'three'] },
     });
     expect(state.seq).toBe(3);
   });
@@ -258,10 +259,9 @@ describe('the effects of the step', () => {
           deps: {},
           name: 'bob',
           seq: 1,
-          msgs: [
-            { text: 'a', time: 't1' },
-            { text: 'b', time: 't2' },
-          ],
+          time: 't1',
+          texts: ['a', 'b'],
+          acts: [1],
         }),
       ),
     ]);
@@ -285,9 +285,9 @@ describe('the effects of the step', () => {
         origin: BOB,
         id: `${BOB}.1:2`,
         text: 'b',
-        time: 't2',
+        time: 't1',
         history: false,
-        action: false,
+        action: true,
       },
     ]);
   });
@@ -358,7 +358,7 @@ describe('the effects of the step', () => {
       text: expect.stringMatching(/unknown command \/frobnicate/),
     });
     expect(effects.find((e) => e.kind === 'send' && e.frame.type === 'chat')).toMatchObject({
-      frame: { msgs: [{ text: '/slash' }] },
+      frame: { texts: ['/slash'] },
     });
   });
 

@@ -51,7 +51,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     ],
     [
       'a frame before the handshake',
-      '{"type":"chat","origin":"x","inc":"1","deps":{},"name":"x","seq":1,"msgs":[{"text":"hi","time":"t"}],"key":"k","sig":"s"}\n',
+      '{"type":"chat","origin":"x","inc":"1","deps":{},"name":"x","seq":1,"time":"t","texts":["hi"],"key":"k","sig":"s"}\n',
       /"chat" before the handshake/,
     ],
     ['bytes that are not UTF-8', Buffer.from([0xff, 0xfe, 0x7b, 0x0a]), /not UTF-8/],
@@ -71,7 +71,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     ['JSON that is not a known frame', '[1,2,3]\n', /not a JSON object\); dropped/],
     [
       'a frame with wrong field types',
-      '{"type":"chat","origin":"o","inc":"1","deps":{},"name":"n","seq":"1","msgs":[]}\n',
+      '{"type":"chat","origin":"o","inc":"1","deps":{},"name":"n","seq":"1","time":"t","texts":[]}\n',
       /bad "seq"\); dropped/,
     ],
     [
@@ -111,14 +111,14 @@ describe('bad input from the network: a warning naming the remote, and the node 
 
   it('a peer speaking another major version is refused with a clear message on both sides', async () => {
     const client = await rawConnect(alice.port);
-    client.hello('future', { v: 2 });
+    client.hello('future', { v: 3 });
     await client.closed();
     await alice.waitForStderr(
-      /refused future \(127\.0\.0\.1:\d+\): it speaks protocol v2, this node speaks v1/,
+      /refused future \(127\.0\.0\.1:\d+\): it speaks protocol v3, this node speaks v2/,
     );
     const bye = client.frames().find((f) => f.type === 'bye');
     expect(bye).toMatchObject({ type: 'bye', reason: 'incompatible' });
-    expect(String(bye?.detail)).toMatch(/protocol v1/);
+    expect(String(bye?.detail)).toMatch(/protocol v2/);
     expect(alice.events.some((e) => e.event === 'join' && e.id === client.id)).toBe(false);
     await stillChats();
   });

@@ -74,7 +74,7 @@ describe('handshakes that prove nothing are refused', () => {
     const aliceHello = honest.frames()[0] as { nonce: string; id: string };
     const replayedHello = JSON.stringify({
       type: 'hello',
-      v: 1,
+      v: 2,
       id: honest.id,
       inc: '1',
       name: 'carol',
@@ -104,7 +104,7 @@ describe('handshakes that prove nothing are refused', () => {
     const liar = await rawConnect(alice.port);
     const other = await rawConnect(alice.port);
     liar.write(
-      `${JSON.stringify({ type: 'hello', v: 1, id: liar.id, inc: '1', name: 'liar', port: 1, mesh: false, key: liar.identity.key, nonce: 'n' })}\n`,
+      `${JSON.stringify({ type: 'hello', v: 2, id: liar.id, inc: '1', name: 'liar', port: 1, mesh: false, key: liar.identity.key, nonce: 'n' })}\n`,
     );
     const liarHello = (await poll(
       () => liar.frames().find((f) => f.type === 'hello'),
@@ -146,12 +146,9 @@ describe('a relay cannot put words in another member’s mouth', () => {
       10_000,
       () => '',
     );
-    const msgs = genuine.msgs as { text: string; time: string }[];
+    const texts = genuine.texts as string[];
     // 1. Altered text, original signature.
-    const altered = {
-      ...genuine,
-      msgs: msgs.map((m) => ({ ...m, text: 'pay mallory 500 euros' })),
-    };
+    const altered = { ...genuine, texts: texts.map(() => 'pay mallory 500 euros') };
     toCarol.write(`${JSON.stringify(altered)}\n`);
     // 2. Forged: alice's origin and key, signed by mallory.
     const forged = signChat(toCarol.identity, {
@@ -161,7 +158,8 @@ describe('a relay cannot put words in another member’s mouth', () => {
       name: 'alice',
       seq: 2,
       deps: {},
-      msgs: [{ text: 'mallory is trustworthy', time: new Date().toISOString() }],
+      time: new Date().toISOString(),
+      texts: ['mallory is trustworthy'],
     });
     toCarol.write(`${JSON.stringify({ ...forged, key: genuine.key })}\n`);
     // 3. Forged with mallory's own key but alice's id.

@@ -218,6 +218,22 @@ export async function lineOfThree(
   const c = await startNode(names[2], [b.address], { args });
   await b.waitFor((e) => e.event === 'join' && e.id === c.id, `${names[2]} joined ${names[1]}`);
   await a.waitFor((e) => e.event === 'join' && e.id === b.id, `${names[1]} joined ${names[0]}`);
+  // a learns of c only from b's gossip (sent at b's next tick): ask a until it knows c.
+  let asked = 0;
+  await poll(
+    () => {
+      const known = a.events.some(
+        (e) =>
+          e.event === 'peers' &&
+          (e.peers as { id: string }[] | undefined)?.some((p) => p.id === c.id) === true,
+      );
+      if (!known && asked++ % 10 === 0) a.send('/peers');
+      return known ? true : undefined;
+    },
+    `${names[0]} to hear of ${names[2]}`,
+    10_000,
+    () => a.stderr,
+  );
   return [a, b, c];
 }
 

@@ -54,9 +54,9 @@ export function rawConnect(
         const frame = JSON.parse(line) as { type?: string; t?: number };
         if (frame.type !== 'ping') continue;
         const seen = lines
-          .map((l) => JSON.parse(l) as { type?: string; msgs?: unknown[] })
+          .map((l) => JSON.parse(l) as { type?: string; texts?: unknown[] })
           .filter((f) => f.type === 'chat')
-          .reduce((sum, f) => sum + (f.msgs?.length ?? 0), 0);
+          .reduce((sum, f) => sum + (f.texts?.length ?? 0), 0);
         socket.write(`${JSON.stringify({ type: 'pong', t: frame.t, seen })}\n`);
       }
     });
@@ -90,7 +90,7 @@ export function rawConnect(
           myName = name;
           const hello = {
             type: 'hello',
-            v: 1,
+            v: 2,
             id: identity.id,
             inc: '1',
             name,
@@ -120,7 +120,8 @@ export function rawConnect(
             name,
             seq: seq + 1,
             deps: {},
-            msgs: texts.map((text) => ({ text, time: new Date().toISOString() })),
+            time: new Date().toISOString(),
+            texts,
           });
           seq += texts.length;
           return `${JSON.stringify(frame)}\n`;

@@ -65,7 +65,7 @@ describe('frame validation', () => {
   });
 
   it('rejects hostile shapes', () => {
-    expect(validateFrame({ type: 'hello', v: 1, id: '', name: 'x', port: 1, mesh: true }).ok).toBe(
+    expect(validateFrame({ type: 'hello', v: 2, id: '', name: 'x', port: 1, mesh: true }).ok).toBe(
       false,
     );
     expect(
@@ -74,7 +74,8 @@ describe('frame validation', () => {
         origin: 'o',
         name: 'n',
         seq: 1,
-        msgs: [{ text: 'x'.repeat(16_001), time: 't' }],
+        time: 't',
+        texts: ['x'.repeat(16_001)],
       }).ok,
     ).toBe(false);
     expect(
@@ -83,9 +84,17 @@ describe('frame validation', () => {
         origin: 'o',
         name: 'n',
         seq: 0,
-        msgs: [{ text: 'x', time: 't' }],
+        time: 't',
+        texts: ['x'],
       }).ok,
     ).toBe(false);
+    // Action indices must be ascending indices of the texts (the signed, canonical form).
+    for (const acts of [[1, 0], [2], [0, 0], [-1], ['0'], []]) {
+      const chat = { type: 'chat', origin: 'o', inc: '1', name: 'n', seq: 1, deps: {} };
+      const frame = { ...chat, time: 't', texts: ['a', 'b'], acts, key: 'k', sig: 's' };
+      expect(validateFrame(frame).ok).toBe(false);
+      expect(validateFrame({ ...frame, acts: [0, 1] }).ok).toBe(true);
+    }
     expect(
       validateFrame({
         type: 'members',
