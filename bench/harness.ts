@@ -122,6 +122,17 @@ export function stopAll(): void {
   live.clear();
 }
 
+/**
+ * The Node options a script's shebang gives (`#!/usr/bin/env -S node --opt`):
+ * the harness runs a bin as it runs when installed, with the Node it runs on.
+ */
+export function shebangOptions(bin: string): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  const words = first.startsWith('#!') ? first.slice(2).trim().split(/\s+/) : [];
+  const node = words.indexOf('node');
+  return node === -1 ? [] : words.slice(node + 1);
+}
+
 export function startBenchNode(
   name: string,
   peers: readonly string[],
@@ -129,7 +140,17 @@ export function startBenchNode(
 ): Promise<BenchNode> {
   const child = spawn(
     process.execPath,
-    [build.bin, '0', name, ...peers, '--host', '127.0.0.1', '--json', ...build.args],
+    [
+      ...shebangOptions(build.bin),
+      build.bin,
+      '0',
+      name,
+      ...peers,
+      '--host',
+      '127.0.0.1',
+      '--json',
+      ...build.args,
+    ],
     {
       env: { ...process.env, NO_COLOR: '1', ...build.env },
     },

@@ -1,7 +1,9 @@
+#!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * rxchat with signing and verification switched off (every signature is a
  * placeholder and accepted), everything else unchanged: what the benchmark
  * compares signed W1 against. Only for measuring; every member must run it.
+ * Node options as in the rxchat bin (the harness passes what the shebang names).
  */
 
 /** The parts of the node's identity (src/core/identity.ts) this replaces. */
