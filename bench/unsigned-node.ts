@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1
 /**
  * rxchat with signing and verification switched off (every signature is a
  * placeholder and accepted), everything else unchanged: what the benchmark

@@ -1,9 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1
 import { main } from '../cli/main.js';
 
-// The shebang caps V8's young generation at 4 MB a semi-space (the default grows to 16): under a
-// flood of messages a member then stays ~25 MB smaller, at no measurable cost in throughput
-// (docs/BENCHMARKS.md). `node dist/bin/rxchat.js` runs without it.
+// The shebang keeps a member small: V8's young generation at 2 MB a semi-space (the default grows
+// to 16) and one V8 worker thread instead of four. Under a flood a member peaks ~110 MB instead of
+// up to ~155, idle ~1 MB lower, at the same W1 rate (docs/BENCHMARKS.md). `node dist/bin/rxchat.js`
+// runs without them.
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
