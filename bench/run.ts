@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   });
   const signedRatio = paired(signed, unsigned);
   targets.push({
-    what: `W1 with signatures against W1 without (paired by round, ${RUNS + (quick ? 0 : 6)} rounds)`,
+    what: `W1 with signatures against W1 without (paired by round, ${pooled(signed).length} round${pooled(signed).length === 1 ? '' : 's'})`,
     aim: '≥ 0.90× (within 10 %)',
     measured: pairedText(signedRatio),
     ok: signedRatio.median >= 0.9,
