@@ -17,6 +17,9 @@ export async function idleMemory(idleMs: number): Promise<number> {
 export interface FloodResult {
   /** Highest peak RSS of the flooding member and the other running one, MB. */
   readonly peakMb: number;
+  /** Each one's peak RSS, MB. */
+  readonly flooderMb: number;
+  readonly otherMb: number;
   /** Lines written to the flooding member's stdin. */
   readonly lines: number;
   /** ms from SIGSTOP until both running members showed the stopped one `lost`. */
@@ -62,7 +65,8 @@ export async function floodWithStoppedMember(floodMs: number): Promise<FloodResu
       await new Promise((resolve) => a.child.stdin.once('drain', resolve));
   }
   const lostAfterMs = await lost;
-  const peakMb = Math.max(peakRssMbOf(a.child.pid), peakRssMbOf(b.child.pid));
+  const flooderMb = peakRssMbOf(a.child.pid);
+  const otherMb = peakRssMbOf(b.child.pid);
   const chatStarted = performance.now();
   a.child.stdin.write('after a\n');
   b.child.stdin.write('after b\n');
@@ -73,5 +77,12 @@ export async function floodWithStoppedMember(floodMs: number): Promise<FloodResu
     60_000,
   );
   stopAll();
-  return { peakMb, lines, lostAfterMs, chatAfterMs: chatted - chatStarted };
+  return {
+    peakMb: Math.max(flooderMb, otherMb),
+    flooderMb,
+    otherMb,
+    lines,
+    lostAfterMs,
+    chatAfterMs: chatted - chatStarted,
+  };
 }

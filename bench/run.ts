@@ -190,6 +190,8 @@ async function main(): Promise<void> {
     `| idle, three linked members, highest of the three | ${fmt(idle, 1, ' MB')} |`,
     `| after W1 (${n(W1_LINES)} lines), highest of the three | ${fmt(afterW1, 1, ' MB')} |`,
     `| stopped member, ${n(FLOOD_MS / 1000)} s flood at full speed (${fmt(summarise(floods.map((r) => r.lines)))} lines), the two running members | ${fmt(flood, 1, ' MB')} |`,
+    `| … the flooding member | ${fmt(summarise(floods.map((r) => r.flooderMb)), 1, ' MB')} |`,
+    `| … the other running member | ${fmt(summarise(floods.map((r) => r.otherMb)), 1, ' MB')} |`,
     `| … the stopped member shown \`lost\` after | ${fmt(summarise(floods.map((r) => r.lostAfterMs)), 0, ' ms')} |`,
   ];
 
