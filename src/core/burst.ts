@@ -1,4 +1,4 @@
-import type { ChatFrame, VectorRecord } from '../protocol/frames.js';
+import type { ChatFrame } from '../protocol/frames.js';
 import { MAX_BURST, MAX_FRAME_BYTES } from '../protocol/frames.js';
 import { isPlain } from '../protocol/json-text.js';
 import type { Outgoing } from './state.js';
@@ -6,16 +6,8 @@ import type { Outgoing } from './state.js';
 /** A burst's frame before it is signed. */
 export type UnsignedChat = Omit<ChatFrame, 'key' | 'sig'>;
 
-/** What the frames of one burst share: who sends, from where in its stream, after what, when. */
-export interface BurstHeader {
-  readonly origin: string;
-  readonly inc: string;
-  readonly name: string;
-  /** The sequence number of the burst's first line. */
-  readonly seq: number;
-  readonly deps: VectorRecord;
-  readonly time: string;
-}
+/** What the frames of one burst share (`seq` is the first line's): who, where, after what, when. */
+export type BurstHeader = Pick<ChatFrame, 'origin' | 'inc' | 'name' | 'seq' | 'deps' | 'time'>;
 
 /** Room in a frame for the fields around the texts, besides the deps: under 1 KiB. */
 const FIELDS_BYTES = 1024;

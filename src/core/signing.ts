@@ -26,7 +26,7 @@ export function chatSigningText(frame: ChatFrame): string {
     vectorText(frame.deps),
     JSON.stringify(frame.time),
     (frame.acts ?? []).join(','),
-    // JSON.stringify(texts): one native call per burst, or the JSON kept from framing it.
+    // JSON.stringify(texts), once per burst: sending and forwarding reuse it.
     textsJson(frame.texts),
   ];
   return lines.join('\n');

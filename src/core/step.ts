@@ -234,10 +234,14 @@ function onFrame(state: NodeState, link: Link, frame: Frame, at: number, out: Ef
     out.push({ kind: 'close', link: link.id, graceful: false });
     return state;
   }
-  const heard: NodeState = {
-    ...state,
-    links: withEntry(state.links, link.id, { ...link, lastHeard: at }),
-  };
+  // Any frame is a sign of life; a ping or pong is also when the link last carried one.
+  const heardLink: Link =
+    frame.type === 'ping'
+      ? { ...link, lastHeard: at, pingHeard: at }
+      : frame.type === 'pong'
+        ? { ...link, lastHeard: at, pongHeard: at }
+        : { ...link, lastHeard: at };
+  const heard: NodeState = { ...state, links: withEntry(state.links, link.id, heardLink) };
   switch (frame.type) {
     case 'chat':
       return onChat(heard, frame, link.peer, at, out);
@@ -256,21 +260,9 @@ function onFrame(state: NodeState, link: Link, frame: Frame, at: number, out: Ef
       return onMembers(heard, frame, out);
     case 'ping':
       out.push({ kind: 'send', links: [link.id], frame: pongFor(heard, link, frame.t) });
-      return {
-        ...heard,
-        links: withEntry(heard.links, link.id, { ...link, lastHeard: at, pingHeard: at }),
-      };
+      return heard;
     case 'pong':
-      return onPong(
-        {
-          ...heard,
-          links: withEntry(heard.links, link.id, { ...link, lastHeard: at, pongHeard: at }),
-        },
-        link,
-        frame.t,
-        frame.seen,
-        at,
-      );
+      return onPong(heard, link, frame.t, frame.seen, at);
     case 'bye':
       return onByeFrame(heard, link, frame.reason, frame.detail, at, out);
   }

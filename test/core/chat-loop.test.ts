@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import {
+  chatFrom,
   frameEvent,
   HIGHER,
   hello,
   LOWER,
   linkUp,
   proof,
-  signedChat,
   testConfig,
 } from '../helpers/core-fixtures.js';
 import type { DialAnswer } from '../helpers/virtual-node.js';
@@ -51,19 +51,7 @@ describe('the merged stream (marbles)', () => {
         u: linkUp(1),
         h: frameEvent(1, hello(BOB, 'bob')),
         p: frameEvent(1, proof(1, BOB)),
-        c: frameEvent(
-          1,
-          signedChat({
-            type: 'chat',
-            origin: BOB,
-            inc: '1',
-            deps: {},
-            name: 'bob',
-            seq: 1,
-            time: 't',
-            texts: ['hi'],
-          }),
-        ),
+        c: frameEvent(1, chatFrom(BOB, 'bob', ['hi'])),
         q: frameEvent(1, { type: 'bye', reason: 'quit' }),
         d: { kind: 'linkDown', at: 0, link: 1, reason: 'closed' },
       });

@@ -3,6 +3,7 @@ import type { NodeEvent } from '../../src/core/event.js';
 import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import {
+  chatFrom,
   fold,
   frameEvent,
   HIGHER,
@@ -13,7 +14,6 @@ import {
   linkUp,
   proof,
   SELF,
-  signedChat,
   testConfig,
 } from '../helpers/core-fixtures.js';
 
@@ -103,22 +103,7 @@ describe('the peer set, as a plain function of the events (table)', () => {
   it('never changes its input, and a no-op returns the same state', () => {
     const { state } = fold(joined(1, BOB, 'bob'));
     const snapshot = structuredClone({ links: [...state.links], members: [...state.members] });
-    const result = step(
-      state,
-      frameEvent(
-        1,
-        signedChat({
-          type: 'chat',
-          origin: BOB,
-          inc: '1',
-          deps: {},
-          name: 'bob',
-          seq: 1,
-          time: 't',
-          texts: ['x'],
-        }),
-      ),
-    );
+    const result = step(state, frameEvent(1, chatFrom(BOB, 'bob', ['x'])));
     expect({ links: [...state.links], members: [...state.members] }).toEqual(snapshot);
     expect(result.state).not.toBe(state);
     const noop = step(state, { kind: 'linkDown', at: 5, link: 42, reason: 'x' });
@@ -250,20 +235,7 @@ describe('the effects of the step', () => {
   it('a chat frame shows one message event per line, with ids origin:seq', () => {
     const { effects } = fold([
       ...joined(1, BOB, 'bob'),
-      frameEvent(
-        1,
-        signedChat({
-          type: 'chat',
-          origin: BOB,
-          inc: '1',
-          deps: {},
-          name: 'bob',
-          seq: 1,
-          time: 't1',
-          texts: ['a', 'b'],
-          acts: [1],
-        }),
-      ),
+      frameEvent(1, chatFrom(BOB, 'bob', ['a', 'b'], { time: 't1', acts: [1] })),
     ]);
     const messages = effects.flatMap((e) =>
       e.kind === 'emit' && e.event.event === 'message' ? [e.event] : [],

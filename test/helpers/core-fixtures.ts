@@ -46,6 +46,26 @@ export function signedChat(frame: Omit<ChatFrame, 'key' | 'sig'>): ChatFrame {
   return signChat(fakeIdentity(frame.origin), frame);
 }
 
+/** A burst from `origin` (incarnation 1, no deps, from seq 1 at time `t`), signed by its key. */
+export function chatFrom(
+  origin: string,
+  name: string,
+  texts: readonly string[],
+  fields: Partial<Omit<ChatFrame, 'key' | 'sig'>> = {},
+): ChatFrame {
+  return signedChat({
+    type: 'chat',
+    origin,
+    inc: '1',
+    deps: {},
+    name,
+    seq: 1,
+    time: 't',
+    texts,
+    ...fields,
+  });
+}
+
 export function testConfig(fields: Partial<NodeConfig> = {}): NodeConfig {
   return makeConfig({
     identity: fakeIdentity(SELF),
