@@ -1,23 +1,69 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { merge, of, Subject } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
+import { asyncScheduler, connect, defer, lastValueFrom, merge, of, takeWhile } from 'rxjs';
 import type { CliOptions } from './cli/options.js';
 import { chatLoop } from './core/chat-loop.js';
+import type { NodeConfig } from './core/config.js';
 import { makeConfig } from './core/config.js';
-import type { Effect } from './core/effect.js';
 import type { NodeEvent } from './core/event.js';
 import type { Identity } from './core/identity.js';
 import { initialState } from './core/state.js';
 import { listen } from './io/listen.js';
+import type { NetDriver } from './io/net-driver.js';
 import { defaultLimits, makeNetDriver } from './io/net-driver.js';
+import type { Output } from './io/output.js';
 import { makeOutput } from './io/output.js';
 import { roomKey } from './io/room-key.js';
 import { signalEvent$ } from './io/signals.js';
-import { stdinLines } from './io/stdin-lines.js';
+import type { InputDriver } from './io/sinks.js';
+import { exitCode, inputSink, networkSink, renderSink } from './io/sinks.js';
+import { stdinInput } from './io/stdin-lines.js';
 import { makeTerminal } from './io/terminal.js';
-import { tick$ } from './io/ticks.js';
 import { closedTransport, openTransport } from './io/transport.js';
 import { colorStyle, plainStyle, wantsColor } from './render/style.js';
+
+/** What one node is wired to: each driver is a source of events, a sink of effects, or both. */
+export interface NodeDrivers {
+  readonly config: NodeConfig;
+  /** Lines typed or piped in, then `inputEnd`. */
+  readonly input: InputDriver;
+  /** SIGINT and SIGTERM. */
+  readonly signal$: Observable<NodeEvent>;
+  readonly net: NetDriver;
+  readonly output: Output;
+}
+
+/**
+ * One node, as the design card draws it: the sources merged, folded by
+ * `scan(step)` into effects, shared once, and each sink subscribed to the
+ * effects it owns. The effects end with `exit`; the stream then completes,
+ * which unsubscribes every source (the network's teardown destroys what is
+ * left of the links), and the output emits the exit code once stdout drained.
+ */
+export function runNode$(drivers: NodeDrivers, scheduler: SchedulerLike): Observable<number> {
+  return defer(() =>
+    merge(
+      drivers.input.event$,
+      drivers.signal$,
+      drivers.net.event$,
+      drivers.output.event$,
+      // Last, so every source is listening before the first effect.
+      of<NodeEvent>({ kind: 'start', at: scheduler.now() }),
+    ).pipe(
+      chatLoop(initialState(drivers.config), scheduler),
+      takeWhile((effect) => effect.kind !== 'exit', true),
+      connect((effect$) =>
+        merge(
+          effect$.pipe(renderSink(drivers.output)),
+          effect$.pipe(networkSink(drivers.net)),
+          effect$.pipe(inputSink(drivers.input)),
+          effect$.pipe(exitCode()),
+        ),
+      ),
+    ),
+  );
+}
 
 /** What the node touches of the outside world; the CLI passes the process's own. */
 export interface NodeIO {
@@ -26,29 +72,25 @@ export interface NodeIO {
   readonly stderr: Writable;
   /** Emits SIGINT and SIGTERM. */
   readonly signals: EventEmitter;
-  readonly clock: () => number;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The node's key pair: its id is derived from the public key. */
   readonly identity: Identity;
   readonly newIncarnation: () => string;
   readonly seed: number;
-  /** Ends the process at once (a second Ctrl+C while leaving). */
-  readonly exitNow: (code: number) => void;
 }
 
-const TICK_MS = 50;
 const CONNECT_TIMEOUT_MS = 5000;
-const SHUTDOWN_TIMEOUT_MS = 2000;
 const WARNING_WINDOW_MS = 2000;
 /** stdout this far behind: stop reading links until it drained (bounds memory). */
 const OUTPUT_BACKLOG_BYTES = 1024 * 1024;
 
-/**
- * Runs one node until it leaves; resolves with the exit code. This is the only
- * place that merges the sources and subscribes the sinks.
- */
+const isTty = (stream: Readable | Writable): boolean =>
+  (stream as { isTTY?: boolean }).isTTY === true;
+
+/** Binds the port and runs one node on the process's own streams; resolves with the exit code. */
 export async function runNode(options: CliOptions, io: NodeIO): Promise<number> {
-  const { clock } = io;
+  // Every timer and clock reading of a real node.
+  const scheduler = asyncScheduler;
   const transport =
     options.secret === undefined
       ? openTransport()
@@ -60,6 +102,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     io.stderr.write(`rxchat: ${(error as Error).message}\n`);
     return 1;
   }
+  const clock = (): number => scheduler.now();
   const config = makeConfig({
     identity: io.identity,
     incarnation: io.newIncarnation(),
@@ -75,15 +118,13 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     seed: io.seed,
     ...(options.advertise === undefined ? {} : { advertise: options.advertise }),
   });
-  const isTty = (stream: Readable | Writable): boolean =>
-    (stream as { isTTY?: boolean }).isTTY === true;
   const interactive = !options.json && isTty(io.stdin) && isTty(io.stdout);
   const terminal = interactive ? makeTerminal(io.stdin, io.stdout, clock) : undefined;
   const output = makeOutput({
     stdout: io.stdout,
     stderr: io.stderr,
     json: options.json,
-    clock,
+    scheduler,
     warningWindowMs: WARNING_WINDOW_MS,
     backlogBytes: OUTPUT_BACKLOG_BYTES,
     style: wantsColor(isTty(io.stdout), io.env, !options.color) ? colorStyle : plainStyle,
@@ -95,76 +136,18 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
       'rxchat: this room is open and unencrypted: anyone who reaches the port can read and write (set RXCHAT_SECRET or --secret-file to close it)\n',
     );
   }
-  const net = makeNetDriver({
-    server: bound.server,
-    transport,
-    clock,
-    connectTimeoutMs: CONNECT_TIMEOUT_MS,
-    limits: { ...defaultLimits, maxLinks: options.maxLinks },
-  });
-
-  // Backpressure end to end: while a link cannot keep up, stop reading stdin.
-  net.onCongestion((congested) => (congested ? io.stdin.pause() : io.stdin.resume()));
-  // And while stdout cannot keep up, stop reading links: senders are slowed by TCP.
-  const readingHeld$ = new Subject<NodeEvent>();
-  output.onBacklog((held) => {
-    net.holdReading(held);
-    readingHeld$.next({ kind: 'readingHeld', at: clock(), held });
-  });
-
-  const event$ = merge(
-    of<NodeEvent>({ kind: 'start', at: clock() }),
-    terminal === undefined ? stdinLines(io.stdin, clock, config.maxLineChars) : terminal.event$,
-    signalEvent$(io.signals, clock),
-    tick$(TICK_MS, clock),
-    net.event$,
-    readingHeld$,
-  );
-
-  return new Promise<number>((resolve) => {
-    let leaving = false;
-    const leave = async (code: number, now: boolean): Promise<void> => {
-      if (now) {
-        io.exitNow(code);
-        return;
-      }
-      if (leaving) return;
-      leaving = true;
-      terminal?.close();
-      await net.shutdown(SHUTDOWN_TIMEOUT_MS);
-      subscription.unsubscribe();
-      await output.close();
-      resolve(code);
-    };
-    const perform = (effect: Effect): void => {
-      switch (effect.kind) {
-        case 'emit':
-          output.emit(effect.event, effect.label);
-          break;
-        case 'notice':
-          output.notice(effect.text);
-          break;
-        case 'warn':
-          output.warn(
-            effect.key === undefined
-              ? { text: effect.text }
-              : { text: effect.text, key: effect.key },
-          );
-          break;
-        case 'send':
-          net.send(effect.links, effect.frame);
-          break;
-        case 'dial':
-          net.dial(effect.target, effect.purpose);
-          break;
-        case 'close':
-          net.close(effect.link, effect.graceful);
-          break;
-        case 'exit':
-          void leave(effect.code, effect.now);
-          break;
-      }
-    };
-    const subscription = event$.pipe(chatLoop(initialState(config))).subscribe(perform);
-  });
+  const drivers: NodeDrivers = {
+    config,
+    input: terminal ?? stdinInput(io.stdin, clock, config.maxLineChars),
+    signal$: signalEvent$(io.signals, clock),
+    net: makeNetDriver({
+      server: bound.server,
+      transport,
+      scheduler,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      limits: { ...defaultLimits, maxLinks: options.maxLinks },
+    }),
+    output,
+  };
+  return lastValueFrom(runNode$(drivers, scheduler));
 }

@@ -65,11 +65,9 @@ export async function main(
         stderr: process.stderr,
         signals: process,
         env: process.env,
-        clock: Date.now,
         identity: loaded.identity,
         newIncarnation: () => randomBytes(4).toString('hex'),
         seed: randomBytes(4).readUInt32LE(0),
-        exitNow: (code) => process.exit(code),
       });
     }
   }

@@ -1,5 +1,7 @@
-import type { Observable, OperatorFunction } from 'rxjs';
-import { mergeMap, scan } from 'rxjs';
+import type { Observable, OperatorFunction, SchedulerLike } from 'rxjs';
+import { defer, merge, mergeMap, Subject, scan, tap } from 'rxjs';
+import { alarm } from './alarm.js';
+import { nextDeadline } from './deadline.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
 import type { NodeState } from './state.js';
@@ -9,14 +11,23 @@ import { step } from './step.js';
 /**
  * The merged event stream in, the effects out: `scan` folds the events through
  * the pure `step`, keeping the peer set and everything else in one state.
+ * Time enters here: after each step the state's next deadline goes to the
+ * alarm, which sleeps on `scheduler` until then and adds one `tick`.
  */
-export function chatLoop(initial: NodeState): OperatorFunction<NodeEvent, Effect> {
+export function chatLoop(
+  initial: NodeState,
+  scheduler: SchedulerLike,
+): OperatorFunction<NodeEvent, Effect> {
   return (event$: Observable<NodeEvent>) =>
-    event$.pipe(
-      scan((previous: Step, event: NodeEvent) => step(previous.state, event), {
-        state: initial,
-        effects: [],
-      }),
-      mergeMap((result) => result.effects),
-    );
+    defer(() => {
+      const deadline$ = new Subject<number | undefined>();
+      return merge(event$, alarm(deadline$, scheduler)).pipe(
+        scan((previous: Step, event: NodeEvent) => step(previous.state, event), {
+          state: initial,
+          effects: [],
+        }),
+        tap((result) => deadline$.next(nextDeadline(result.state))),
+        mergeMap((result) => result.effects),
+      );
+    });
 }

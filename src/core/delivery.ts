@@ -213,6 +213,24 @@ export function vectorRecord(vector: Vector, except?: string): VectorRecord {
  * the oldest of them can be delivered (its own predecessors and its deps), with
  * how many messages each skip gives up.
  */
+/**
+ * When the oldest held message will have waited `waitMs`. Each stream's queue
+ * is in arrival order, so its first entry is its oldest.
+ */
+export function overdueAt<M extends Causal>(
+  state: DeliveryState<M>,
+  waitMs: number,
+): number | undefined {
+  let oldest: number | undefined;
+  for (const queue of state.held.values()) {
+    for (const entry of queue.values()) {
+      if (oldest === undefined || entry.since < oldest) oldest = entry.since;
+      break;
+    }
+  }
+  return oldest === undefined ? undefined : oldest + waitMs;
+}
+
 export function overdue<M extends Causal>(
   state: DeliveryState<M>,
   at: number,

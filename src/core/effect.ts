@@ -18,7 +18,14 @@ export type Effect =
   | { readonly kind: 'dial'; readonly target: string; readonly purpose: DialPurpose }
   /** Close a link: `graceful` ends it after what was written; otherwise destroy it. */
   | { readonly kind: 'close'; readonly link: LinkId; readonly graceful: boolean }
-  /** Leave: close every link gracefully, flush output, exit with `code`; `now` skips the waiting. */
+  /** Stop (true) or go on (false) reading from every link: TCP then slows the senders. */
+  | { readonly kind: 'holdReading'; readonly held: boolean }
+  /** Stop (true) or go on (false) reading stdin. */
+  | { readonly kind: 'holdInput'; readonly held: boolean }
+  /**
+   * The last effect: the effect stream completes after it and the node exits
+   * with `code` once stdout drained; `now` does not wait for stdout.
+   */
   | { readonly kind: 'exit'; readonly code: number; readonly now: boolean };
 
 export type EffectKind = Effect['kind'];

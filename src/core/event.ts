@@ -71,6 +71,9 @@ export type NodeEvent =
    * caught up and reads again (false). Silence while held is not the peers'.
    */
   | { readonly kind: 'readingHeld'; readonly at: number; readonly held: boolean }
+  /** Some link holds more unsent data than the congestion mark (true), or all drained (false). */
+  | { readonly kind: 'congestion'; readonly at: number; readonly congested: boolean }
+  /** A deadline of the core came (see nextDeadline): time-based rules run. */
   | { readonly kind: 'tick'; readonly at: number };
 
 export type NodeEventKind = NodeEvent['kind'];

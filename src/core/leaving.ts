@@ -1,6 +1,7 @@
 import { sendChat } from './chat.js';
-import { withEntry } from './collections.js';
+import { withEntry, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
+import type { NodeEvent } from './event.js';
 import { labelOf } from './labels.js';
 import type { Link, Member, NodeState } from './state.js';
 
@@ -10,6 +11,8 @@ export const INTERRUPTED_EXIT_CODE = 130;
 export const UNCONFIRMED_EXIT_CODE = 3;
 /** How often a lingering node asks again. */
 const CONFIRM_INTERVAL_MS = 200;
+/** How long a node that said goodbye waits for its links to close before it exits anyway. */
+export const CLOSE_WAIT_MS = 500;
 
 /** Asked to leave by /quit, the end of stdin or a signal. A second SIGINT leaves at once. */
 export function requestLeave(
@@ -19,8 +22,8 @@ export function requestLeave(
   out: Effect[],
 ): NodeState {
   if (state.leaving.phase === 'staying') return { ...state, leaving: { phase: 'leaving', urgent } };
-  if (interrupt) out.push({ kind: 'exit', code: INTERRUPTED_EXIT_CODE, now: true });
-  else if (state.leaving.phase === 'leaving' && urgent && !state.leaving.urgent) {
+  if (interrupt) return exit(state, INTERRUPTED_EXIT_CODE, true, out);
+  if (state.leaving.phase === 'leaving' && urgent && !state.leaving.urgent) {
     return { ...state, leaving: { phase: 'leaving', urgent } };
   }
   return state;
@@ -44,13 +47,59 @@ function askForConfirmation(state: NodeState, at: number, out: Effect[]): NodeSt
   return { ...state, lastPingAt: at };
 }
 
-function goodbye(state: NodeState, code: number, out: Effect[]): NodeState {
-  const links = [...state.links.values()]
-    .filter((link) => link.peer !== undefined)
-    .map((link) => link.id);
-  if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'bye', reason: 'quit' } });
-  out.push({ kind: 'exit', code, now: false });
+/** The last effect: the stream of effects ends with it, and the node with `code`. */
+function exit(state: NodeState, code: number, now: boolean, out: Effect[]): NodeState {
+  out.push({ kind: 'exit', code, now });
   return { ...state, leaving: { phase: 'left' } };
+}
+
+/** Says goodbye to every member and ends every link; exits once they are down (or soon after). */
+function goodbye(state: NodeState, code: number, at: number, out: Effect[]): NodeState {
+  const members: number[] = [];
+  for (const link of state.links.values()) if (link.peer !== undefined) members.push(link.id);
+  if (members.length > 0)
+    out.push({ kind: 'send', links: members, frame: { type: 'bye', reason: 'quit' } });
+  for (const link of state.links.values())
+    out.push({ kind: 'close', link: link.id, graceful: true });
+  const closing: NodeState = {
+    ...state,
+    leaving: { phase: 'closing', code, until: at + CLOSE_WAIT_MS },
+  };
+  return state.links.size === 0 ? exit(closing, code, false, out) : closing;
+}
+
+/**
+ * After the goodbye only the links' ends matter: the node exits when the last
+ * link is down, or when the close wait ran out; a SIGINT exits at once.
+ */
+export function whileClosing(state: NodeState, event: NodeEvent, out: Effect[]): NodeState {
+  const leaving = state.leaving;
+  if (event.kind === 'signal' && event.signal === 'SIGINT')
+    return exit(state, INTERRUPTED_EXIT_CODE, true, out);
+  if (leaving.phase !== 'closing') return state;
+  switch (event.kind) {
+    case 'linkDown': {
+      if (!state.links.has(event.link)) return state;
+      const next = { ...state, links: withoutEntry(state.links, event.link) };
+      return next.links.size === 0 ? exit(next, leaving.code, false, out) : next;
+    }
+    case 'linkUp':
+      // A connection that arrived too late: not a link of this node any more.
+      out.push({ kind: 'close', link: event.link, graceful: false });
+      return state;
+    case 'tick':
+      return event.at >= leaving.until ? exit(state, leaving.code, false, out) : state;
+    default:
+      return state;
+  }
+}
+
+/** When the leaving rules next need the clock: the linger's deadline, the next ask, the close wait. */
+export function leavingDue(state: NodeState): number | undefined {
+  const leaving = state.leaving;
+  if (leaving.phase === 'closing') return leaving.until;
+  if (leaving.phase !== 'lingering') return undefined;
+  return Math.min(leaving.deadline, state.lastPingAt + CONFIRM_INTERVAL_MS);
 }
 
 /**
@@ -66,20 +115,20 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
     next = { ...sendChat(next, next.held, at, out), held: [] };
   }
   if (leaving.phase === 'leaving' && (dialsSettled || leaving.urgent)) {
-    if (unconfirmed(next).length === 0) return goodbye(next, 0, out);
+    if (unconfirmed(next).length === 0) return goodbye(next, 0, at, out);
     next = { ...next, leaving: { phase: 'lingering', deadline: at + next.config.lingerMs } };
     return askForConfirmation(next, at, out);
   }
   if (leaving.phase === 'lingering') {
     const owing = unconfirmed(next);
-    if (owing.length === 0) return goodbye(next, 0, out);
+    if (owing.length === 0) return goodbye(next, 0, at, out);
     if (at >= leaving.deadline) {
       const names = owing.map((member) => labelOf(next, member.id, member.name)).join(', ');
       out.push({
         kind: 'warn',
         text: `not confirmed within ${next.config.lingerMs} ms by: ${names}; they may have missed some of this node's ${next.seq} line(s)`,
       });
-      return goodbye(next, UNCONFIRMED_EXIT_CODE, out);
+      return goodbye(next, UNCONFIRMED_EXIT_CODE, at, out);
     }
     if (at - next.lastPingAt >= CONFIRM_INTERVAL_MS) return askForConfirmation(next, at, out);
   }

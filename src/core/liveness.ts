@@ -41,7 +41,12 @@ function sendPings(state: NodeState, at: number, out: Effect[]): NodeState {
 
 /** A connection that has not said hello within the handshake timeout is destroyed. */
 function expireHandshake(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
-  if (link.peer !== undefined || at - link.openedAt < state.config.handshakeTimeoutMs) return state;
+  if (
+    link.peer !== undefined ||
+    link.closing ||
+    at - link.openedAt < state.config.handshakeTimeoutMs
+  )
+    return state;
   out.push({
     kind: 'warn',
     text: `${describeLink(state, link)} did not complete the handshake within ${state.config.handshakeTimeoutMs} ms; closed`,
@@ -49,13 +54,13 @@ function expireHandshake(state: NodeState, link: Link, at: number, out: Effect[]
   });
   out.push({ kind: 'close', link: link.id, graceful: false });
   // The link stays in the table until its linkDown, which settles what waited on it.
-  return state;
+  return { ...state, links: withEntry(state.links, link.id, { ...link, closing: true }) };
 }
 
-/** A member silent past the peer timeout is lost, frozen or gone alike. */
+/** A member silent for the peer timeout is lost, frozen or gone alike. */
 function expireSilence(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
   if (state.readingHeldSince !== undefined) return state;
-  if (link.peer === undefined || at - link.lastHeard <= state.config.peerTimeoutMs) return state;
+  if (link.peer === undefined || at - link.lastHeard < state.config.peerTimeoutMs) return state;
   const member = state.members.get(link.peer);
   if (member?.link !== link.id) return state;
   out.push({ kind: 'close', link: link.id, graceful: false });
@@ -68,12 +73,38 @@ function expireSwaps(state: NodeState, at: number, out: Effect[]): NodeState {
   for (const member of state.members.values()) {
     if (
       member.swappingSince !== undefined &&
-      at - member.swappingSince > state.config.handshakeTimeoutMs
+      at - member.swappingSince >= state.config.handshakeTimeoutMs
     ) {
       next = memberLost(next, member, at, out);
     }
   }
   return next;
+}
+
+/**
+ * When the liveness rules next need the clock: the next ping, a handshake
+ * running out, a member's silence reaching the peer timeout, a swap overdue.
+ */
+export function livenessDue(state: NodeState): number | undefined {
+  const { handshakeTimeoutMs, peerTimeoutMs, pingIntervalMs } = state.config;
+  const judged = state.readingHeldSince === undefined;
+  let due = Number.POSITIVE_INFINITY;
+  let linked = false;
+  for (const link of state.links.values()) {
+    if (link.closing) continue;
+    if (link.peer === undefined) {
+      due = Math.min(due, link.openedAt + handshakeTimeoutMs);
+      continue;
+    }
+    if (state.members.get(link.peer)?.link !== link.id) continue;
+    linked = true;
+    if (judged) due = Math.min(due, link.lastHeard + peerTimeoutMs);
+  }
+  if (linked) due = Math.min(due, state.lastPingAt + pingIntervalMs);
+  for (const member of state.members.values())
+    if (member.swappingSince !== undefined)
+      due = Math.min(due, member.swappingSince + handshakeTimeoutMs);
+  return due === Number.POSITIVE_INFINITY ? undefined : due;
 }
 
 export function checkLiveness(state: NodeState, at: number, out: Effect[]): NodeState {

@@ -24,16 +24,36 @@ export function sendMembership(state: NodeState, link: LinkId, out: Effect[]): v
     out.push({ kind: 'send', links: [link], frame: { type: 'members', members } });
 }
 
+/** Gossip held back goes out this long after it was first held. */
+export const GOSSIP_BATCH_MS = 50;
+
+/** Notes when gossip starts being held back (nothing was held before). */
+function holdGossip(state: NodeState, at: number): NodeState {
+  return state.gossipJoined.length > 0 || state.linksChanged
+    ? state
+    : { ...state, gossipHeldAt: at };
+}
+
 /**
- * Gossip about a member that just joined waits for the next tick, so that
- * joins close together (a mesh forming) cost one `members` frame per tick to
+ * Gossip about a member that just joined is held for GOSSIP_BATCH_MS, so that
+ * joins close together (a mesh forming) cost one `members` frame per batch to
  * each member instead of one per join.
  */
 export function gossipJoin(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
-  return linksGrew({ ...state, gossipJoined: [...state.gossipJoined, member.id] }, at, out);
+  const held = holdGossip(state, at);
+  return linksGrew({ ...held, gossipJoined: [...held.gossipJoined, member.id] }, at, out);
 }
 
-/** Sends the gossip held since the last tick: who joined, and the link set if it is due. */
+/** When held gossip is due: joins after the batch; a grown link set once the mesh formed, or a ping interval after the last. */
+export function gossipDue(state: NodeState): number | undefined {
+  if (state.gossipJoined.length > 0) return state.gossipHeldAt + GOSSIP_BATCH_MS;
+  if (!state.linksChanged) return undefined;
+  return meshForming(state)
+    ? state.linksAnnouncedAt + state.config.pingIntervalMs
+    : state.gossipHeldAt + GOSSIP_BATCH_MS;
+}
+
+/** Sends the gossip held back: who joined, and the link set if it is due. */
 export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeState {
   let next = state;
   if (state.gossipJoined.length > 0) {
@@ -69,7 +89,7 @@ function meshForming(state: NodeState): boolean {
  */
 function linksGrew(state: NodeState, at: number, out: Effect[]): NodeState {
   if (meshForming(state) && at - state.linksAnnouncedAt < state.config.pingIntervalMs)
-    return state.linksChanged ? state : { ...state, linksChanged: true };
+    return state.linksChanged ? state : { ...holdGossip(state, at), linksChanged: true };
   announceLinks(state, out);
   return { ...state, linksChanged: false, linksAnnouncedAt: at };
 }

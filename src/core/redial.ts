@@ -72,3 +72,13 @@ export function dialDueRedials(state: NodeState, at: number, out: Effect[]): Nod
   }
   return next;
 }
+
+/** When the next redial is due (one already dialling waits for its outcome). */
+export function redialDue(state: NodeState): number | undefined {
+  let due: number | undefined;
+  for (const redial of state.redials.values()) {
+    if (redial.dialing || state.dialing.has(redial.target)) continue;
+    if (due === undefined || redial.nextAt < due) due = redial.nextAt;
+  }
+  return due;
+}

@@ -19,6 +19,8 @@ export interface Link {
   /** When the peer last pinged, and last answered a ping of ours, on this link. */
   readonly pingHeard: number;
   readonly pongHeard: number;
+  /** Set once this node closed the link: it stays listed until its linkDown. */
+  readonly closing?: true;
   /** The nonce this node sent in its hello on this link. */
   readonly nonce: string;
   /** The peer's hello, while its proof of key possession is awaited. */
@@ -75,6 +77,8 @@ export type Leaving =
   | { readonly phase: 'leaving'; readonly urgent: boolean }
   /** Lines are out; waiting (until `deadline`) for the members to confirm them. */
   | { readonly phase: 'lingering'; readonly deadline: number }
+  /** `bye` sent and every link ending: exits with `code` once all are down, or at `until`. */
+  | { readonly phase: 'closing'; readonly code: number; readonly until: number }
   | { readonly phase: 'left' };
 
 /** A line to send to the group. */
@@ -107,8 +111,10 @@ export interface NodeState {
   /** Targets with a dial in flight. */
   readonly dialing: ReadonlySet<string>;
   readonly lastPingAt: number;
-  /** Members who joined since the last tick: told to the others at the next one. */
+  /** Members who joined since gossip was last sent: told to the others in one frame. */
   readonly gossipJoined: readonly string[];
+  /** When the gossip now held (joins or a grown link set) was first held back. */
+  readonly gossipHeldAt: number;
   /** The link set grew since it was last told, and when that was. */
   readonly linksChanged: boolean;
   readonly linksAnnouncedAt: number;
@@ -135,6 +141,7 @@ export function initialState(config: NodeConfig): NodeState {
     dialing: new Set(),
     lastPingAt: 0,
     gossipJoined: [],
+    gossipHeldAt: 0,
     linksChanged: false,
     linksAnnouncedAt: Number.NEGATIVE_INFINITY,
     leaving: { phase: 'staying' },

@@ -11,7 +11,7 @@ import type { DialPurpose, NodeEvent } from './event.js';
 import { forgetDeparted } from './forget.js';
 import { helloFrame, onHello, onProof, settleInitial } from './handshake.js';
 import { describeLink, labelOf } from './labels.js';
-import { onBye, requestLeave, settle } from './leaving.js';
+import { onBye, requestLeave, settle, whileClosing } from './leaving.js';
 import { checkLiveness, holdReading, onPong, pongFor } from './liveness.js';
 import { replayFor } from './log.js';
 import {
@@ -341,7 +341,13 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
       });
       return state;
     case 'readingHeld':
+      // stdout fell behind (or caught up): stop (or go on) reading the links, so TCP slows the senders.
+      out.push({ kind: 'holdReading', held: event.held });
       return holdReading(state, event.held, event.at);
+    case 'congestion':
+      // A link cannot keep up (or all drained): stop (or go on) reading stdin.
+      out.push({ kind: 'holdInput', held: event.congested });
+      return state;
     case 'tick': {
       const live = dialDueRedials(
         checkLiveness(flushGossip(state, event.at, out), event.at, out),
@@ -361,11 +367,9 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
  */
 export function step(state: NodeState, event: NodeEvent): Step {
   const effects: Effect[] = [];
-  if (state.leaving.phase === 'left') {
-    if (event.kind === 'signal' && event.signal === 'SIGINT')
-      requestLeave(state, true, true, effects);
-    return { state, effects };
-  }
+  const { phase } = state.leaving;
+  if (phase === 'closing' || phase === 'left')
+    return { state: whileClosing(state, event, effects), effects };
   const next = settle(dispatch(state, event, effects), event.at, effects);
   return { state: next, effects };
 }

@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import type { Server, Socket } from 'node:net';
-import type { Observable } from 'rxjs';
-import { fromEvent, map, merge, mergeMap, Observable as RxObservable, Subject } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
+import { merge, mergeMap, Observable as RxObservable, Subject, Subscription } from 'rxjs';
 import { formatHostPort, parseHostPort } from '../core/address.js';
 import type { DialPurpose, Direction, LinkId, NodeEvent } from '../core/event.js';
 import type { DecodeProblem } from '../protocol/frame-decoder.js';
 import { createFrameDecoder } from '../protocol/frame-decoder.js';
 import type { Frame } from '../protocol/frames.js';
 import { frameJson } from '../protocol/json-text.js';
-import type { Transport } from './transport.js';
+import type { LinkServer, LinkSocket, Transport } from './transport.js';
 
 export interface NetDriverOptions {
-  readonly server: Server;
+  readonly server: LinkServer;
   readonly transport: Transport;
-  readonly clock: () => number;
+  /** Every timeout of the edge runs on it; its `now()` stamps the events. */
+  readonly scheduler: SchedulerLike;
   readonly connectTimeoutMs: number;
   readonly limits: LinkLimits;
+  /** Fresh random bytes (base64) for a link's hello nonce. */
+  readonly nonce?: () => string;
 }
 
 /** The edge's limits; docs/SECURITY.md says what each protects. */
@@ -68,22 +70,22 @@ export function tlsFailure(error: NodeJS.ErrnoException): string {
   }
 }
 
-/** The network edge: sockets become events, and send/dial/close effects become socket calls. */
+/**
+ * The network edge: sockets become events, and send/dial/close effects become
+ * socket calls. Subscribing to `event$` starts it; unsubscribing closes the
+ * server, destroys every socket that is left and cancels every timer.
+ */
 export interface NetDriver {
   readonly event$: Observable<NodeEvent>;
   send(links: readonly LinkId[], frame: Frame): void;
   dial(target: string, purpose: DialPurpose): void;
   close(link: LinkId, graceful: boolean): void;
-  /** Told true when some link's unsent data passes the congestion mark, false when all drained. */
-  onCongestion(listener: (congested: boolean) => void): void;
   /** Stops reading from every link (true) or reads again (false): TCP slows the senders. */
   holdReading(held: boolean): void;
-  /** Ends every link after what was written, waits for them to close (at most `timeoutMs`). */
-  shutdown(timeoutMs: number): Promise<void>;
 }
 
 interface Connection {
-  readonly socket: Socket;
+  readonly socket: LinkSocket;
   readonly direction: Direction;
   readonly target?: string;
   readonly purpose?: DialPurpose;
@@ -102,27 +104,55 @@ function describeProblem(problem: DecodeProblem): string {
   }
 }
 
-function remoteOf(socket: Socket): string {
+function remoteOf(socket: LinkSocket): string {
   return formatHostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0);
 }
 
+const randomNonce = (): string => randomBytes(16).toString('base64');
+
 export function makeNetDriver(options: NetDriverOptions): NetDriver {
-  const { server, clock, transport, limits } = options;
-  const sockets = new Map<LinkId, Socket>();
+  const { server, scheduler, transport, limits } = options;
+  const clock = (): number => scheduler.now();
+  const nonce = options.nonce ?? randomNonce;
+  const sockets = new Map<LinkId, LinkSocket>();
+  /** Every socket not yet closed, links or not: the teardown destroys them. */
+  const open = new Set<LinkSocket>();
+  /** Every pending timer: the teardown cancels them. */
+  const timers = new Subscription();
   let readingHeld = false;
-  const refusals = new Subject<NodeEvent>();
+  const edgeEvents = new Subject<NodeEvent>();
+  const dialed = new Subject<Connection>();
   /** Connections that have not said hello yet, by `address:port`, with their address. */
   const unauthenticated = new Map<string, string>();
   const perAddress = new Map<string, number>();
   /** Connections that became links (their handshake timeout is the core's). */
   const linkedKeys = new Set<string>();
-  const connectionKey = (socket: Socket): string =>
+  let nextLinkId = 1;
+
+  /** Runs `work` after `ms` on the scheduler; unsubscribe to cancel. */
+  const later = (ms: number, work: () => void): Subscription => {
+    const timer = scheduler.schedule(() => {
+      timers.remove(timer);
+      work();
+    }, ms);
+    timers.add(timer);
+    return timer;
+  };
+  const cancel = (timer: Subscription): void => {
+    timer.unsubscribe();
+    timers.remove(timer);
+  };
+  const track = (socket: LinkSocket): void => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  };
+  const connectionKey = (socket: LinkSocket): string =>
     `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-  const refuse = (socket: Socket, reason: string): void => {
-    refusals.next({ kind: 'refused', at: clock(), remote: remoteOf(socket), reason });
+  const refuse = (socket: LinkSocket, reason: string): void => {
+    edgeEvents.next({ kind: 'refused', at: clock(), remote: remoteOf(socket), reason });
     socket.destroy();
   };
-  function authenticated(socket: Socket): void {
+  function authenticated(socket: LinkSocket): void {
     const key = connectionKey(socket);
     const address = unauthenticated.get(key);
     if (address === undefined) return;
@@ -131,7 +161,8 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
   }
 
   // Every TCP connection, before TLS and hello: the limits on strangers apply here.
-  server.on('connection', function serverOnConnection(socket: Socket) {
+  function onConnection(socket: LinkSocket): void {
+    track(socket);
     const address = socket.remoteAddress ?? '?';
     if (sockets.size >= limits.maxLinks) {
       refuse(socket, `the node has ${limits.maxLinks} links already (--max-links)`);
@@ -148,24 +179,21 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     unauthenticated.set(key, address);
     perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     socket.on('error', () => {});
-    socket.once('close', () => authenticated(socket));
     // Before it is a link (the TLS phase) the edge enforces the handshake timeout; Node's own
     // handshakeTimeout reports but leaves the socket open. Links are timed by the core.
-    setTimeout(() => {
+    const timeout = later(limits.handshakeTimeoutMs, () => {
       if (unauthenticated.has(key) && !linkedKeys.has(key)) {
         refuse(socket, `no handshake within ${limits.handshakeTimeoutMs} ms`);
       }
-    }, limits.handshakeTimeoutMs).unref();
-  });
-  server.on(
-    'tlsClientError',
-    function serverOnTlsError(error: NodeJS.ErrnoException, socket: Socket) {
-      refuse(socket, tlsFailure(error));
-    },
-  );
-  const dialed = new Subject<Connection>();
-  const dialFailures = new Subject<NodeEvent>();
-  let nextLinkId = 1;
+    });
+    socket.once('close', () => {
+      cancel(timeout);
+      authenticated(socket);
+    });
+  }
+  function onTlsError(error: NodeJS.ErrnoException, socket: LinkSocket): void {
+    refuse(socket, tlsFailure(error));
+  }
 
   /** One socket's whole life as events: up, frames and bad input, down. */
   function linkEvents(connection: Connection): Observable<NodeEvent> {
@@ -183,7 +211,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
         link,
         remote: remoteOf(socket),
         direction: connection.direction,
-        nonce: randomBytes(16).toString('base64'),
+        nonce: nonce(),
         ...(connection.target === undefined ? {} : { target: connection.target }),
         ...(connection.purpose === undefined ? {} : { purpose: connection.purpose }),
       });
@@ -205,10 +233,11 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
       let first = true;
       let windowStart = 0;
       let windowBytes = 0;
+      let rateTimer: Subscription | undefined;
       socket.on('data', function linkOnData(chunk: Buffer) {
         if (first) {
           first = false;
-          if (!options.transport.closedRoom && chunk[0] === TLS_HANDSHAKE_BYTE) {
+          if (!transport.closedRoom && chunk[0] === TLS_HANDSHAKE_BYTE) {
             subscriber.next({
               kind: 'badInput',
               at: clock(),
@@ -229,12 +258,11 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
         windowBytes += chunk.length;
         if (windowBytes > (limits.readBytesPerSecond * RATE_WINDOW_MS) / 1000) {
           socket.pause();
-          setTimeout(
-            () => {
-              if (!readingHeld) socket.resume();
-            },
-            RATE_WINDOW_MS - (now - windowStart),
-          ).unref();
+          if (rateTimer !== undefined) cancel(rateTimer);
+          rateTimer = later(RATE_WINDOW_MS - (now - windowStart), () => {
+            rateTimer = undefined;
+            if (!readingHeld) socket.resume();
+          });
         }
         if (!decoder.write(chunk)) socket.destroy();
       });
@@ -242,6 +270,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
         reason = error.message;
       });
       socket.on('close', function linkOnClose() {
+        if (rateTimer !== undefined) cancel(rateTimer);
         sockets.delete(link);
         linkedKeys.delete(key);
         subscriber.next({ kind: 'linkDown', at: clock(), link, reason });
@@ -254,30 +283,25 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     });
   }
 
-  const incoming$ = fromEvent(server, transport.readyEvent).pipe(
-    map((socket): Connection => ({ socket: socket as Socket, direction: 'in' })),
-  );
-  const event$ = merge(merge(incoming$, dialed).pipe(mergeMap(linkEvents)), dialFailures, refusals);
-
   function dial(target: string, purpose: DialPurpose): void {
     const fail = (reason: string): void =>
-      dialFailures.next({ kind: 'dialFailed', at: clock(), target, purpose, reason });
+      edgeEvents.next({ kind: 'dialFailed', at: clock(), target, purpose, reason });
     const address = parseHostPort(target);
     if (address === undefined) {
       fail('not a host:port address');
       return;
     }
     const socket = transport.connect(address.host, address.port);
-    const timer = setTimeout(
-      () => socket.destroy(new Error(`no answer within ${options.connectTimeoutMs} ms`)),
-      options.connectTimeoutMs,
+    track(socket);
+    const timer = later(options.connectTimeoutMs, () =>
+      socket.destroy(new Error(`no answer within ${options.connectTimeoutMs} ms`)),
     );
     let connected = false;
     socket.once('connect', () => {
       connected = true;
     });
     const onError = (error: NodeJS.ErrnoException): void => {
-      clearTimeout(timer);
+      cancel(timer);
       fail(
         transport.closedRoom && connected
           ? `the TLS handshake failed: ${tlsFailure(error)}`
@@ -286,31 +310,30 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     };
     socket.once('error', onError);
     socket.once(transport.connectEvent, () => {
-      clearTimeout(timer);
+      cancel(timer);
       socket.off('error', onError);
       dialed.next({ socket, direction: 'out', target, purpose });
     });
   }
 
-  /** Links with unsent data over the congestion mark, and since when. */
-  const congested = new Map<Socket, number>();
-  let congestionListener: (congested: boolean) => void = () => {};
-  const stallCheck = setInterval(() => {
-    const now = clock();
-    for (const [socket, since] of congested) {
-      if (now - since > limits.stallMs) {
-        socket.destroy(new Error(`it stopped reading: nothing drained for ${limits.stallMs} ms`));
-      }
-    }
-  }, 250);
-  stallCheck.unref();
-  const uncongest = (socket: Socket): void => {
-    if (congested.delete(socket) && congested.size === 0) congestionListener(false);
+  /** Links with unsent data over the congestion mark, each with its stall check. */
+  const congested = new Map<LinkSocket, Subscription>();
+  const uncongest = (socket: LinkSocket): void => {
+    const stall = congested.get(socket);
+    if (stall === undefined) return;
+    cancel(stall);
+    congested.delete(socket);
+    if (congested.size === 0)
+      edgeEvents.next({ kind: 'congestion', at: clock(), congested: false });
   };
-  const watchCongestion = (socket: Socket): void => {
+  const watchCongestion = (socket: LinkSocket): void => {
     if (congested.has(socket) || socket.writableLength <= limits.congestedBytes) return;
-    congested.set(socket, clock());
-    if (congested.size === 1) congestionListener(true);
+    // A link that does not drain within stallMs is a reader that does not read.
+    const stall = later(limits.stallMs, () =>
+      socket.destroy(new Error(`it stopped reading: nothing drained for ${limits.stallMs} ms`)),
+    );
+    congested.set(socket, stall);
+    if (congested.size === 1) edgeEvents.next({ kind: 'congestion', at: clock(), congested: true });
     socket.once('drain', () => uncongest(socket));
     socket.once('close', () => uncongest(socket));
   };
@@ -338,30 +361,6 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     else socket.destroy();
   }
 
-  async function shutdown(timeoutMs: number): Promise<void> {
-    clearInterval(stallCheck);
-    server.close();
-    const open = [...sockets.values()];
-    const closed = open.map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.destroyed) resolve();
-          else socket.once('close', () => resolve());
-        }),
-    );
-    for (const socket of open) socket.end();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.all(closed), deadline]);
-    clearTimeout(timer);
-    for (const socket of open) socket.destroy();
-  }
-
-  const onCongestion = (listener: (congested: boolean) => void): void => {
-    congestionListener = listener;
-  };
   const holdReading = (held: boolean): void => {
     readingHeld = held;
     for (const socket of sockets.values()) {
@@ -369,5 +368,24 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
       else socket.resume();
     }
   };
-  return { event$, send, dial, close, onCongestion, holdReading, shutdown };
+
+  const incoming$ = new RxObservable<Connection>((subscriber) => {
+    const onReady = (socket: LinkSocket): void => {
+      // A connection refused by the limits above is destroyed already: it never becomes a link.
+      if (!socket.destroyed) subscriber.next({ socket, direction: 'in' });
+    };
+    server.on('connection', onConnection);
+    server.on('tlsClientError', onTlsError);
+    server.on(transport.readyEvent, onReady);
+    return () => {
+      server.off('connection', onConnection);
+      server.off('tlsClientError', onTlsError);
+      server.off(transport.readyEvent, onReady);
+      server.close();
+      timers.unsubscribe();
+      for (const socket of open) socket.destroy();
+    };
+  });
+  const event$ = merge(merge(incoming$, dialed).pipe(mergeMap(linkEvents)), edgeEvents);
+  return { event$, send, dial, close, holdReading };
 }

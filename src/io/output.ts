@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
-import { Subject } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
+import { defer, EMPTY, fromEvent, ignoreElements, map, Subject, take } from 'rxjs';
+import type { NodeEvent } from '../core/event.js';
 import type { OutputEvent } from '../core/output-event.js';
 import type { Warning } from '../render/coalesce-repeats.js';
 import { coalesceRepeats } from '../render/coalesce-repeats.js';
@@ -17,7 +19,8 @@ export interface OutputOptions {
   readonly quiet: boolean;
   /** On an interactive terminal: print above the prompt. */
   readonly printAbove?: (stream: Writable, text: string) => void;
-  readonly clock: () => number;
+  /** Times the warning windows; its `now()` is the clock for human times and events. */
+  readonly scheduler: SchedulerLike;
   /** Like warnings within this window print once, then once more with a count. */
   readonly warningWindowMs: number;
   /** Bytes stdout may hold unwritten before the node stops reading its links. */
@@ -29,14 +32,15 @@ export interface Output {
   emit(event: OutputEvent, label?: string): void;
   notice(text: string): void;
   warn(warning: Warning): void;
-  /** Told true when stdout holds over `backlogBytes` unwritten, false once it drained. */
-  onBacklog(listener: (backlogged: boolean) => void): void;
-  /** Prints pending warning counts and waits until stdout took everything. */
-  close(): Promise<void>;
+  /** `readingHeld` true when stdout holds over `backlogBytes` unwritten, false once it drained. */
+  readonly event$: Observable<NodeEvent>;
+  /** On subscribe: prints pending warning counts; completes once stdout took everything. */
+  readonly drain$: Observable<never>;
 }
 
 export function makeOutput(options: OutputOptions): Output {
-  const { stdout, stderr, json, clock } = options;
+  const { stdout, stderr, json, scheduler } = options;
+  const clock = (): number => scheduler.now();
   const write = (stream: Writable, text: string): void => {
     if (options.printAbove === undefined) stream.write(text);
     else options.printAbove(stream, text);
@@ -44,7 +48,7 @@ export function makeOutput(options: OutputOptions): Output {
   let pending: string[] = [];
   let scheduled = false;
   let backlogged = false;
-  let backlogListener: (backlogged: boolean) => void = () => {};
+  const backlog = new Subject<boolean>();
 
   // Everything one burst of events prints goes out in one write.
   const flush = (): void => {
@@ -56,10 +60,10 @@ export function makeOutput(options: OutputOptions): Output {
     // Whoever reads stdout sets the pace: past the mark, links are not read until it drained.
     if (!backlogged && stdout.writableLength > options.backlogBytes) {
       backlogged = true;
-      backlogListener(true);
+      backlog.next(true);
       stdout.once('drain', () => {
         backlogged = false;
-        backlogListener(false);
+        backlog.next(false);
       });
     }
   };
@@ -73,9 +77,11 @@ export function makeOutput(options: OutputOptions): Output {
 
   let inHistory = false;
   const warning$ = new Subject<Warning>();
-  const warnings = warning$.pipe(coalesceRepeats(options.warningWindowMs)).subscribe((text) => {
-    write(stderr, `rxchat: ${inert(text)}\n`);
-  });
+  const warnings = warning$
+    .pipe(coalesceRepeats(options.warningWindowMs, scheduler))
+    .subscribe((text) => {
+      write(stderr, `rxchat: ${inert(text)}\n`);
+    });
 
   return {
     emit(event, label) {
@@ -96,16 +102,12 @@ export function makeOutput(options: OutputOptions): Output {
     warn(warning) {
       warning$.next(warning);
     },
-    onBacklog(listener) {
-      backlogListener = listener;
-    },
-    async close() {
+    event$: backlog.pipe(map((held): NodeEvent => ({ kind: 'readingHeld', at: clock(), held }))),
+    drain$: defer(() => {
       warning$.complete();
       warnings.unsubscribe();
       flush();
-      if (stdout.writableNeedDrain) {
-        await new Promise<void>((resolve) => stdout.once('drain', () => resolve()));
-      }
-    },
+      return stdout.writableNeedDrain ? fromEvent(stdout, 'drain').pipe(take(1)) : EMPTY;
+    }).pipe(ignoreElements()),
   };
 }

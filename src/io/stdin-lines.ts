@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Observable } from 'rxjs';
 import type { NodeEvent } from '../core/event.js';
+import type { InputDriver } from './sinks.js';
 
 /** Splits text into lines across reads, never keeping more than `maxChars + 1` of one line. */
 export interface LineSplitter {
@@ -62,4 +63,15 @@ export function stdinLines(
       stdin.pause();
     };
   });
+}
+
+/** Piped (or non-interactive) stdin as the node's input: its lines, and a way to hold reading. */
+export function stdinInput(stdin: Readable, clock: () => number, maxChars: number): InputDriver {
+  return {
+    event$: stdinLines(stdin, clock, maxChars),
+    hold: (held) => {
+      if (held) stdin.pause();
+      else stdin.resume();
+    },
+  };
 }

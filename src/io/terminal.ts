@@ -2,17 +2,18 @@ import { clearLine, createInterface, cursorTo } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { Observable } from 'rxjs';
 import type { NodeEvent } from '../core/event.js';
+import type { InputDriver } from './sinks.js';
 
 /**
  * Interactive line editing on a terminal (Node's readline): arrow keys recall
  * earlier lines, and output is printed above the prompt without disturbing
  * the half-typed line below it.
  */
-export interface Terminal {
+export interface Terminal extends InputDriver {
+  /** Lines as typed; unsubscribing closes the line editor. */
   readonly event$: Observable<NodeEvent>;
   /** Prints text above the prompt, then redraws the prompt and the line being typed. */
   printAbove(stream: Writable, text: string): void;
-  close(): void;
 }
 
 export function makeTerminal(stdin: Readable, stdout: Writable, clock: () => number): Terminal {
@@ -37,9 +38,21 @@ export function makeTerminal(stdin: Readable, stdout: Writable, clock: () => num
       subscriber.complete();
     });
     rl.prompt();
+    return close;
   });
+  function close(): void {
+    if (!open) return;
+    open = false;
+    cursorTo(stdout, 0);
+    clearLine(stdout, 0);
+    rl.close();
+  }
   return {
     event$,
+    hold: (held) => {
+      if (held) rl.pause();
+      else rl.resume();
+    },
     printAbove(stream, text) {
       if (!open) {
         stream.write(text);
@@ -49,13 +62,6 @@ export function makeTerminal(stdin: Readable, stdout: Writable, clock: () => num
       clearLine(stdout, 0);
       stream.write(text);
       rl.prompt(true);
-    },
-    close() {
-      if (!open) return;
-      open = false;
-      cursorTo(stdout, 0);
-      clearLine(stdout, 0);
-      rl.close();
     },
   };
 }

@@ -57,22 +57,24 @@ describe('the merged stream (marbles)', () => {
       });
       const stdin$ = hot<NodeEvent>('------------e', { e: { kind: 'inputEnd', at: 0 } });
       const effects = virtualNode(ts, testConfig(), merge(start$, link$, stdin$), {
-        tickMs: 1000,
         forMs: 5000,
       });
-      expectObservable(shown(effects)).toBe('r---jm---l', {
+      expectObservable(shown(effects), '^ 4s !').toBe('r---jm---l', {
         r: 'self ready',
         j: 'bob join',
         m: 'bob:hi',
         l: 'bob quit',
       });
-      expectObservable(effects.pipe(filter((e) => e.kind === 'exit'))).toBe('------------x', {
-        x: { kind: 'exit', code: 0, now: false },
-      });
+      expectObservable(effects.pipe(filter((e) => e.kind === 'exit')), '^ 4s !').toBe(
+        '------------x',
+        {
+          x: { kind: 'exit', code: 0, now: false },
+        },
+      );
     });
   });
 
-  it('a member silent past the peer timeout is lost at exactly that tick', () => {
+  it('a member silent for the peer timeout is lost at exactly that time', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
       const events = hot<NodeEvent>('u hp', {
@@ -81,10 +83,10 @@ describe('the merged stream (marbles)', () => {
         p: frameEvent(1, proof(1, BOB), 2),
       });
       const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
-      const effects = virtualNode(ts, config, events, { tickMs: 100, forMs: 5000 });
-      // Last heard at 2 ms; the tick at 3100 ms is the first more than 3000 ms later.
+      const effects = virtualNode(ts, config, events, { forMs: 6000 });
+      // Last heard when the link opened, at 0 ms: lost at 3000 ms, the alarm set for that moment.
       expectObservable(shown(effects).pipe(filter((s) => s.endsWith('lost'))), '^ 5s !').toBe(
-        '3100ms l',
+        '3000ms l',
         { l: 'bob lost' },
       );
     });
@@ -102,11 +104,11 @@ describe('the merged stream (marbles)', () => {
         R: { kind: 'readingHeld', at: 0, held: false },
       });
       const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
-      const effects = virtualNode(ts, config, events, { tickMs: 100, forMs: 9000 });
-      // Not lost at 3100 ms (held). The 3 s held do not count: silent since 2 ms, plus 3000 ms
-      // held, plus the 3000 ms timeout: first past it at the tick of 6100 ms.
+      const effects = virtualNode(ts, config, events, { forMs: 10_000 });
+      // Not lost at 3000 ms (held). The 3 s held do not count: silent since 0 ms, plus 3000 ms
+      // held, plus the 3000 ms timeout: lost at 6000 ms.
       expectObservable(shown(effects).pipe(filter((s) => s.endsWith('lost'))), '^ 9s !').toBe(
-        '6100ms l',
+        '6000ms l',
         { l: 'bob lost' },
       );
     });
@@ -120,8 +122,8 @@ describe('the merged stream (marbles)', () => {
         h: frameEvent(1, hello(BOB, 'bob')),
         p: frameEvent(1, proof(1, BOB)),
       });
-      const effects = virtualNode(ts, testConfig({ peerTimeoutMs: 3000, mesh: false }), events, {
-        tickMs: 500,
+      const config = testConfig({ peerTimeoutMs: 3500, pingIntervalMs: 1000, mesh: false });
+      const effects = virtualNode(ts, config, events, {
         forMs: 5000,
       });
       const pings = effects.pipe(
@@ -157,7 +159,6 @@ describe('redial backoff (virtual time)', () => {
       // Linked at once, lost at 1000 ms.
       const events = hot<NodeEvent>('u hp 997ms d', BOB_LINKED_THEN_LOST);
       const effects = virtualNode(ts, config, events, {
-        tickMs: 50,
         forMs: 700_000,
         answer: refuse,
       });
@@ -199,7 +200,7 @@ describe('redial backoff (virtual time)', () => {
         ts,
         testConfig({ peers: ['127.0.0.1:9101'], peerTimeoutMs: 60_000 }),
         events,
-        { tickMs: 50, forMs: 20_000, answer: failOnceThenAnswer },
+        { forMs: 20_000, answer: failOnceThenAnswer },
       );
       effects.subscribe((e) => {
         if (e.kind === 'dial') dialTimes.push(ts.now());
@@ -218,8 +219,7 @@ describe('redial backoff (virtual time)', () => {
         d: { kind: 'linkDown', at: 0, link: 1, reason: 'closed' },
       });
       const effects = virtualNode(ts, testConfig({ peers: ['127.0.0.1:9101'] }), events, {
-        tickMs: 50,
-        forMs: 60_000,
+        forMs: 61_000,
         answer: refuse,
       });
       expectObservable(effects.pipe(filter((e) => e.kind === 'dial')), '^ 60s !').toBe('');
@@ -247,7 +247,7 @@ describe('simultaneous dials: exactly one link per pair', () => {
           p: frameEvent(1, proof(1, peer)),
           q: frameEvent(2, proof(2, peer)),
         });
-        const effects = virtualNode(ts, testConfig(), events, { tickMs: 1000, forMs: 100 });
+        const effects = virtualNode(ts, testConfig(), events, { forMs: 100 });
         const decisions = effects.pipe(
           filter((e) => e.kind === 'close' || (e.kind === 'emit' && e.event.event === 'join')),
           map((e) => (e.kind === 'close' ? `close ${e.link}` : 'join')),

@@ -1,15 +1,4 @@
-import {
-  delay,
-  filter,
-  interval,
-  map,
-  merge,
-  Observable,
-  Subject,
-  share,
-  takeUntil,
-  timer,
-} from 'rxjs';
+import { delay, filter, map, merge, Observable, Subject, share, takeUntil, timer } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { chatLoop } from '../../src/core/chat-loop.js';
 import type { NodeConfig } from '../../src/core/config.js';
@@ -21,27 +10,24 @@ export type DialEffect = Extract<Effect, { kind: 'dial' }>;
 export type DialAnswer = (effect: DialEffect, at: number) => NodeEvent[];
 
 /**
- * The chat loop in virtual time: `events` merged with ticks every `tickMs`,
- * (for `forMs`), and dial effects answered by `answer` on the same virtual frame but after the
- * step that asked (as a real network answers later). Build it inside `run()`.
+ * The chat loop in virtual time (its alarm on the test scheduler) for `forMs`,
+ * with dial effects answered by `answer` on the same virtual frame but after
+ * the step that asked (as a real network answers later). Build it inside `run()`.
  */
 export function virtualNode(
   scheduler: TestScheduler,
   config: NodeConfig,
   events: Observable<NodeEvent>,
-  options: { readonly tickMs: number; readonly forMs: number; readonly answer?: DialAnswer },
+  options: { readonly forMs: number; readonly answer?: DialAnswer },
 ): Observable<Effect> {
   return new Observable<Effect>((subscriber) => {
     const feedback = new Subject<NodeEvent>();
-    // Ticks stop after `forMs`, so the virtual run ends.
-    const ticks = interval(options.tickMs).pipe(
-      takeUntil(timer(options.forMs)),
-      map((): NodeEvent => ({ kind: 'tick', at: scheduler.now() })),
-    );
     // Events are stamped with the virtual clock, as the real sources stamp them with the real one.
     const stamped = events.pipe(map((event): NodeEvent => ({ ...event, at: scheduler.now() })));
-    const effects = merge(stamped, ticks, feedback.pipe(delay(0))).pipe(
-      chatLoop(initialState(config)),
+    // The run stops after `forMs`, so the virtual run ends (a linked node always has a next ping).
+    const effects = merge(stamped, feedback.pipe(delay(0))).pipe(
+      chatLoop(initialState(config), scheduler),
+      takeUntil(timer(options.forMs)),
       share(),
     );
     const main = effects.subscribe(subscriber);

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'node:net';
 import { connect } from 'node:net';
-import { filter, firstValueFrom, ReplaySubject, share, take, toArray } from 'rxjs';
+import { asyncScheduler, filter, firstValueFrom, ReplaySubject, share, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NodeEvent } from '../../src/core/event.js';
 import { listen } from '../../src/io/listen.js';
@@ -18,7 +18,7 @@ function openDriver(server: Server): NetDriver {
   return makeNetDriver({
     server,
     transport: openTransport(),
-    clock: Date.now,
+    scheduler: asyncScheduler,
     connectTimeoutMs: 5000,
     limits: defaultLimits,
   });

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { makeOutput } from '../../src/io/output.js';
 import { plainStyle } from '../../src/render/style.js';
@@ -24,15 +25,16 @@ describe('stdout backlog', () => {
       json: true,
       style: plainStyle,
       quiet: false,
-      clock: () => 0,
+      scheduler: asyncScheduler,
       warningWindowMs: 1000,
       backlogBytes: 64 * 1024,
     });
     const told: boolean[] = [];
     let drained = (): void => {};
-    output.onBacklog((backlogged) => {
-      told.push(backlogged);
-      if (!backlogged) drained();
+    output.event$.subscribe((event) => {
+      if (event.kind !== 'readingHeld') return;
+      told.push(event.held);
+      if (!event.held) drained();
     });
     for (let i = 0; i < 40; i++) output.emit(message(i));
     await Promise.resolve();
