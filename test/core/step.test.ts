@@ -314,6 +314,41 @@ describe('the effects of the step', () => {
     expect(second.effects).toEqual([{ kind: 'exit', code: 130, now: true }]);
   });
 
+  it('after the goodbye the node exits when the last link is down, or at most 500 ms later', () => {
+    const left = fold([
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      { kind: 'inputEnd', at: 10 },
+    ]);
+    expect(left.state.leaving).toEqual({ phase: 'closing', code: 0, until: 510 });
+    expect(kinds(left.effects).slice(-3)).toEqual(['send:bye', 'close', 'close']);
+    // Bob's end goes down, then carol's: exit 0 with the last.
+    const bobDown = step(left.state, { kind: 'linkDown', at: 20, link: 1, reason: 'closed' });
+    expect(bobDown.effects).toEqual([]);
+    const carolDown = step(bobDown.state, { kind: 'linkDown', at: 30, link: 2, reason: 'closed' });
+    expect(carolDown.effects).toEqual([{ kind: 'exit', code: 0, now: false }]);
+    // Carol never closes: the wait ends at 510 ms; frames meanwhile change nothing.
+    const ignored = step(bobDown.state, frameEvent(2, chatFrom(CAROL, 'carol', ['late']), 100));
+    expect(ignored.effects).toEqual([]);
+    expect(step(bobDown.state, { kind: 'tick', at: 509 }).effects).toEqual([]);
+    expect(step(bobDown.state, { kind: 'tick', at: 510 }).effects).toEqual([
+      { kind: 'exit', code: 0, now: false },
+    ]);
+  });
+
+  it('backpressure: a congested link holds stdin, stdout behind holds the links', () => {
+    const { state } = fold(joined(1, BOB, 'bob'));
+    expect(step(state, { kind: 'congestion', at: 5, congested: true }).effects).toEqual([
+      { kind: 'holdInput', held: true },
+    ]);
+    expect(step(state, { kind: 'congestion', at: 6, congested: false }).effects).toEqual([
+      { kind: 'holdInput', held: false },
+    ]);
+    const held = step(state, { kind: 'readingHeld', at: 7, held: true });
+    expect(held.effects).toEqual([{ kind: 'holdReading', held: true }]);
+    expect(held.state.readingHeldSince).toBe(7);
+  });
+
   it('commands: /peers, /help, unknown commands and //text', () => {
     const { effects } = fold([
       ...joined(1, BOB, 'bob'),

@@ -1,0 +1,258 @@
+import type { SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, Subject } from 'rxjs';
+import type { NodeConfig } from '../../src/core/config.js';
+import { makeConfig } from '../../src/core/config.js';
+import type { DialPurpose, LinkId, NodeEvent } from '../../src/core/event.js';
+import type { OutputEvent } from '../../src/core/output-event.js';
+import type { NetDriver } from '../../src/io/net-driver.js';
+import type { Output } from '../../src/io/output.js';
+import type { InputDriver } from '../../src/io/sinks.js';
+import type { NodeDrivers } from '../../src/node.js';
+import { runNode$ } from '../../src/node.js';
+import type { Frame } from '../../src/protocol/frames.js';
+import { frameJson } from '../../src/protocol/json-text.js';
+import { validateFrame } from '../../src/protocol/validate-frame.js';
+import { fakeIdentity } from './core-fixtures.js';
+
+/** One way of a link in memory: frames and the end arrive this long after they were sent. */
+const LATENCY_MS = 1;
+
+interface End {
+  readonly node: MemoryNode;
+  readonly link: LinkId;
+  peer?: End;
+  open: boolean;
+}
+
+/** A node of the room: what it showed, and its keyboard. */
+export interface MemoryNode {
+  readonly name: string;
+  readonly address: string;
+  /** Every `--json` event it emitted, in order. */
+  readonly events: OutputEvent[];
+  readonly warnings: string[];
+  /** The exit code, once its runNode$ emitted one. */
+  exitCode: number | undefined;
+  /** True once its runNode$ completed. */
+  completed: boolean;
+  /** Types lines, as one read of stdin. */
+  type(...lines: string[]): void;
+  /** Ends its stdin. */
+  endInput(): void;
+  signal(signal: 'SIGINT' | 'SIGTERM'): void;
+  /** Like kill -9: its stream is unsubscribed, its links go down without a goodbye. */
+  crash: () => void;
+  emit(event: NodeEvent): void;
+  /** For the net driver of this node. */
+  ends: Map<LinkId, End>;
+  listening: boolean;
+}
+
+/** Where a node starts: its address (default: the next port), the scheduler its runNode$ gets. */
+export interface StartAt {
+  readonly address?: string;
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Several nodes in memory, each run by `runNode$` itself with fake drivers:
+ * links are pairs of ends, frames go through the wire's JSON and the frame
+ * validator, and everything is delivered by actions on `scheduler` — no
+ * sockets, streams, timers or promises.
+ */
+export class MemoryRoom {
+  private readonly nodes = new Map<string, MemoryNode>();
+  private nextPort = 9001;
+  private nextLink = 1;
+
+  constructor(private readonly scheduler: SchedulerLike) {}
+
+  /** Starts a node listening on the next port (or at `at.address`, a restart); `configOf` gets its port. */
+  start(name: string, configOf: (port: number) => NodeConfig, at: StartAt = {}): MemoryNode {
+    const { node, run$ } = this.prepare(name, configOf, at);
+    const subscription = run$.subscribe({
+      next: (code) => {
+        node.exitCode = code;
+      },
+      complete: () => {
+        node.completed = true;
+      },
+    });
+    node.crash = () => subscription.unsubscribe();
+    return node;
+  }
+
+  /** A node and its runNode$, not yet subscribed (for marble tests of the output). */
+  prepare(
+    name: string,
+    configOf: (port: number) => NodeConfig,
+    at: StartAt = {},
+  ): { node: MemoryNode; run$: Observable<number> } {
+    const port = at.address === undefined ? this.nextPort++ : portOf(at.address);
+    const address = `127.0.0.1:${port}`;
+    const { scheduler } = this;
+    const events$ = new Subject<NodeEvent>();
+    const input$ = new Subject<NodeEvent>();
+    const signal$ = new Subject<NodeEvent>();
+    const node: MemoryNode = {
+      name,
+      address,
+      events: [],
+      warnings: [],
+      exitCode: undefined,
+      completed: false,
+      ends: new Map(),
+      listening: false,
+      type: (...lines) =>
+        this.later(0, () => input$.next({ kind: 'input', at: scheduler.now(), lines })),
+      endInput: () =>
+        this.later(0, () => {
+          input$.next({ kind: 'inputEnd', at: scheduler.now() });
+          input$.complete();
+        }),
+      signal: (signal) =>
+        this.later(0, () => signal$.next({ kind: 'signal', at: scheduler.now(), signal })),
+      crash: () => {},
+      emit: (event) => events$.next(event),
+    };
+    this.nodes.set(address, node);
+    const drivers: NodeDrivers = {
+      config: configOf(port),
+      input: { event$: input$, hold: () => {} } satisfies InputDriver,
+      signal$,
+      net: this.netDriver(node, events$),
+      output: memoryOutput(node),
+    };
+    return { node, run$: runNode$(drivers, at.scheduler ?? scheduler) };
+  }
+
+  private later(ms: number, work: () => void): void {
+    this.scheduler.schedule(work, ms);
+  }
+
+  private netDriver(node: MemoryNode, events$: Subject<NodeEvent>): NetDriver {
+    const now = (): number => this.scheduler.now();
+    const down = (end: End, reason: string): void => {
+      if (!end.open) return;
+      end.open = false;
+      end.node.ends.delete(end.link);
+      end.node.emit({ kind: 'linkDown', at: now(), link: end.link, reason });
+    };
+    // Subscribing listens; unsubscribing drops every link that is left, as a dead process does.
+    const event$ = new Observable<NodeEvent>((subscriber) => {
+      node.listening = true;
+      const subscription = events$.subscribe(subscriber);
+      return () => {
+        node.listening = false;
+        subscription.unsubscribe();
+        for (const end of [...node.ends.values()]) {
+          end.open = false;
+          node.ends.delete(end.link);
+          const peer = end.peer;
+          if (peer !== undefined) this.later(LATENCY_MS, () => down(peer, 'connection reset'));
+        }
+      };
+    });
+    return {
+      event$,
+      send: (links: readonly LinkId[], frame: Frame) => {
+        const bytes = frameJson(frame);
+        for (const link of links) {
+          const peer = node.ends.get(link)?.peer;
+          if (peer === undefined) continue;
+          this.later(LATENCY_MS, () => {
+            if (!peer.open) return;
+            const checked = validateFrame(JSON.parse(bytes));
+            if (!checked.ok) throw new Error(`invalid frame on the wire: ${checked.error}`);
+            peer.node.emit({ kind: 'frame', at: now(), link: peer.link, frame: checked.frame });
+          });
+        }
+      },
+      dial: (target: string, purpose: DialPurpose) => this.dial(node, target, purpose),
+      close: (link: LinkId, graceful: boolean) => {
+        const end = node.ends.get(link);
+        if (end === undefined) return;
+        const peer = end.peer;
+        // Graceful: after what was written (it arrives first); either way both ends go down.
+        if (graceful) this.later(LATENCY_MS, () => down(end, 'connection closed'));
+        else down(end, 'connection closed');
+        if (peer !== undefined) this.later(LATENCY_MS, () => down(peer, 'connection closed'));
+      },
+      holdReading: () => {},
+    };
+  }
+
+  private dial(node: MemoryNode, target: string, purpose: DialPurpose): void {
+    const now = (): number => this.scheduler.now();
+    this.later(LATENCY_MS, () => {
+      const listener = this.nodes.get(target);
+      if (listener === undefined || !listener.listening || !node.listening) {
+        node.emit({
+          kind: 'dialFailed',
+          at: now(),
+          target,
+          purpose,
+          reason: 'connect ECONNREFUSED',
+        });
+        return;
+      }
+      const out: End = { node, link: this.nextLink++, open: true };
+      const inn: End = { node: listener, link: this.nextLink++, open: true, peer: out };
+      out.peer = inn;
+      node.ends.set(out.link, out);
+      listener.ends.set(inn.link, inn);
+      node.emit({
+        kind: 'linkUp',
+        at: now(),
+        link: out.link,
+        remote: target,
+        direction: 'out',
+        nonce: `nonce-${out.link}`,
+        target,
+        purpose,
+      });
+      listener.emit({
+        kind: 'linkUp',
+        at: now(),
+        link: inn.link,
+        remote: `127.0.0.1:${40_000 + portOf(node.address)}`,
+        direction: 'in',
+        nonce: `nonce-${inn.link}`,
+      });
+    });
+  }
+}
+
+function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
+/** Output that keeps what a node showed; stdout never falls behind. */
+function memoryOutput(node: MemoryNode): Output {
+  return {
+    emit: (event) => node.events.push(event),
+    notice: () => {},
+    warn: (warning) => node.warnings.push(warning.text),
+    event$: EMPTY,
+    drain$: EMPTY,
+  };
+}
+
+/** A member's config for a MemoryRoom: fake key `id`, dialling `peers`, no backoff jitter. */
+export function memberConfig(
+  id: string,
+  name: string,
+  peers: readonly string[] = [],
+  fields: Partial<NodeConfig> = {},
+): (port: number) => NodeConfig {
+  return (port) =>
+    makeConfig({
+      identity: fakeIdentity(id),
+      name,
+      port,
+      peers,
+      seed: 7,
+      backoff: { baseMs: 250, capMs: 30_000, jitter: 0 },
+      ...fields,
+    });
+}
