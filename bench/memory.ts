@@ -1,17 +1,37 @@
-import type { BenchNode } from './harness.js';
-import { peakRssMbOf, startBenchNode, stopAll, until } from './harness.js';
+import type { BenchNode, Build } from './harness.js';
+import { cpuMsOf, peakRssMbOf, rxchat, startBenchNode, stopAll, until } from './harness.js';
 
-/** W4, idle: peak RSS of each of three linked members after `idleMs` with nothing said. */
-export async function idleMemory(idleMs: number): Promise<number> {
-  const a = await startBenchNode('a', []);
-  const b = await startBenchNode('b', [a.address]);
-  const c = await startBenchNode('c', [a.address, b.address]);
+export interface IdleResult {
+  /** The highest peak RSS (VmHWM) of the three members at the end of the idle window, MB. */
+  readonly peakMb: number;
+  /** Each member's CPU time (user + system) over the idle window, in ms per second of it. */
+  readonly cpuMsPerSecond: readonly number[];
+}
+
+/**
+ * W4, idle: three linked members, nothing said for `idleMs` from `settleMs`
+ * after the mesh formed. Their peak RSS, and the CPU each used in that window.
+ */
+export async function idleMemory(
+  idleMs: number,
+  build: Build = rxchat,
+  settleMs = 0,
+): Promise<IdleResult> {
+  const a = await startBenchNode('a', [], build);
+  const b = await startBenchNode('b', [a.address], build);
+  const c = await startBenchNode('c', [a.address, b.address], build);
   const all = [a, b, c];
   await until(all, () => all.every((n) => n.linked.size >= 2), 'mesh of 3', 15_000);
+  // Start-up work (JIT, the first pings) is over by then: the window sees a steady idle node.
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const cpuBefore = all.map((n) => cpuMsOf(n.child.pid));
+  const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, idleMs));
-  const peak = Math.max(...all.map((n) => peakRssMbOf(n.child.pid)));
+  const cpu = all.map((n, i) => cpuMsOf(n.child.pid) - (cpuBefore[i] ?? 0));
+  const seconds = (performance.now() - started) / 1000;
+  const peakMb = Math.max(...all.map((n) => peakRssMbOf(n.child.pid)));
   stopAll();
-  return peak;
+  return { peakMb, cpuMsPerSecond: cpu.map((ms) => ms / seconds) };
 }
 
 export interface FloodResult {

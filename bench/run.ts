@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Build, Summary } from './harness.js';
 import { baselineJson, baselinePlain, fmt, rxchat, stopAll, summarise } from './harness.js';
 import type { LatencyResult } from './latency.js';
 import { latency } from './latency.js';
+import type { IdleResult } from './memory.js';
 import { floodWithStoppedMember, idleMemory } from './memory.js';
 import type { FanOutResult } from './workloads.js';
 import {
@@ -21,8 +22,17 @@ import {
  *
  *   --quick               tiny sizes, one run each (the smoke test)
  *   --out=<file>          write there instead of docs/BENCHMARKS.md
- *   --compare-bin=<file>  also run W1 with another build of rxchat
+ *   --compare-bin=<file>  also run W1 and W4 idle with another build of rxchat (e.g. a
+ *                         `git worktree` of an older commit, built: its dist/bin/rxchat.js),
+ *                         interleaved round by round with this one, a row for each
  *   --compare-label=<s>   what to call it
+ *   --only=<list>         run only these workloads, comma-separated: w1 (fan-out), w2 (latency),
+ *                         w3 (mesh formation), idle (W4 idle: memory and CPU), flood (W4 flood),
+ *                         w4 (both of those), other; the report holds only their sections and
+ *                         targets, so it needs --out (docs/BENCHMARKS.md keeps full runs only)
+ *
+ * e.g. node dist-bench/run.js --only=w1,idle --compare-bin=../old/dist/bin/rxchat.js
+ *        --compare-label=before --out=/tmp/ab.md
  */
 
 const quick = process.argv.includes('--quick');
@@ -32,9 +42,48 @@ const W2_LINES = quick ? 40 : 400;
 const W2_EVERY_MS = 5;
 const MESH_SIZES = quick ? [2, 4] : [2, 4, 8, 16, 32];
 const FLOOD_MS = quick ? 1500 : 10_000;
+/** W4 idle: long enough that CPU time, counted in 10 ms ticks, resolves to 1 ms per second. */
+const IDLE_MS = quick ? 1000 : 10_000;
+const IDLE_RUNS = quick ? 1 : 3;
+const IDLE_SETTLE_MS = quick ? 0 : 2000;
 const option = (name: string): string | undefined =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+/** Refuses to run: a mistaken option must not cost a run, nor overwrite the recorded report. */
+function refuse(why: string): never {
+  process.stderr.write(`bench: ${why}\n`);
+  process.exit(2);
+}
+
+const WORKLOADS = ['w1', 'w2', 'w3', 'idle', 'flood', 'other'] as const;
+type Workload = (typeof WORKLOADS)[number];
+const onlyOption = option('only');
+const only: ReadonlySet<Workload> | undefined = (() => {
+  if (onlyOption === undefined) return undefined;
+  const names = onlyOption
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  const known = new Set<string>([...WORKLOADS, 'w4']);
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0 || names.length === 0)
+    refuse(
+      `--only=${onlyOption}: ${unknown.length > 0 ? `no workload ${unknown.join(', ')}` : 'no workloads'}; the workloads are ${[...WORKLOADS, 'w4 (idle and flood)'].join(', ')}`,
+    );
+  return new Set(
+    WORKLOADS.filter(
+      (w) => names.includes(w) || (names.includes('w4') && (w === 'idle' || w === 'flood')),
+    ),
+  );
+})();
+const selected = (workload: Workload): boolean => only === undefined || only.has(workload);
+if (only !== undefined && option('out') === undefined)
+  refuse(
+    `--only writes a partial report; give --out=<file> too (docs/BENCHMARKS.md is written by full runs only)`,
+  );
 const compareBin = option('compare-bin');
+if (compareBin !== undefined && !existsSync(compareBin))
+  refuse(`--compare-bin=${compareBin}: no such file (build that rxchat first)`);
 const out = option('out') ?? fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
 
 const closedRoom: Build = {
@@ -86,153 +135,263 @@ interface Target {
 async function main(): Promise<void> {
   const started = performance.now();
   const targets: Target[] = [];
+  /** The report's sections after the targets, each only if its workloads ran. */
+  const sections: string[] = [];
 
   // W1: fan-out, every build interleaved.
   const w1Builds = [signed, baselineJson, baselinePlain, unsigned, closedRoom];
   if (compared !== undefined) w1Builds.push(compared);
-  const w1 = await interleaved(w1Builds, RUNS, (build) => fanOut(W1_LINES, 2, build));
-  // Signatures cost a few per cent, less than the spread of one run here: six more rounds of just
-  // signed and unsigned, so that their paired ratio rests on eleven.
-  const more = await interleaved([signed, unsigned], quick ? 0 : 6, (build) =>
-    fanOut(W1_LINES, 2, build),
-  );
-  const pooled = (build: Build): FanOutResult[] => [
-    ...(w1.get(build) ?? []),
-    ...(more.get(build) ?? []),
-  ];
-  const rate = (build: Build): Summary => summarise((w1.get(build) ?? []).map((r) => r.perSecond));
-  const w1Rows = w1Builds.map((build) => {
-    const runs = w1.get(build) ?? [];
-    const median = (pick: (r: FanOutResult) => number): string =>
-      n(summarise(runs.map(pick)).median);
-    const perFrame = summarise(runs.map((r) => r.perFrame).filter((v) => !Number.isNaN(v)));
-    return `| ${build.label} | ${fmt(summarise(runs.map((r) => r.ms)), 0, ' ms')} | ${fmt(rate(build))} | ${ratio(rate(build).median, rate(baselineJson).median)} | ${median((r) => r.cpu.sender)} / ${median((r) => r.cpu.receiver)} / ${median((r) => r.cpu.harness)} | ${build.stats ? n(perFrame.median) : '–'} |`;
-  });
-  // Each round runs every build once, one after another: the ratio within a round cancels most of
-  // what the shared machine was doing then. The target is the median of those paired ratios.
-  const paired = (a: Build, b: Build): Summary => {
-    const as = pooled(a);
-    const bs = pooled(b);
-    const rounds = Math.min(as.length, bs.length);
-    return summarise(as.slice(0, rounds).map((r, i) => r.perSecond / (bs[i]?.perSecond ?? 1)));
-  };
-  const pairedText = (s: Summary): string =>
-    `${n(s.median, 2)}× (rounds ${n(s.min, 2)}–${n(s.max, 2)}×)`;
-  const w1Ratio = paired(signed, baselineJson);
-  targets.push({
-    what: 'W1 fan-out, signed, against the baseline printing the same JSON events (paired by round)',
-    aim: '≥ 0.80×',
-    measured: pairedText(w1Ratio),
-    ok: w1Ratio.median >= 0.8,
-  });
-  const signedRatio = paired(signed, unsigned);
-  targets.push({
-    what: `W1 with signatures against W1 without (paired by round, ${pooled(signed).length} round${pooled(signed).length === 1 ? '' : 's'})`,
-    aim: '≥ 0.90× (within 10 %)',
-    measured: pairedText(signedRatio),
-    ok: signedRatio.median >= 0.9,
-  });
+  const w1 = selected('w1')
+    ? await interleaved(w1Builds, RUNS, (build) => fanOut(W1_LINES, 2, build))
+    : new Map<Build, FanOutResult[]>();
+  if (selected('w1')) {
+    // Signatures cost a few per cent, less than the spread of one run here: six more rounds of just
+    // signed and unsigned, so that their paired ratio rests on eleven.
+    // A compared build runs in those rounds too: its paired ratio rests on eleven as well.
+    const more = await interleaved(
+      compared === undefined ? [signed, unsigned] : [signed, unsigned, compared],
+      quick ? 0 : 6,
+      (build) => fanOut(W1_LINES, 2, build),
+    );
+    const pooled = (build: Build): FanOutResult[] => [
+      ...(w1.get(build) ?? []),
+      ...(more.get(build) ?? []),
+    ];
+    const rate = (build: Build): Summary =>
+      summarise((w1.get(build) ?? []).map((r) => r.perSecond));
+    const w1Rows = w1Builds.map((build) => {
+      const runs = w1.get(build) ?? [];
+      const median = (pick: (r: FanOutResult) => number): string =>
+        n(summarise(runs.map(pick)).median);
+      const perFrame = summarise(runs.map((r) => r.perFrame).filter((v) => !Number.isNaN(v)));
+      return `| ${build.label} | ${fmt(summarise(runs.map((r) => r.ms)), 0, ' ms')} | ${fmt(rate(build))} | ${ratio(rate(build).median, rate(baselineJson).median)} | ${median((r) => r.cpu.sender)} / ${median((r) => r.cpu.receiver)} / ${median((r) => r.cpu.harness)} | ${build.stats ? n(perFrame.median) : '–'} |`;
+    });
+    // Each round runs every build once, one after another: the ratio within a round cancels most of
+    // what the shared machine was doing then. The target is the median of those paired ratios.
+    const paired = (a: Build, b: Build): Summary => {
+      const as = pooled(a);
+      const bs = pooled(b);
+      const rounds = Math.min(as.length, bs.length);
+      return summarise(as.slice(0, rounds).map((r, i) => r.perSecond / (bs[i]?.perSecond ?? 1)));
+    };
+    const pairedText = (s: Summary): string =>
+      `${n(s.median, 2)}× (rounds ${n(s.min, 2)}–${n(s.max, 2)}×)`;
+    const w1Ratio = paired(signed, baselineJson);
+    targets.push({
+      what: 'W1 fan-out, signed, against the baseline printing the same JSON events (paired by round)',
+      aim: '≥ 0.80×',
+      measured: pairedText(w1Ratio),
+      ok: w1Ratio.median >= 0.8,
+    });
+    const signedRatio = paired(signed, unsigned);
+    targets.push({
+      what: `W1 with signatures against W1 without (paired by round, ${pooled(signed).length} round${pooled(signed).length === 1 ? '' : 's'})`,
+      aim: '≥ 0.90× (within 10 %)',
+      measured: pairedText(signedRatio),
+      ok: signedRatio.median >= 0.9,
+    });
+    if (compared !== undefined) {
+      const comparedRatio = paired(signed, compared);
+      const rounds = Math.min(pooled(signed).length, pooled(compared).length);
+      targets.push({
+        what: `W1 of this build against ${compared.label} (paired by round, ${rounds} round${rounds === 1 ? '' : 's'})`,
+        aim: '≥ 0.95×',
+        measured: pairedText(comparedRatio),
+        ok: comparedRatio.median >= 0.95,
+      });
+    }
+    sections.push(`## W1 fan-out
+
+Three members; ${n(W1_LINES)} numbered lines of ~60 bytes written at once to one member's stdin; until
+both others showed all of them. Every run checks that each receiver showed every line exactly once,
+intact and in order; a run that does not fails the benchmark. CPU is user + system time of the
+sender, the busier receiver and the harness during the run.
+
+| build | time | msg/s per receiver | vs JSON baseline | CPU ms: sender / receiver / harness | messages per frame |
+|---|---|---|---|---|---|
+${w1Rows.join('\n')}
+`);
+  }
 
   // W2: latency.
-  const w2Builds = [signed, baselineJson, baselinePlain];
-  const w2 = await interleaved(w2Builds, RUNS, (build) => latency(W2_LINES, W2_EVERY_MS, build));
-  const pick = (build: Build, p: keyof LatencyResult): number =>
-    summarise((w2.get(build) ?? []).map((r) => r[p])).median;
-  const w2Rows = w2Builds.map(
-    (build) =>
-      `| ${build.label} | ${n(pick(build, 'p50'), 2)} | ${n(pick(build, 'p90'), 2)} | ${n(pick(build, 'p99'), 2)} | ${ratio(pick(build, 'p50'), pick(baselineJson, 'p50'))} | ${ratio(pick(build, 'p99'), pick(baselineJson, 'p99'))} |`,
-  );
-  targets.push({
-    what: 'W2 latency p50 against the JSON baseline',
-    aim: '≤ 1.25×',
-    measured: ratio(pick(signed, 'p50'), pick(baselineJson, 'p50')),
-    ok: pick(signed, 'p50') <= 1.25 * pick(baselineJson, 'p50'),
-  });
-  targets.push({
-    what: 'W2 latency p99 against the JSON baseline',
-    aim: '≤ 2×',
-    measured: ratio(pick(signed, 'p99'), pick(baselineJson, 'p99')),
-    ok: pick(signed, 'p99') <= 2 * pick(baselineJson, 'p99'),
-  });
+  if (selected('w2')) {
+    const w2Builds = [signed, baselineJson, baselinePlain];
+    const w2 = await interleaved(w2Builds, RUNS, (build) => latency(W2_LINES, W2_EVERY_MS, build));
+    const pick = (build: Build, p: keyof LatencyResult): number =>
+      summarise((w2.get(build) ?? []).map((r) => r[p])).median;
+    const w2Rows = w2Builds.map(
+      (build) =>
+        `| ${build.label} | ${n(pick(build, 'p50'), 2)} | ${n(pick(build, 'p90'), 2)} | ${n(pick(build, 'p99'), 2)} | ${ratio(pick(build, 'p50'), pick(baselineJson, 'p50'))} | ${ratio(pick(build, 'p99'), pick(baselineJson, 'p99'))} |`,
+    );
+    targets.push({
+      what: 'W2 latency p50 against the JSON baseline',
+      aim: '≤ 1.25×',
+      measured: ratio(pick(signed, 'p50'), pick(baselineJson, 'p50')),
+      ok: pick(signed, 'p50') <= 1.25 * pick(baselineJson, 'p50'),
+    });
+    targets.push({
+      what: 'W2 latency p99 against the JSON baseline',
+      aim: '≤ 2×',
+      measured: ratio(pick(signed, 'p99'), pick(baselineJson, 'p99')),
+      ok: pick(signed, 'p99') <= 2 * pick(baselineJson, 'p99'),
+    });
+    sections.push(`## W2 latency
+
+Three members; ${n(W2_LINES)} lines, one every ${W2_EVERY_MS} ms, each carrying its send time; receive minus send at
+another member, in ms (median of the runs' percentiles).
+
+| build | p50 | p90 | p99 | p50 vs JSON baseline | p99 vs JSON baseline |
+|---|---|---|---|---|---|
+${w2Rows.join('\n')}
+`);
+  }
 
   // W3: mesh formation.
-  const w3Rows: string[] = [];
-  for (const size of MESH_SIZES) {
-    const times = summarise(await repeat(RUNS, () => meshFormation(size)));
-    w3Rows.push(`| ${size} | ${fmt(times, 0, ' ms')} |`);
-    if (size === MESH_SIZES.at(-1))
-      targets.push({
-        what: `W3: ${size} nodes fully linked after the last \`ready\``,
-        aim: '≤ 2,000 ms',
-        measured: `${n(times.median)} ms (runs ${n(times.min)}–${n(times.max)} ms)`,
-        ok: times.median <= 2000,
-      });
+  if (selected('w3')) {
+    const w3Rows: string[] = [];
+    for (const size of MESH_SIZES) {
+      const times = summarise(await repeat(RUNS, () => meshFormation(size)));
+      w3Rows.push(`| ${size} | ${fmt(times, 0, ' ms')} |`);
+      if (size === MESH_SIZES.at(-1))
+        targets.push({
+          what: `W3: ${size} nodes fully linked after the last \`ready\``,
+          aim: '≤ 2,000 ms',
+          measured: `${n(times.median)} ms (runs ${n(times.min)}–${n(times.max)} ms)`,
+          ok: times.median <= 2000,
+        });
+    }
+    sections.push(`## W3 mesh formation
+
+N nodes each given the first one's address; from the last node's \`ready\` until every node has
+linked with every other.
+
+| N | time |
+|---|---|
+${w3Rows.join('\n')}
+`);
   }
 
-  // W4: memory.
-  const idle = summarise(await repeat(quick ? 1 : 3, () => idleMemory(quick ? 500 : 2000)));
-  const afterW1 = summarise((w1.get(signed) ?? []).map((r) => r.peakMb));
-  const floods = await repeat(quick ? 1 : 3, () => floodWithStoppedMember(FLOOD_MS));
-  const flood = summarise(floods.map((r) => r.peakMb));
-  targets.push({
-    what: 'W4: peak RSS of an idle member',
-    aim: '< 60 MB',
-    measured: `${n(idle.max, 1)} MB`,
-    ok: idle.max < 60,
-  });
-  targets.push({
-    what: `W4: peak RSS of the running members while one is stopped and the room is flooded for ${n(FLOOD_MS / 1000)} s; they chat on`,
-    aim: '< 150 MB',
-    measured: `${n(flood.max, 1)} MB; a line each way after the flood in ${n(summarise(floods.map((r) => r.chatAfterMs)).max)} ms`,
-    ok: flood.max < 150,
-  });
-  const w4Rows = [
-    `| idle, three linked members, highest of the three | ${fmt(idle, 1, ' MB')} |`,
-    `| after W1 (${n(W1_LINES)} lines), highest of the three | ${fmt(afterW1, 1, ' MB')} |`,
-    `| stopped member, ${n(FLOOD_MS / 1000)} s flood at full speed (${fmt(summarise(floods.map((r) => r.lines)))} lines), the two running members | ${fmt(flood, 1, ' MB')} |`,
-    `| … the flooding member | ${fmt(summarise(floods.map((r) => r.flooderMb)), 1, ' MB')} |`,
-    `| … the other running member | ${fmt(summarise(floods.map((r) => r.otherMb)), 1, ' MB')} |`,
-    `| … the stopped member shown \`lost\` after | ${fmt(summarise(floods.map((r) => r.lostAfterMs)), 0, ' ms')} |`,
-  ];
+  // W4: memory, and the CPU of idle members; the idle runs interleaved with the compared build.
+  const w4Rows: string[] = [];
+  const idleCpuRows: string[] = [];
+  if (selected('idle')) {
+    const idleBuilds = compared === undefined ? [signed] : [signed, compared];
+    const idleRuns = await interleaved(idleBuilds, IDLE_RUNS, (build) =>
+      idleMemory(IDLE_MS, build, IDLE_SETTLE_MS),
+    );
+    const ofBuild = (build: Build): IdleResult[] => idleRuns.get(build) ?? [];
+    const idle = summarise(ofBuild(signed).map((r) => r.peakMb));
+    targets.push({
+      what: 'W4: peak RSS of an idle member',
+      aim: '< 60 MB',
+      measured: `${n(idle.max, 1)} MB`,
+      ok: idle.max < 60,
+    });
+    // Without a compared build the rows stay as they were; with one, each says whose it is.
+    const whose = (build: Build): string => (compared === undefined ? '' : ` — ${build.label}`);
+    for (const build of idleBuilds) {
+      w4Rows.push(
+        `| idle, three linked members, highest of the three${whose(build)} | ${fmt(summarise(ofBuild(build).map((r) => r.peakMb)), 1, ' MB')} |`,
+      );
+      idleCpuRows.push(
+        `| ${build.label} | ${fmt(summarise(ofBuild(build).flatMap((r) => r.cpuMsPerSecond)), 1)} |`,
+      );
+    }
+  }
+  if (selected('w1') && (selected('idle') || selected('flood')))
+    w4Rows.push(
+      `| after W1 (${n(W1_LINES)} lines), highest of the three | ${fmt(summarise((w1.get(signed) ?? []).map((r) => r.peakMb)), 1, ' MB')} |`,
+    );
+  if (selected('flood')) {
+    const floods = await repeat(quick ? 1 : 3, () => floodWithStoppedMember(FLOOD_MS));
+    const flood = summarise(floods.map((r) => r.peakMb));
+    targets.push({
+      what: `W4: peak RSS of the running members while one is stopped and the room is flooded for ${n(FLOOD_MS / 1000)} s; they chat on`,
+      aim: '< 150 MB',
+      measured: `${n(flood.max, 1)} MB; a line each way after the flood in ${n(summarise(floods.map((r) => r.chatAfterMs)).max)} ms`,
+      ok: flood.max < 150,
+    });
+    w4Rows.push(
+      `| stopped member, ${n(FLOOD_MS / 1000)} s flood at full speed (${fmt(summarise(floods.map((r) => r.lines)))} lines), the two running members | ${fmt(flood, 1, ' MB')} |`,
+      `| … the flooding member | ${fmt(summarise(floods.map((r) => r.flooderMb)), 1, ' MB')} |`,
+      `| … the other running member | ${fmt(summarise(floods.map((r) => r.otherMb)), 1, ' MB')} |`,
+      `| … the stopped member shown \`lost\` after | ${fmt(summarise(floods.map((r) => r.lostAfterMs)), 0, ' ms')} |`,
+    );
+  }
+  if (w4Rows.length > 0)
+    sections.push(`## W4 memory and idle CPU
+
+Peak resident set size (VmHWM) of the member processes.
+
+| when | peak RSS |
+|---|---|
+${w4Rows.join('\n')}
+${
+  idleCpuRows.length === 0
+    ? ''
+    : `
+Idle CPU: user + system time of each of the three idle members over the ${n(IDLE_MS / 1000)} s from
+${n(IDLE_SETTLE_MS / 1000)} s after their mesh had formed, per second of it; median and min–max over every member of every run
+(${IDLE_RUNS} run${IDLE_RUNS === 1 ? '' : 's'} of each build, interleaved; counted in 10 ms ticks, so to ${n(10_000 / IDLE_MS, 1)} ms per second).
+
+| build | ms of CPU per second per member |
+|---|---|
+${idleCpuRows.join('\n')}
+`
+}`);
 
   // Other measurements of the node's guarantees.
-  const other: string[] = [];
-  const lines = quick ? 200 : 10_000;
   const others = quick ? 1 : 3;
-  const toThree = await interleaved([signed, closedRoom], others, (b) => fanOut(lines, 3, b));
-  for (const build of [signed, closedRoom]) {
-    const runs = toThree.get(build) ?? [];
+  if (selected('other')) {
+    const other: string[] = [];
+    const lines = quick ? 200 : 10_000;
+    const toThree = await interleaved([signed, closedRoom], others, (b) => fanOut(lines, 3, b));
+    for (const build of [signed, closedRoom]) {
+      const runs = toThree.get(build) ?? [];
+      other.push(
+        `| one node sending ${n(lines)} lines to 3 members, ${build.label} | ${fmt(summarise(runs.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(runs.map((r) => r.perSecond)))} msg/s per receiver |`,
+      );
+    }
+    const size = quick ? 3 : 8;
+    const overhead = await causalOverhead(size);
     other.push(
-      `| one node sending ${n(lines)} lines to 3 members, ${build.label} | ${fmt(summarise(runs.map((r) => r.ms)), 0, ' ms')} | ${fmt(summarise(runs.map((r) => r.perSecond)))} msg/s per receiver |`,
+      `| causal and signature metadata (incarnation, deps, key, signature) in a live frame of one ~60-byte line, ${size} members who all spoke | ${overhead.frame} bytes per frame, ${overhead.frame - overhead.without} of them metadata | ${n(((overhead.frame - overhead.without) / overhead.without) * 100)} % over the frame without it |`,
     );
-  }
-  const size = quick ? 3 : 8;
-  const overhead = await causalOverhead(size);
-  other.push(
-    `| causal and signature metadata (incarnation, deps, key, signature) in a live frame of one ~60-byte line, ${size} members who all spoke | ${overhead.frame} bytes per frame, ${overhead.frame - overhead.without} of them metadata | ${n(((overhead.frame - overhead.without) / overhead.without) * 100)} % over the frame without it |`,
-  );
-  const frozen = quick ? 50 : 1000;
-  const freezeMs = quick ? 3500 : 5000;
-  const catchUp = await repeat(others, () => catchUpAfterFreeze(frozen, freezeMs));
-  other.push(
-    `| catch-up: a member frozen ${n(freezeMs / 1000, 1)} s while ${frozen} messages were sent, from SIGCONT until it showed all | ${fmt(summarise(catchUp), 0, ' ms')} | |`,
-  );
-  for (const signal of ['SIGKILL', 'SIGSTOP'] as const) {
-    const times = await repeat(others, () => timeToLost(signal));
+    const frozen = quick ? 50 : 1000;
+    const freezeMs = quick ? 3500 : 5000;
+    const catchUp = await repeat(others, () => catchUpAfterFreeze(frozen, freezeMs));
     other.push(
-      `| ${signal} of one of 3 members until both others show it \`lost\` (peer timeout 3 s) | ${fmt(summarise(times), 0, ' ms')} | |`,
+      `| catch-up: a member frozen ${n(freezeMs / 1000, 1)} s while ${frozen} messages were sent, from SIGCONT until it showed all | ${fmt(summarise(catchUp), 0, ' ms')} | |`,
     );
+    for (const signal of ['SIGKILL', 'SIGSTOP'] as const) {
+      const times = await repeat(others, () => timeToLost(signal));
+      other.push(
+        `| ${signal} of one of 3 members until both others show it \`lost\` (peer timeout 3 s) | ${fmt(summarise(times), 0, ' ms')} | |`,
+      );
+    }
+    sections.push(`## Other measurements
+
+${others} run${others === 1 ? '' : 's'} each.
+
+| workload | time | rate |
+|---|---|---|
+${other.join('\n')}
+`);
   }
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const minutes = (performance.now() - started) / 60_000;
+  const partial =
+    only === undefined
+      ? ''
+      : `\n\n**A partial run** (\`--only=${[...only].join(',')}\`): only those workloads, and only the targets they measure.`;
   const text = `# Benchmarks
 
 Written by \`npm run bench\` in ${n(minutes, 1)} minutes: ${RUNS} run${RUNS === 1 ? '' : 's'} of each workload
 (fewer where noted), median and then min–max in parentheses. Real processes on 127.0.0.1, each with
 \`--json\`; times are measured by the harness from when it writes to stdin or sends a signal until it
 has read the events on the other nodes' stdout. Every build of a workload runs interleaved, one run of
-each in turn, so that all see the same machine; ratios, not absolute rates, compare across machines.
+each in turn, so that all see the same machine; ratios, not absolute rates, compare across machines.${partial}
 
 - Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB
 - Node.js ${process.version}, ${process.platform}/${process.arch}
@@ -250,51 +409,7 @@ floor of Node itself).
 |---|---|---|---|
 ${targets.map((t) => `| ${t.what} | ${t.aim} | ${t.measured} | ${met(t.ok)} |`).join('\n')}
 
-## W1 fan-out
-
-Three members; ${n(W1_LINES)} numbered lines of ~60 bytes written at once to one member's stdin; until
-both others showed all of them. Every run checks that each receiver showed every line exactly once,
-intact and in order; a run that does not fails the benchmark. CPU is user + system time of the
-sender, the busier receiver and the harness during the run.
-
-| build | time | msg/s per receiver | vs JSON baseline | CPU ms: sender / receiver / harness | messages per frame |
-|---|---|---|---|---|---|
-${w1Rows.join('\n')}
-
-## W2 latency
-
-Three members; ${n(W2_LINES)} lines, one every ${W2_EVERY_MS} ms, each carrying its send time; receive minus send at
-another member, in ms (median of the runs' percentiles).
-
-| build | p50 | p90 | p99 | p50 vs JSON baseline | p99 vs JSON baseline |
-|---|---|---|---|---|---|
-${w2Rows.join('\n')}
-
-## W3 mesh formation
-
-N nodes each given the first one's address; from the last node's \`ready\` until every node has
-linked with every other.
-
-| N | time |
-|---|---|
-${w3Rows.join('\n')}
-
-## W4 memory
-
-Peak resident set size (VmHWM) of the member processes.
-
-| when | peak RSS |
-|---|---|
-${w4Rows.join('\n')}
-
-## Other measurements
-
-${others} run${others === 1 ? '' : 's'} each.
-
-| workload | time | rate |
-|---|---|---|
-${other.join('\n')}
-`;
+${sections.join('\n')}`;
   // Hand-written notes below the marker survive a rerun.
   const marker = '<!-- notes: kept by npm run bench -->';
   let notes = `${marker}\n`;

@@ -11,6 +11,9 @@ import type { NodeState } from './state.js';
  * on time says when, in the module that holds it.
  */
 export function nextDeadline(state: NodeState): number | undefined {
+  // After the goodbye only the close wait counts (see whileClosing).
+  const { phase } = state.leaving;
+  if (phase === 'closing' || phase === 'left') return leavingDue(state);
   let due: number | undefined;
   const earliest = (at: number | undefined): void => {
     if (at !== undefined && (due === undefined || at < due)) due = at;

@@ -113,7 +113,7 @@ describe('the peer set, as a plain function of the events (table)', () => {
 });
 
 describe('the effects of the step', () => {
-  it('a join says hello, shows the member, and gossips it both ways (to others at the next tick)', () => {
+  it('a join says hello, shows the member, and gossips it both ways (to the others 50 ms after the first join)', () => {
     const { effects } = fold([
       ...joined(1, BOB, 'bob'),
       ...joined(2, CAROL, 'carol'),

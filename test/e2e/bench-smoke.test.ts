@@ -26,12 +26,16 @@ describe('the benchmark harness (tiny sizes, so it cannot rot)', () => {
         new RegExp(`\\| ${build} \\| [\\d,]+ ms \\(.*\\) \\| [\\d,]+ \\(.*\\) \\| [\\d.]+× \\|`),
       );
     expect(text).toMatch(/\| rxchat without signatures \|/);
-    // W2 percentiles, W3 sizes, W4 memory, and the targets table.
+    // W2 percentiles, W3 sizes, W4 memory and idle CPU, and the targets table.
     expect(text).toMatch(
       /## W2 latency[\s\S]*\| rxchat \(signed, the default\) \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
     );
     expect(text).toMatch(/\| 4 \| [\d,]+ ms/);
     expect(text).toMatch(/\| idle, three linked members, highest of the three \| [\d.]+ MB/);
+    // W4 idle CPU: a row per build, ms of CPU per second per member.
+    expect(text).toMatch(
+      /## W4 memory and idle CPU[\s\S]*\| build \| ms of CPU per second per member \|\n\|---\|---\|\n\| rxchat \(signed, the default\) \| [\d.]+ \([\d.]+–[\d.]+\) \|/,
+    );
     expect(text).toMatch(
       /\| W4: peak RSS of an idle member \| < 60 MB \| [\d.]+ MB \| (met|\*\*not met\*\*) \|/,
     );

@@ -44,14 +44,16 @@ export function withoutRealIo<T>(body: () => T): T {
       super(executor);
     }
   }
+  let result: T;
   try {
     install();
     globalThis.Promise = WatchedPromise;
-    return body();
+    result = body();
   } finally {
     globalThis.Promise = RealPromise;
     armed = false;
     for (const spy of spies.reverse()) spy.mockRestore();
-    if (used.length > 0) throw new Error(`real I/O in a virtual-time run: ${used.join(', ')}`);
   }
+  if (used.length > 0) throw new Error(`real I/O in a virtual-time run: ${used.join(', ')}`);
+  return result;
 }
