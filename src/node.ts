@@ -36,8 +36,8 @@ export interface NodeDrivers {
 
 /**
  * One node, as the design card draws it: the sources merged, folded by
- * `scan(step)` into effects, shared once, and each sink subscribed to the
- * effects it owns. The effects end with `exit`; the stream then completes,
+ * `scan(step)` into effects (one array per step), shared once, and each sink
+ * subscribed to the effects it owns. The effects end with `exit`; the stream then completes,
  * which unsubscribes every source (the network's teardown destroys what is
  * left of the links), and the output emits the exit code once stdout drained.
  */
@@ -52,7 +52,8 @@ export function runNode$(drivers: NodeDrivers, scheduler: SchedulerLike): Observ
       of<NodeEvent>({ kind: 'start', at: scheduler.now() }),
     ).pipe(
       chatLoop(initialState(drivers.config), scheduler),
-      takeWhile((effect) => effect.kind !== 'exit', true),
+      // The step that exits is the last: its effects end with `exit`, then the stream completes.
+      takeWhile((effects) => effects.at(-1)?.kind !== 'exit', true),
       connect((effect$) =>
         merge(
           effect$.pipe(renderSink(drivers.output)),

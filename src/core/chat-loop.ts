@@ -1,5 +1,5 @@
 import type { Observable, OperatorFunction, SchedulerLike } from 'rxjs';
-import { defer, merge, mergeMap, Subject, scan, tap } from 'rxjs';
+import { defer, map, merge, Subject, scan, tap } from 'rxjs';
 import { alarm } from './alarm.js';
 import { nextDeadline } from './deadline.js';
 import type { Effect } from './effect.js';
@@ -9,15 +9,17 @@ import type { Step } from './step.js';
 import { step } from './step.js';
 
 /**
- * The merged event stream in, the effects out: `scan` folds the events through
- * the pure `step`, keeping the peer set and everything else in one state.
- * Time enters here: after each step the state's next deadline goes to the
- * alarm, which sleeps on `scheduler` until then and adds one `tick`.
+ * The merged event stream in, each step's effects out (in one array, so a
+ * burst of 500 messages costs the sinks one emission, not 500): `scan` folds
+ * the events through the pure `step`, keeping the peer set and everything
+ * else in one state. Time enters here: after each step the state's next
+ * deadline goes to the alarm, which sleeps on `scheduler` until then and adds
+ * one `tick`.
  */
 export function chatLoop(
   initial: NodeState,
   scheduler: SchedulerLike,
-): OperatorFunction<NodeEvent, Effect> {
+): OperatorFunction<NodeEvent, readonly Effect[]> {
   return (event$: Observable<NodeEvent>) =>
     defer(() => {
       const deadline$ = new Subject<number | undefined>();
@@ -27,7 +29,7 @@ export function chatLoop(
           effects: [],
         }),
         tap((result) => deadline$.next(nextDeadline(result.state))),
-        mergeMap((result) => result.effects),
+        map((result) => result.effects),
       );
     });
 }

@@ -111,6 +111,8 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
   let next = state;
   const dialsSettled = next.initialPending.size === 0;
   const leaving = next.leaving;
+  // Exited: `exit` stays the last effect.
+  if (leaving.phase === 'left') return next;
   if (next.held.length > 0 && (dialsSettled || (leaving.phase === 'leaving' && leaving.urgent))) {
     next = { ...sendChat(next, next.held, at, out), held: [] };
   }

@@ -11,37 +11,40 @@ export interface InputDriver {
   hold(held: boolean): void;
 }
 
-type ExitEffect = Extract<Effect, { kind: 'exit' }>;
+/** A sink: each step's effects in, nothing out; it completes when they end (and it is done). */
+export type Sink = OperatorFunction<readonly Effect[], never>;
+
+function render(output: Output, effect: Effect): void {
+  switch (effect.kind) {
+    case 'emit':
+      output.emit(effect.event, effect.label);
+      break;
+    case 'notice':
+      output.notice(effect.text);
+      break;
+    case 'warn':
+      output.warn(
+        effect.key === undefined ? { text: effect.text } : { text: effect.text, key: effect.key },
+      );
+      break;
+    default:
+      break;
+  }
+}
 
 /**
  * stdout and stderr: events, notices and warnings. When the effects end it
  * lets stdout drain (unless the exit was `now`), then completes.
  */
-export function renderSink(output: Output): OperatorFunction<Effect, never> {
+export function renderSink(output: Output): Sink {
   return (effect$) =>
     defer(() => {
       let waitForStdout = true;
       return effect$.pipe(
-        tap((effect) => {
-          switch (effect.kind) {
-            case 'emit':
-              output.emit(effect.event, effect.label);
-              break;
-            case 'notice':
-              output.notice(effect.text);
-              break;
-            case 'warn':
-              output.warn(
-                effect.key === undefined
-                  ? { text: effect.text }
-                  : { text: effect.text, key: effect.key },
-              );
-              break;
-            case 'exit':
-              waitForStdout = !effect.now;
-              break;
-            default:
-              break;
+        tap((effects) => {
+          for (const effect of effects) {
+            if (effect.kind === 'exit') waitForStdout = !effect.now;
+            else render(output, effect);
           }
         }),
         ignoreElements(),
@@ -50,48 +53,53 @@ export function renderSink(output: Output): OperatorFunction<Effect, never> {
     });
 }
 
+function perform(net: NetDriver, effect: Effect): void {
+  switch (effect.kind) {
+    case 'send':
+      net.send(effect.links, effect.frame);
+      break;
+    case 'dial':
+      net.dial(effect.target, effect.purpose);
+      break;
+    case 'close':
+      net.close(effect.link, effect.graceful);
+      break;
+    case 'holdReading':
+      net.holdReading(effect.held);
+      break;
+    default:
+      break;
+  }
+}
+
 /** The links: frames out, dials, closes, and whether links are read. */
-export function networkSink(net: NetDriver): OperatorFunction<Effect, never> {
+export function networkSink(net: NetDriver): Sink {
   return (effect$) =>
     effect$.pipe(
-      tap((effect) => {
-        switch (effect.kind) {
-          case 'send':
-            net.send(effect.links, effect.frame);
-            break;
-          case 'dial':
-            net.dial(effect.target, effect.purpose);
-            break;
-          case 'close':
-            net.close(effect.link, effect.graceful);
-            break;
-          case 'holdReading':
-            net.holdReading(effect.held);
-            break;
-          default:
-            break;
-        }
+      tap((effects) => {
+        for (const effect of effects) perform(net, effect);
       }),
       ignoreElements(),
     );
 }
 
 /** Whether stdin is read: held while a link cannot keep up. */
-export function inputSink(input: InputDriver): OperatorFunction<Effect, never> {
+export function inputSink(input: InputDriver): Sink {
   return (effect$) =>
     effect$.pipe(
-      tap((effect) => {
-        if (effect.kind === 'holdInput') input.hold(effect.held);
+      tap((effects) => {
+        for (const effect of effects) if (effect.kind === 'holdInput') input.hold(effect.held);
       }),
       ignoreElements(),
     );
 }
 
 /** The node's life: the exit code, once, from the last effect. */
-export function exitCode(): OperatorFunction<Effect, number> {
+export function exitCode(): OperatorFunction<readonly Effect[], number> {
   return (effect$) =>
     effect$.pipe(
-      filter((effect): effect is ExitEffect => effect.kind === 'exit'),
-      map((effect) => effect.code),
+      map((effects) => effects.at(-1)),
+      filter((last): last is Extract<Effect, { kind: 'exit' }> => last?.kind === 'exit'),
+      map((exit) => exit.code),
     );
 }

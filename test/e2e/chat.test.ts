@@ -92,4 +92,21 @@ describe('three processes chat as in the original', () => {
     await alice.waitFor(leftAs(bob, 'quit'), 'bob left (quit)');
     await alice.waitFor(leftAs(carol, 'quit'), 'carol left (quit)');
   });
+
+  it('a second Ctrl+C while leaving exits at once with 130', async () => {
+    const alice = await startNode('alice');
+    const bob = await startNode('bob', [alice.address], { args: ['--linger', '60000'] });
+    await bob.waitFor(joinedBy(bob, alice), 'join of alice');
+    // Alice cannot confirm bob's line, so bob's leave would linger for a minute.
+    alice.kill('SIGSTOP');
+    bob.send('are you there?');
+    // Two signals sent at once may arrive as one: Ctrl+C again until bob exits (at most 20 times).
+    let code: number | null | undefined;
+    for (let press = 0; press < 20 && code === undefined; press++) {
+      bob.kill('SIGINT');
+      code = await bob.exited(500).catch(() => undefined);
+    }
+    expect(code).toBe(130);
+    alice.kill('SIGCONT');
+  });
 });

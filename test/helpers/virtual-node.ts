@@ -1,4 +1,15 @@
-import { delay, filter, map, merge, Observable, Subject, share, takeUntil, timer } from 'rxjs';
+import {
+  delay,
+  filter,
+  map,
+  merge,
+  mergeAll,
+  Observable,
+  Subject,
+  share,
+  takeUntil,
+  timer,
+} from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { chatLoop } from '../../src/core/chat-loop.js';
 import type { NodeConfig } from '../../src/core/config.js';
@@ -27,6 +38,7 @@ export function virtualNode(
     // The run stops after `forMs`, so the virtual run ends (a linked node always has a next ping).
     const effects = merge(stamped, feedback.pipe(delay(0))).pipe(
       chatLoop(initialState(config), scheduler),
+      mergeAll(),
       takeUntil(timer(options.forMs)),
       share(),
     );
