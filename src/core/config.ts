@@ -39,6 +39,8 @@ export interface NodeConfig {
   readonly gapWaitMs: number;
   /** How long a leaving node waits for its lines to be confirmed. */
   readonly lingerMs: number;
+  /** A link congested this long without draining is dropped as a reader that does not read. */
+  readonly stallMs: number;
 }
 
 export const defaultTimings = {
@@ -50,6 +52,7 @@ export const defaultTimings = {
   maxHeld: 10_000,
   gapWaitMs: 5000,
   lingerMs: 5000,
+  stallMs: 5000,
 } as const;
 
 /** A config with the defaults, for tests and for the command line to extend. */
@@ -71,6 +74,7 @@ export function makeConfig(
     maxHeld: defaultTimings.maxHeld,
     gapWaitMs: defaultTimings.gapWaitMs,
     lingerMs: defaultTimings.lingerMs,
+    stallMs: defaultTimings.stallMs,
     ...fields,
     id: fields.identity.id,
     peerTimeoutMs,

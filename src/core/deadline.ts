@@ -1,7 +1,8 @@
-import { overdueAt } from './delivery.js';
+import { overdueAt } from './delivery-gaps.js';
+import { gossipDue } from './gossip.js';
 import { leavingDue } from './leaving.js';
+import { stallDue } from './link-pressure.js';
 import { livenessDue } from './liveness.js';
-import { gossipDue } from './membership.js';
 import { redialDue } from './redial.js';
 import type { NodeState } from './state.js';
 
@@ -23,5 +24,6 @@ export function nextDeadline(state: NodeState): number | undefined {
   earliest(redialDue(state));
   earliest(overdueAt(state.delivery, state.config.gapWaitMs));
   earliest(leavingDue(state));
+  earliest(stallDue(state));
   return due;
 }

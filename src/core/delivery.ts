@@ -64,7 +64,7 @@ function depsMet(deps: VectorRecord, vector: Vector): boolean {
 }
 
 /** Delivers every held message that has become deliverable, in causal order. */
-function drain<M extends Causal>(
+export function drain<M extends Causal>(
   vector: Map<string, number>,
   held: Map<string, Map<number, Held<M>>>,
   ordering: Ordering,
@@ -95,7 +95,7 @@ function drain<M extends Causal>(
   return count;
 }
 
-function copyHeld<M extends Causal>(
+export function copyHeld<M extends Causal>(
   held: DeliveryState<M>['held'],
 ): Map<string, Map<number, Held<M>>> {
   const copy = new Map<string, Map<number, Held<M>>>();
@@ -170,37 +170,6 @@ export function deliverOwn<M extends Causal>(
   return { ...state, vector: new Map(state.vector).set(stream, seq) };
 }
 
-/**
- * Moves streams forward without their messages: to start a stream at the
- * oldest message still to be had (`adopt`), or to give up on missing ones
- * (a gap). Returns what became deliverable.
- */
-export function skipTo<M extends Causal>(
-  state: DeliveryState<M>,
-  floors: ReadonlyMap<string, number>,
-  ordering: Ordering,
-): { state: DeliveryState<M>; delivered: readonly M[] } {
-  const vector = new Map(state.vector);
-  const held = copyHeld(state.held);
-  let heldCount = state.heldCount;
-  for (const [stream, floor] of floors) {
-    if ((vector.get(stream) ?? 0) >= floor) continue;
-    vector.set(stream, floor);
-    const queue = held.get(stream);
-    if (queue === undefined) continue;
-    for (const seq of [...queue.keys()]) {
-      if (seq <= floor) {
-        queue.delete(seq);
-        heldCount -= 1;
-      }
-    }
-    if (queue.size === 0) held.delete(stream);
-  }
-  const out: M[] = [];
-  heldCount -= drain(vector, held, ordering, out);
-  return { state: { vector, held, heldCount }, delivered: out };
-}
-
 /** The vector as a JSON object, for the wire. */
 export function vectorRecord(vector: Vector, except?: string): VectorRecord {
   const record: Record<string, number> = {};
@@ -213,50 +182,3 @@ export function vectorRecord(vector: Vector, except?: string): VectorRecord {
  * the oldest of them can be delivered (its own predecessors and its deps), with
  * how many messages each skip gives up.
  */
-/**
- * When the oldest held message will have waited `waitMs`. Each stream's queue
- * is in arrival order, so its first entry is its oldest.
- */
-export function overdueAt<M extends Causal>(
-  state: DeliveryState<M>,
-  waitMs: number,
-): number | undefined {
-  let oldest: number | undefined;
-  for (const queue of state.held.values()) {
-    for (const entry of queue.values()) {
-      if (oldest === undefined || entry.since < oldest) oldest = entry.since;
-      break;
-    }
-  }
-  return oldest === undefined ? undefined : oldest + waitMs;
-}
-
-export function overdue<M extends Causal>(
-  state: DeliveryState<M>,
-  at: number,
-  waitMs: number,
-): Map<string, number> {
-  let oldest: Held<M> | undefined;
-  for (const queue of state.held.values()) {
-    for (const entry of queue.values())
-      if (oldest === undefined || entry.since < oldest.since) oldest = entry;
-  }
-  const floors = new Map<string, number>();
-  if (oldest === undefined || at - oldest.since < waitMs) return floors;
-  const { message } = oldest;
-  const firstHeld = (stream: string): number | undefined => {
-    const queue = state.held.get(stream);
-    return queue === undefined ? undefined : Math.min(...queue.keys());
-  };
-  // Its own stream up to just before its first held message, and every
-  // dependency up to what it needs (never past a message that is held).
-  floors.set(message.stream, (firstHeld(message.stream) ?? message.seq) - 1);
-  for (const stream in message.deps) {
-    const need = Math.min(
-      message.deps[stream] ?? 0,
-      (firstHeld(stream) ?? Number.POSITIVE_INFINITY) - 1,
-    );
-    if ((state.vector.get(stream) ?? 0) < need) floors.set(stream, need);
-  }
-  return floors;
-}

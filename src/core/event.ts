@@ -71,8 +71,25 @@ export type NodeEvent =
    * caught up and reads again (false). Silence while held is not the peers'.
    */
   | { readonly kind: 'readingHeld'; readonly at: number; readonly held: boolean }
-  /** Some link holds more unsent data than the congestion mark (true), or all drained (false). */
-  | { readonly kind: 'congestion'; readonly at: number; readonly congested: boolean }
+  /**
+   * A link's unsent data went over the edge's congestion mark (true), or it
+   * drained (false; a congested link that closes drains just before its
+   * linkDown). Once per crossing, never per write; see link-pressure.
+   */
+  | {
+      readonly kind: 'congestion';
+      readonly at: number;
+      readonly link: LinkId;
+      readonly congested: boolean;
+    }
+  /** A link's unsent data went over the edge's bound, `limitBytes`: a reader that does not read. */
+  | {
+      readonly kind: 'overfull';
+      readonly at: number;
+      readonly link: LinkId;
+      readonly unsentBytes: number;
+      readonly limitBytes: number;
+    }
   /** A deadline of the core came (see nextDeadline): time-based rules run. */
   | { readonly kind: 'tick'; readonly at: number };
 

@@ -1,12 +1,12 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
-import { formatHostPort, hostOf } from './address.js';
-import { withEntry, withoutEntry, withoutMember } from './collections.js';
+import { withEntry, withoutEntry } from './collections.js';
+import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
-import { describeLink, labelOf } from './labels.js';
-import { gossipJoin, sendHave, sendMembership } from './membership.js';
+import { describeLink } from './labels.js';
+import { memberJoined } from './member-join.js';
 import { proofText } from './signing.js';
-import type { Link, Member, NodeState } from './state.js';
+import type { Link, NodeState } from './state.js';
 
 export function helloFrame(state: NodeState, nonce: string): HelloFrame {
   const { id, incarnation, name, port, mesh, advertise, identity } = state.config;
@@ -22,18 +22,6 @@ export function helloFrame(state: NodeState, nonce: string): HelloFrame {
     nonce,
   };
   return advertise === undefined ? hello : { ...hello, advertise };
-}
-
-/** An initial dial has an outcome: lines typed meanwhile may go out. */
-export function settleInitial(state: NodeState, link: Link): NodeState {
-  if (link.purpose?.kind !== 'initial' || link.target === undefined) return state;
-  return { ...state, initialPending: withoutMember(state.initialPending, link.target) };
-}
-
-/** Of two links between the same pair, both ends keep the one the smaller id dialled. */
-function isPreferred(state: NodeState, link: Link, peerId: string): boolean {
-  const dialer = link.direction === 'out' ? state.config.id : peerId;
-  return dialer === (state.config.id < peerId ? state.config.id : peerId);
 }
 
 function refuse(state: NodeState, link: Link, text: string, out: Effect[]): NodeState {
@@ -119,90 +107,5 @@ export function onProof(
       out,
     );
   }
-  return join(state, link, hello, at, out);
-}
-
-const MAX_NAMES = 1024;
-const MAX_KEYS_PER_NAME = 8;
-
-function rememberKey(
-  keysByName: ReadonlyMap<string, readonly string[]>,
-  name: string,
-  key: string,
-): ReadonlyMap<string, readonly string[]> {
-  const keys = keysByName.get(name) ?? [];
-  if (keys.includes(key)) return keysByName;
-  const next = new Map(keysByName);
-  if (!next.has(name) && next.size >= MAX_NAMES) {
-    const oldest = next.keys().next().value;
-    if (oldest !== undefined) next.delete(oldest);
-  }
-  next.set(name, [...keys, key].slice(-MAX_KEYS_PER_NAME));
-  return next;
-}
-
-function join(
-  state: NodeState,
-  link: Link,
-  hello: HelloFrame,
-  at: number,
-  out: Effect[],
-): NodeState {
-  const linked: Link = { ...link, peer: hello.id };
-  let next: NodeState = settleInitial(
-    { ...state, links: withEntry(state.links, link.id, linked) },
-    link,
-  );
-  const known = next.members.get(hello.id);
-  if (known?.state === 'linked') {
-    const current = known.link === undefined ? undefined : next.links.get(known.link);
-    if (current !== undefined && !isPreferred(next, linked, hello.id)) {
-      out.push({ kind: 'send', links: [link.id], frame: { type: 'bye', reason: 'duplicate' } });
-      out.push({ kind: 'close', link: link.id, graceful: true });
-      return next;
-    }
-    if (current !== undefined) {
-      out.push({ kind: 'send', links: [current.id], frame: { type: 'bye', reason: 'duplicate' } });
-      out.push({ kind: 'close', link: current.id, graceful: true });
-    }
-    const { swappingSince: _swap, ...rest } = known;
-    return { ...next, members: withEntry(next.members, hello.id, { ...rest, link: link.id }) };
-  }
-
-  const address = hello.advertise ?? formatHostPort(hostOf(link.remote), hello.port);
-  const named = link.purpose?.kind === 'initial' ? link.target : known?.named;
-  const member: Member = {
-    id: hello.id,
-    name: hello.name,
-    address,
-    mesh: hello.mesh,
-    state: 'linked',
-    link: link.id,
-    linkedAt: at,
-    inc: hello.inc,
-    key: hello.key,
-    confirmed: known?.inc === hello.inc ? known.confirmed : 0,
-    sent: known?.sent ?? 0,
-    received: known?.received ?? 0,
-    framesSent: known?.framesSent ?? 0,
-    framesReceived: known?.framesReceived ?? 0,
-    ...(named === undefined ? {} : { named }),
-  };
-  const seenKeys = next.keysByName.get(hello.name) ?? [];
-  const newKey = seenKeys.length > 0 && !seenKeys.includes(hello.key);
-  next = {
-    ...next,
-    members: withEntry(next.members, hello.id, member),
-    redials: withoutEntry(next.redials, hello.id),
-    keysByName: rememberKey(next.keysByName, hello.name, hello.key),
-  };
-  out.push({
-    kind: 'emit',
-    event: { event: 'join', user: member.name, id: member.id, address },
-    // A name this node saw before with another key is flagged: maybe not the same person.
-    label: `${labelOf(next, member.id, member.name)}${newKey ? ' (new key)' : ''}`,
-  });
-  sendMembership(next, link.id, out);
-  sendHave(next, link.id, out);
-  return gossipJoin(next, member, at, out);
+  return memberJoined(state, link, hello, at, out);
 }

@@ -24,3 +24,33 @@ export function describeLink(state: NodeState, link: Link): string {
     ? `peer ${link.remote}`
     : `${labelOf(state, member.id, member.name)} (${link.remote})`;
 }
+
+/** Public keys remembered per name (to flag a name back with another key), and names. */
+const MAX_NAMES = 1024;
+const MAX_KEYS_PER_NAME = 8;
+
+/** A name this node saw before with other keys only: maybe not the same person. */
+export function isNewKey(
+  keysByName: ReadonlyMap<string, readonly string[]>,
+  name: string,
+  key: string,
+): boolean {
+  const seen = keysByName.get(name) ?? [];
+  return seen.length > 0 && !seen.includes(key);
+}
+
+export function rememberKey(
+  keysByName: ReadonlyMap<string, readonly string[]>,
+  name: string,
+  key: string,
+): ReadonlyMap<string, readonly string[]> {
+  const keys = keysByName.get(name) ?? [];
+  if (keys.includes(key)) return keysByName;
+  const next = new Map(keysByName);
+  if (!next.has(name) && next.size >= MAX_NAMES) {
+    const oldest = next.keys().next().value;
+    if (oldest !== undefined) next.delete(oldest);
+  }
+  next.set(name, [...keys, key].slice(-MAX_KEYS_PER_NAME));
+  return next;
+}

@@ -1,9 +1,9 @@
-import { sendChat } from './chat.js';
-import { withEntry, withoutEntry } from './collections.js';
+import { sendChat } from './chat-send.js';
+import { withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
 import { labelOf } from './labels.js';
-import type { Link, Member, NodeState } from './state.js';
+import type { Member, NodeState } from './state.js';
 
 /** Exit code of a second interrupt while leaving. */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -135,20 +135,4 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
     if (at - next.lastPingAt >= CONFIRM_INTERVAL_MS) return askForConfirmation(next, at, out);
   }
   return next;
-}
-
-/** A member said goodbye: show it left; it is never redialled. */
-export function onBye(state: NodeState, link: Link, out: Effect[]): NodeState {
-  const member = link.peer === undefined ? undefined : state.members.get(link.peer);
-  if (member === undefined) return state;
-  if (member.link !== link.id && member.state === 'linked') return state;
-  const { link: _link, ...rest } = member;
-  if (member.state === 'linked') {
-    out.push({
-      kind: 'emit',
-      event: { event: 'leave', user: member.name, id: member.id, reason: 'quit' },
-      label: labelOf(state, member.id, member.name),
-    });
-  }
-  return { ...state, members: withEntry(state.members, member.id, { ...rest, state: 'quit' }) };
 }

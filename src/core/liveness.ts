@@ -4,7 +4,8 @@ import { withEntry, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { describeLink } from './labels.js';
-import { memberLost } from './membership.js';
+import { destroyLink } from './link-close.js';
+import { memberLost } from './member-life.js';
 import type { Link, Member, NodeState } from './state.js';
 
 /** Every this many ping intervals a link is pinged even when the peer pings: its RTT stays fresh. */
@@ -52,9 +53,7 @@ function expireHandshake(state: NodeState, link: Link, at: number, out: Effect[]
     text: `${describeLink(state, link)} did not complete the handshake within ${state.config.handshakeTimeoutMs} ms; closed`,
     key: `handshake:${link.remote}`,
   });
-  out.push({ kind: 'close', link: link.id, graceful: false });
-  // The link stays in the table until its linkDown, which settles what waited on it.
-  return { ...state, links: withEntry(state.links, link.id, { ...link, closing: true }) };
+  return destroyLink(state, link, out);
 }
 
 /** A member silent for the peer timeout is lost, frozen or gone alike. */

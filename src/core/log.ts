@@ -54,3 +54,21 @@ export function logFloor(log: readonly Logged[], vector: Vector): Record<string,
   }
   return floor;
 }
+
+/** The messages of a signed frame, as the log keeps them. */
+export function loggedOf(frame: ChatFrame, stream: string, history: boolean): Logged[] {
+  const acts = frame.acts === undefined ? undefined : new Set(frame.acts);
+  return frame.texts.map((text, index) => ({
+    stream,
+    seq: frame.seq + index,
+    deps: frame.deps,
+    origin: frame.origin,
+    inc: frame.inc,
+    name: frame.name,
+    text,
+    time: frame.time,
+    history,
+    action: acts?.has(index) === true,
+    frame,
+  }));
+}

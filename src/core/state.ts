@@ -21,6 +21,8 @@ export interface Link {
   readonly pongHeard: number;
   /** Set once this node closed the link: it stays listed until its linkDown. */
   readonly closing?: true;
+  /** Since when its unsent data is over the congestion mark (see link-pressure), while it is. */
+  readonly congestedSince?: number;
   /** The nonce this node sent in its hello on this link. */
   readonly nonce: string;
   /** The peer's hello, while its proof of key possession is awaited. */

@@ -28,31 +28,48 @@ function digestOf(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-const publicKeys = new Map<string, KeyObject | null>();
+/** Parses a base64 raw public key; null when it is not one. */
+export type PublicKeyOf = (key: string) => KeyObject | null;
 
-/** Parses (and caches) a base64 raw public key; null when it is not one. */
-function publicKeyOf(key: string): KeyObject | null {
-  const cached = publicKeys.get(key);
-  if (cached !== undefined) return cached;
-  const raw = Buffer.from(key, 'base64');
-  let parsed: KeyObject | null = null;
-  if (raw.length === 32) {
-    try {
-      // As a JWK: an order of magnitude faster to import than the same key as SPKI DER.
-      parsed = createPublicKey({
-        key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
-        format: 'jwk',
-      });
-    } catch {
-      parsed = null;
-    }
-  }
-  if (publicKeys.size > 4096) publicKeys.clear();
-  publicKeys.set(key, parsed);
-  return parsed;
+/**
+ * A parser of public keys that keeps what it parsed (at most about 4096 keys):
+ * every chat frame is verified against its sender's key, and importing one
+ * costs far more than a lookup.
+ */
+export function cachedPublicKeys(): PublicKeyOf {
+  const publicKeys = new Map<string, KeyObject | null>();
+  return (key) => {
+    const cached = publicKeys.get(key);
+    if (cached !== undefined) return cached;
+    const parsed = importPublicKey(key);
+    if (publicKeys.size > 4096) publicKeys.clear();
+    publicKeys.set(key, parsed);
+    return parsed;
+  };
 }
 
-export function identityFrom(privateKey: KeyObject): Identity {
+function importPublicKey(key: string): KeyObject | null {
+  const raw = Buffer.from(key, 'base64');
+  if (raw.length !== 32) return null;
+  try {
+    // As a JWK: an order of magnitude faster to import than the same key as SPKI DER.
+    return createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+      format: 'jwk',
+    });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The identity of a private key. Its `verify` parses public keys with
+ * `publicKeyOf`: by default a cache of its own, so each node keeps the keys it met.
+ */
+export function identityFrom(
+  privateKey: KeyObject,
+  publicKeyOf: PublicKeyOf = cachedPublicKeys(),
+): Identity {
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   const key = spki.subarray(SPKI_PREFIX.length).toString('base64');
   return {

@@ -5,7 +5,7 @@ import type { NodeEvent } from '../core/event.js';
 import type { OutputEvent } from '../core/output-event.js';
 import type { Warning } from '../render/coalesce-repeats.js';
 import { coalesceRepeats } from '../render/coalesce-repeats.js';
-import { eventJson } from '../render/event-json.js';
+import { makeEventJson } from '../render/event-json.js';
 import { formatHuman } from '../render/format-human.js';
 import { inert } from '../render/inert.js';
 import type { Style } from '../render/style.js';
@@ -40,6 +40,7 @@ export interface Output {
 
 export function makeOutput(options: OutputOptions): Output {
   const { stdout, stderr, json, scheduler } = options;
+  const eventJson = makeEventJson();
   const clock = (): number => scheduler.now();
   const write = (stream: Writable, text: string): void => {
     if (options.printAbove === undefined) stream.write(text);

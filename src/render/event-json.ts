@@ -1,33 +1,6 @@
 import type { OutputEvent } from '../core/output-event.js';
 import { quote } from '../protocol/json-text.js';
 
-/**
- * One `--json` line, exactly `JSON.stringify(event)`: a message (the event
- * printed thousands of times a second) is written by hand, field by field in
- * the order the core builds it; every other event goes through `JSON.stringify`.
- */
-export function eventJson(event: OutputEvent): string {
-  if (event.event !== 'message' || event.to !== undefined) return JSON.stringify(event);
-  // Consecutive messages mostly share sender and time: their quoted fields are kept.
-  let fields = shared;
-  if (
-    fields === undefined ||
-    event.from !== fields.from ||
-    event.origin !== fields.origin ||
-    event.time !== fields.time
-  ) {
-    fields = {
-      from: event.from,
-      origin: event.origin,
-      time: event.time,
-      head: `{"event":"message","from":${quote(event.from)},"origin":${quote(event.origin)},"id":`,
-      timeField: `,"time":${quote(event.time)},"history":`,
-    };
-    shared = fields;
-  }
-  return `${fields.head}${quote(event.id)},"text":${quote(event.text)}${fields.timeField}${event.history},"action":${event.action}}`;
-}
-
 interface SharedFields {
   readonly from: string;
   readonly origin: string;
@@ -36,4 +9,34 @@ interface SharedFields {
   readonly timeField: string;
 }
 
-let shared: SharedFields | undefined;
+/**
+ * Makes the writer of `--json` lines, exactly `JSON.stringify(event)`: a
+ * message (the event printed thousands of times a second) is written by
+ * hand, field by field in the order the core builds it; every other event
+ * goes through `JSON.stringify`. Each writer keeps its own cache, so one
+ * output's messages never change what another prints.
+ */
+export function makeEventJson(): (event: OutputEvent) => string {
+  // Consecutive messages mostly share sender and time: their quoted fields are kept.
+  let shared: SharedFields | undefined;
+  return (event) => {
+    if (event.event !== 'message' || event.to !== undefined) return JSON.stringify(event);
+    let fields = shared;
+    if (
+      fields === undefined ||
+      event.from !== fields.from ||
+      event.origin !== fields.origin ||
+      event.time !== fields.time
+    ) {
+      fields = {
+        from: event.from,
+        origin: event.origin,
+        time: event.time,
+        head: `{"event":"message","from":${quote(event.from)},"origin":${quote(event.origin)},"id":`,
+        timeField: `,"time":${quote(event.time)},"history":`,
+      };
+      shared = fields;
+    }
+    return `${fields.head}${quote(event.id)},"text":${quote(event.text)}${fields.timeField}${event.history},"action":${event.action}}`;
+  };
+}

@@ -338,10 +338,10 @@ describe('the effects of the step', () => {
 
   it('backpressure: a congested link holds stdin, stdout behind holds the links', () => {
     const { state } = fold(joined(1, BOB, 'bob'));
-    expect(step(state, { kind: 'congestion', at: 5, congested: true }).effects).toEqual([
+    expect(step(state, { kind: 'congestion', at: 5, link: 1, congested: true }).effects).toEqual([
       { kind: 'holdInput', held: true },
     ]);
-    expect(step(state, { kind: 'congestion', at: 6, congested: false }).effects).toEqual([
+    expect(step(state, { kind: 'congestion', at: 6, link: 1, congested: false }).effects).toEqual([
       { kind: 'holdInput', held: false },
     ]);
     const held = step(state, { kind: 'readingHeld', at: 7, held: true });

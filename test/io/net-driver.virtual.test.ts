@@ -76,7 +76,9 @@ function brief(event: NodeEvent): string {
     case 'linkDown':
       return `linkDown: ${event.reason}`;
     case 'congestion':
-      return `congestion: ${event.congested}`;
+      return `congestion ${event.link}: ${event.congested}`;
+    case 'overfull':
+      return `overfull ${event.link}: ${event.unsentBytes} > ${event.limitBytes}`;
     default:
       return event.kind;
   }
@@ -122,12 +124,12 @@ describe('the network edge in virtual time', () => {
     });
   });
 
-  it('a link that stays congested is dropped at the stall limit; stdin is held meanwhile', () => {
+  it('a link that stays congested is reported, once, and not dropped by the edge', () => {
     const ts = scheduler();
     ts.run(({ expectObservable }) => {
       const server = new FakeServer();
       const socket = new FakeSocket(40_002);
-      const limits = { ...defaultLimits, congestedBytes: 10, stallMs: 2000 };
+      const limits = { ...defaultLimits, congestedBytes: 10 };
       const net = makeNetDriver({
         server,
         transport: fakeTransport(false, new FakeSocket(1)),
@@ -137,14 +139,96 @@ describe('the network edge in virtual time', () => {
         nonce: () => 'n',
       });
       ts.schedule(() => server.emit('connection', socket), 1);
-      // At 500 ms a frame over the congestion mark is written, and never drains.
-      ts.schedule(() => net.send([1], { type: 'ping', t: 1 }), 500);
-      expectObservable(net.event$.pipe(map(brief)), '^ 4s !').toBe('1ms l 498ms c 1999ms (df)', {
+      // From 500 ms frames over the congestion mark are written, and never drain.
+      for (const at of [500, 600, 3000])
+        ts.schedule(() => net.send([1], { type: 'ping', t: at }), at);
+      expectObservable(net.event$.pipe(map(brief)), '^ 9s !').toBe('1ms l 498ms c', {
         l: 'linkUp',
-        c: 'congestion: true',
-        f: 'congestion: false',
-        d: 'linkDown: it stopped reading: nothing drained for 2000 ms',
+        c: 'congestion 1: true',
       });
+      // What follows (stdin held, the link dropped at the stall bound) is the core's: see link-pressure.
+      ts.schedule(() => expect(socket.destroyed).toBe(false), 8999);
+    });
+  });
+
+  it('a link over the unsent bound is reported overfull, once; a congested link drains before it is down', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const socket = new FakeSocket(40_004);
+      const limits = { ...defaultLimits, congestedBytes: 10, maxUnsentBytes: 40 };
+      const net = makeNetDriver({
+        server,
+        transport: fakeTransport(false, new FakeSocket(1)),
+        scheduler: ts,
+        connectTimeoutMs: 5000,
+        limits,
+        nonce: () => 'n',
+      });
+      ts.schedule(() => server.emit('connection', socket), 1);
+      // Each ping is 22 bytes: 22 unsent is congested, 44 overfull, 66 is nothing new.
+      for (const at of [10, 20, 30]) ts.schedule(() => net.send([1], { type: 'ping', t: 1 }), at);
+      // The core's verdict, as the sink carries it out.
+      ts.schedule(() => net.close(1, false), 40);
+      expectObservable(net.event$.pipe(map(brief)), '^ 1s !').toBe('1ms l 8ms c 9ms o 19ms (fd)', {
+        l: 'linkUp',
+        c: 'congestion 1: true',
+        o: 'overfull 1: 44 > 40',
+        f: 'congestion 1: false',
+        d: 'linkDown: connection closed',
+      });
+      ts.schedule(() => expect(socket.destroyed).toBe(true), 41);
+    });
+  });
+
+  it('a link that drains is reported drained, and congested again at the next crossing', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const socket = new FakeSocket(40_005);
+      const net = makeNetDriver({
+        server,
+        transport: fakeTransport(false, new FakeSocket(1)),
+        scheduler: ts,
+        connectTimeoutMs: 5000,
+        limits: { ...defaultLimits, congestedBytes: 10 },
+        nonce: () => 'n',
+      });
+      ts.schedule(() => server.emit('connection', socket), 1);
+      ts.schedule(() => net.send([1], { type: 'ping', t: 1 }), 10);
+      ts.schedule(() => {
+        socket.writableLength = 0;
+        socket.emit('drain');
+      }, 20);
+      ts.schedule(() => net.send([1], { type: 'ping', t: 1 }), 30);
+      expectObservable(net.event$.pipe(map(brief)), '^ 1s !').toBe('1ms l 8ms c 9ms f 9ms c', {
+        l: 'linkUp',
+        c: 'congestion 1: true',
+        f: 'congestion 1: false',
+      });
+    });
+  });
+
+  it('refuses connections over the per-address limit before they become links', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const net = makeNetDriver({
+        server,
+        transport: fakeTransport(true, new FakeSocket(1)),
+        scheduler: ts,
+        connectTimeoutMs: 5000,
+        limits: { ...defaultLimits, maxUnauthenticatedPerAddress: 2 },
+      });
+      const sockets = [1, 2, 3].map((i) => new FakeSocket(41_000 + i));
+      sockets.forEach((socket, i) => {
+        ts.schedule(() => server.emit('connection', socket), 10 + i);
+      });
+      // The first two wait for their TLS (and are refused at the timeout); the third at once.
+      expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('12ms r', {
+        r: 'refused: over 2 connections from one address still without a handshake',
+      });
+      ts.schedule(() => expect(sockets.map((s) => s.destroyed)).toEqual([false, false, true]), 50);
     });
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageEvent } from '../../src/core/output-event.js';
 import type { ChatFrame } from '../../src/protocol/frames.js';
 import { frameJson, isPlain, quote, textsJson } from '../../src/protocol/json-text.js';
-import { eventJson } from '../../src/render/event-json.js';
+import { makeEventJson } from '../../src/render/event-json.js';
 
 /** Any UTF-16 code unit, lone surrogates and control characters included. */
 const anyText = fc.oneof(
@@ -63,6 +63,7 @@ describe('JSON written by hand is exactly what JSON.stringify writes', () => {
   });
 
   it('property: a --json message line is JSON.stringify of the event, byte for byte', () => {
+    const eventJson = makeEventJson();
     const event: fc.Arbitrary<MessageEvent> = fc
       .record({
         from: anyText,
@@ -87,5 +88,28 @@ describe('JSON written by hand is exactly what JSON.stringify writes', () => {
     );
     const join = { event: 'join' as const, user: 'bob', id: 'b0', address: '127.0.0.1:1' };
     expect(eventJson(join)).toBe(JSON.stringify(join));
+  });
+
+  it('property: runs of messages that share sender and time, through two writers at once', () => {
+    const sender = fc.constantFrom('alice', 'bob', 'c"q');
+    const message: fc.Arbitrary<MessageEvent> = fc.record({
+      event: fc.constant('message' as const),
+      from: sender,
+      origin: sender,
+      id: anyText,
+      text: anyText,
+      time: fc.constantFrom('12:00', '12:01'),
+      history: fc.boolean(),
+      action: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), message), { maxLength: 30 }), (steps) => {
+        // Each writer keeps its own cache: what one printed last never leaks into the other.
+        const writers = [makeEventJson(), makeEventJson()] as const;
+        for (const [second, e] of steps) {
+          expect(writers[second ? 1 : 0](e)).toBe(JSON.stringify(e));
+        }
+      }),
+    );
   });
 });

@@ -1,0 +1,74 @@
+import type { ChatFrame } from '../protocol/frames.js';
+import { burstFrames } from './burst.js';
+import { deliverOwn, vectorRecord } from './delivery.js';
+import type { Effect } from './effect.js';
+import type { LinkId } from './event.js';
+import { appendLog, loggedOf } from './log.js';
+import { signChat } from './signing.js';
+import type { NodeState, Outgoing } from './state.js';
+import { activeLinks, ownStream } from './state.js';
+
+/** This node's own lines out: signed bursts to every linked member. */
+
+function countSent(
+  state: NodeState,
+  links: readonly LinkId[],
+  messages: number,
+  frames: number,
+): NodeState {
+  if (messages === 0 || links.length === 0) return state;
+  const members = new Map(state.members);
+  for (const member of state.members.values()) {
+    if (member.link !== undefined && links.includes(member.link)) {
+      members.set(member.id, {
+        ...member,
+        sent: member.sent + messages,
+        framesSent: member.framesSent + frames,
+      });
+    }
+  }
+  return { ...state, members };
+}
+
+/** Sends frames to links, counting the messages per member. */
+export function sendFrames(
+  state: NodeState,
+  links: readonly LinkId[],
+  frames: readonly ChatFrame[],
+  out: Effect[],
+): NodeState {
+  if (links.length === 0 || frames.length === 0) return state;
+  let count = 0;
+  for (const frame of frames) {
+    out.push({ kind: 'send', links, frame });
+    count += frame.texts.length;
+  }
+  return countSent(state, links, count, frames.length);
+}
+
+/** Sends this node's lines to every linked member, as few frames as fit. */
+export function sendChat(
+  state: NodeState,
+  texts: readonly Outgoing[],
+  at: number,
+  out: Effect[],
+): NodeState {
+  if (texts.length === 0) return state;
+  const time = new Date(at).toISOString();
+  const stream = ownStream(state);
+  const { id, incarnation, name } = state.config;
+  // One deps object for the burst: nothing was delivered between these lines.
+  const deps = vectorRecord(state.delivery.vector, stream);
+  const header = { origin: id, inc: incarnation, name, seq: state.seq + 1, deps, time };
+  // Each frame is signed once; the log keeps the signed frame for catch-up.
+  const frames = burstFrames(header, texts).map((frame) => signChat(state.config.identity, frame));
+  const messages = frames.flatMap((frame) => loggedOf(frame, stream, false));
+  const seq = state.seq + texts.length;
+  const next: NodeState = {
+    ...state,
+    seq,
+    delivery: deliverOwn(state.delivery, stream, seq),
+    log: appendLog(state.log, messages, state.config.historyLimit),
+  };
+  return sendFrames(next, activeLinks(next), frames, out);
+}

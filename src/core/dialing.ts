@@ -1,0 +1,27 @@
+import { withMember, withoutMember } from './collections.js';
+import type { Effect } from './effect.js';
+import { EVENTS_VERSION } from './output-event.js';
+import type { Link, NodeState } from './state.js';
+
+/** The node is up: say so, and dial the peers named on the command line. */
+export function onStart(state: NodeState, at: number, out: Effect[]): NodeState {
+  const { id, name, port, peers } = state.config;
+  out.push({ kind: 'emit', event: { event: 'ready', v: EVENTS_VERSION, port, id, user: name } });
+  let next = state;
+  for (const target of peers) {
+    if (next.dialing.has(target)) continue;
+    out.push({ kind: 'dial', target, purpose: { kind: 'initial' } });
+    next = {
+      ...next,
+      dialing: withMember(next.dialing, target),
+      initialPending: withMember(next.initialPending, target),
+    };
+  }
+  return { ...next, lastPingAt: at };
+}
+
+/** An initial dial has an outcome: lines typed meanwhile may go out. */
+export function settleInitial(state: NodeState, link: Link): NodeState {
+  if (link.purpose?.kind !== 'initial' || link.target === undefined) return state;
+  return { ...state, initialPending: withoutMember(state.initialPending, link.target) };
+}

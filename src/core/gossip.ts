@@ -1,0 +1,124 @@
+import type { LinksFrame, MemberInfo } from '../protocol/frames.js';
+import { withEntry } from './collections.js';
+import { vectorRecord } from './delivery.js';
+import type { Effect } from './effect.js';
+import type { LinkId } from './event.js';
+import { logFloor } from './log.js';
+import type { Member, NodeState } from './state.js';
+import { activeLinks } from './state.js';
+
+/**
+ * Gossip: who is a member (`members`), whom this node is linked with
+ * (`links`), and what it has for catch-up (`have`). Joins are batched; the
+ * link set is told at once unless the mesh is still forming.
+ */
+
+export function memberInfo(member: Member): MemberInfo {
+  return { id: member.id, name: member.name, address: member.address, mesh: member.mesh };
+}
+
+/** Gossip: tells `link` every member this node is linked with, but the one at `link`. */
+export function sendMembership(state: NodeState, link: LinkId, out: Effect[]): void {
+  const members: MemberInfo[] = [];
+  for (const member of state.members.values()) {
+    if (member.state === 'linked' && member.link !== link) members.push(memberInfo(member));
+  }
+  if (members.length > 0)
+    out.push({ kind: 'send', links: [link], frame: { type: 'members', members } });
+}
+
+/** Gossip held back goes out this long after it was first held. */
+export const GOSSIP_BATCH_MS = 50;
+
+/** Notes when gossip starts being held back (nothing was held before). */
+function holdGossip(state: NodeState, at: number): NodeState {
+  return state.gossipJoined.length > 0 || state.linksChanged
+    ? state
+    : { ...state, gossipHeldAt: at };
+}
+
+/**
+ * Gossip about a member that just joined is held for GOSSIP_BATCH_MS, so that
+ * joins close together (a mesh forming) cost one `members` frame per batch to
+ * each member instead of one per join.
+ */
+export function gossipJoin(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
+  const held = holdGossip(state, at);
+  return linksGrew({ ...held, gossipJoined: [...held.gossipJoined, member.id] }, at, out);
+}
+
+/** When held gossip is due: joins after the batch; a grown link set once the mesh formed, or a ping interval after the last. */
+export function gossipDue(state: NodeState): number | undefined {
+  if (state.gossipJoined.length > 0) return state.gossipHeldAt + GOSSIP_BATCH_MS;
+  if (!state.linksChanged) return undefined;
+  return meshForming(state)
+    ? state.linksAnnouncedAt + state.config.pingIntervalMs
+    : state.gossipHeldAt + GOSSIP_BATCH_MS;
+}
+
+/** Sends the gossip held back: who joined, and the link set if it is due. */
+export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeState {
+  let next = state;
+  if (state.gossipJoined.length > 0) {
+    const links = activeLinks(state);
+    const members: MemberInfo[] = [];
+    for (const id of state.gossipJoined) {
+      const member = state.members.get(id);
+      if (member?.state === 'linked') members.push(memberInfo(member));
+    }
+    // A member told about itself ignores that entry.
+    if (members.length > 1 || (members.length === 1 && links.length > 1))
+      out.push({ kind: 'send', links, frame: { type: 'members', members } });
+    next = { ...next, gossipJoined: [] };
+  }
+  return next.linksChanged ? linksGrew(next, at, out) : next;
+}
+
+/** Members this node expects to link with soon: a dial in flight, or a meshing member yet to dial us. */
+function meshForming(state: NodeState): boolean {
+  for (const member of state.members.values()) {
+    if (member.state === 'connecting') return true;
+    if (member.state === 'known' && member.mesh && state.config.mesh) return true;
+  }
+  return false;
+}
+
+/**
+ * The link set grew. Told at once when this node expects no more links
+ * soon; while its mesh is still forming, at most once per ping interval (the
+ * sets in between are out of date before they arrive). A new link told late
+ * costs at most a needless forward, dropped as a duplicate; a lost link is
+ * told at once (memberLost), since then forwarding is needed.
+ */
+function linksGrew(state: NodeState, at: number, out: Effect[]): NodeState {
+  if (meshForming(state) && at - state.linksAnnouncedAt < state.config.pingIntervalMs)
+    return state.linksChanged ? state : { ...holdGossip(state, at), linksChanged: true };
+  announceLinks(state, out);
+  return { ...state, linksChanged: false, linksAnnouncedAt: at };
+}
+
+/** Tells every linked member whom this node is linked with, so they forward only where needed. */
+export function announceLinks(state: NodeState, out: Effect[]): void {
+  const links = activeLinks(state);
+  if (links.length === 0) return;
+  const peers: string[] = [];
+  for (const member of state.members.values()) if (member.state === 'linked') peers.push(member.id);
+  out.push({ kind: 'send', links, frame: { type: 'links', peers } });
+}
+
+export function onLinks(state: NodeState, member: Member, frame: LinksFrame): NodeState {
+  return {
+    ...state,
+    members: withEntry(state.members, member.id, { ...member, peers: new Set(frame.peers) }),
+  };
+}
+
+/** Catch-up, first half: tell a new link what this node has and what it can still resend. */
+export function sendHave(state: NodeState, link: LinkId, out: Effect[]): void {
+  const vector = vectorRecord(state.delivery.vector);
+  out.push({
+    kind: 'send',
+    links: [link],
+    frame: { type: 'have', vector, floor: logFloor(state.log, state.delivery.vector) },
+  });
+}

@@ -1,0 +1,115 @@
+import { withEntry, withoutEntry, withoutMember } from './collections.js';
+import { settleInitial } from './dialing.js';
+import type { Effect } from './effect.js';
+import type { DialPurpose, NodeEvent } from './event.js';
+import { helloFrame } from './handshake.js';
+import { describeLink } from './labels.js';
+import { dialFailed, memberLost } from './member-life.js';
+import { redialFailed } from './redial.js';
+import type { Link, NodeState } from './state.js';
+
+/** Connections coming and going, before and after they carry a member. */
+
+/** A connection is up: say hello (with a fresh nonce the peer must sign). */
+export function onLinkUp(
+  state: NodeState,
+  event: Extract<NodeEvent, { kind: 'linkUp' }>,
+  out: Effect[],
+): NodeState {
+  const link: Link = {
+    id: event.link,
+    remote: event.remote,
+    direction: event.direction,
+    openedAt: event.at,
+    nonce: event.nonce,
+    lastHeard: event.at,
+    pingHeard: Number.NEGATIVE_INFINITY,
+    pongHeard: Number.NEGATIVE_INFINITY,
+    ...(event.target === undefined ? {} : { target: event.target }),
+    ...(event.purpose === undefined ? {} : { purpose: event.purpose }),
+  };
+  const dialing =
+    event.target === undefined ? state.dialing : withoutMember(state.dialing, event.target);
+  out.push({ kind: 'send', links: [link.id], frame: helloFrame(state, event.nonce) });
+  return { ...state, dialing, links: withEntry(state.links, link.id, link) };
+}
+
+/** A dial that never became a member: undo what it promised. */
+function dialEnded(
+  state: NodeState,
+  purpose: DialPurpose | undefined,
+  at: number,
+  out: Effect[],
+): NodeState {
+  if (purpose?.kind === 'redial') return redialFailed(state, purpose.member, at, out);
+  if (purpose?.kind === 'gossip') return dialFailed(state, purpose.member);
+  return state;
+}
+
+export function onDialFailed(
+  state: NodeState,
+  event: Extract<NodeEvent, { kind: 'dialFailed' }>,
+  out: Effect[],
+): NodeState {
+  let next: NodeState = { ...state, dialing: withoutMember(state.dialing, event.target) };
+  if (event.purpose.kind === 'initial') {
+    out.push({
+      kind: 'warn',
+      text: `cannot reach ${event.target}: ${event.reason}; running without it`,
+    });
+    next = { ...next, initialPending: withoutMember(next.initialPending, event.target) };
+  } else if (event.purpose.kind === 'gossip') {
+    out.push({
+      kind: 'warn',
+      text: `cannot reach member at ${event.target}: ${event.reason}`,
+      key: `gossip:${event.target}`,
+    });
+  }
+  return dialEnded(next, event.purpose, event.at, out);
+}
+
+export function onLinkDown(
+  state: NodeState,
+  event: Extract<NodeEvent, { kind: 'linkDown' }>,
+  out: Effect[],
+): NodeState {
+  const link = state.links.get(event.link);
+  if (link === undefined) return state;
+  const next: NodeState = { ...state, links: withoutEntry(state.links, link.id) };
+  if (link.peer === undefined) {
+    if (link.purpose?.kind === 'initial' && next.initialPending.has(link.target ?? '')) {
+      out.push({
+        kind: 'warn',
+        text: `${link.target} closed the connection before the handshake (${event.reason})`,
+      });
+    }
+    return dialEnded(settleInitial(next, link), link.purpose, event.at, out);
+  }
+  const member = next.members.get(link.peer);
+  if (member === undefined || member.link !== link.id || member.state !== 'linked') return next;
+  if (event.reason !== 'connection closed') {
+    out.push({
+      kind: 'warn',
+      text: `${describeLink(state, link)} lost: ${event.reason}`,
+      key: `lost:${link.remote}`,
+    });
+  }
+  return memberLost(next, member, event.at, out);
+}
+
+export function onBadInput(
+  state: NodeState,
+  event: Extract<NodeEvent, { kind: 'badInput' }>,
+  out: Effect[],
+): NodeState {
+  const link = state.links.get(event.link);
+  if (link === undefined) return state;
+  const closing = event.fatal || link.peer === undefined;
+  out.push({
+    kind: 'warn',
+    text: `${describeLink(state, link)}: ${event.problem}${closing ? '; connection closed' : '; dropped'}`,
+    key: `${link.remote}:${event.problem}`,
+  });
+  if (closing) out.push({ kind: 'close', link: link.id, graceful: false });
+  return state;
+}

@@ -1,0 +1,71 @@
+import type { HelloFrame } from '../protocol/frames.js';
+import { formatHostPort, hostOf } from './address.js';
+import { withEntry, withoutEntry } from './collections.js';
+import { settleInitial } from './dialing.js';
+import type { Effect } from './effect.js';
+import { gossipJoin, sendHave, sendMembership } from './gossip.js';
+import { isNewKey, labelOf, rememberKey } from './labels.js';
+import { allows } from './member-life.js';
+import { secondLink } from './second-link.js';
+import type { Link, Member, NodeState } from './state.js';
+
+/** The `linked` change of a member's life (see MEMBER_LIFE in member-life.ts): any place → linked. */
+
+/** The member at `link` from its hello, keeping what this node knew of its earlier life. */
+function linkedMember(
+  known: Member | undefined,
+  link: Link,
+  hello: HelloFrame,
+  at: number,
+): Member {
+  const named = link.purpose?.kind === 'initial' ? link.target : known?.named;
+  return {
+    id: hello.id,
+    name: hello.name,
+    address: hello.advertise ?? formatHostPort(hostOf(link.remote), hello.port),
+    mesh: hello.mesh,
+    state: 'linked',
+    link: link.id,
+    linkedAt: at,
+    inc: hello.inc,
+    key: hello.key,
+    confirmed: known?.inc === hello.inc ? known.confirmed : 0,
+    sent: known?.sent ?? 0,
+    received: known?.received ?? 0,
+    framesSent: known?.framesSent ?? 0,
+    framesReceived: known?.framesReceived ?? 0,
+    ...(named === undefined ? {} : { named }),
+  };
+}
+
+/** Its hello and proof checked out on `link`: it joins (or moves to a better link). */
+export function memberJoined(
+  state: NodeState,
+  link: Link,
+  hello: HelloFrame,
+  at: number,
+  out: Effect[],
+): NodeState {
+  const linked: Link = { ...link, peer: hello.id };
+  let next = settleInitial({ ...state, links: withEntry(state.links, link.id, linked) }, link);
+  const known = next.members.get(hello.id);
+  if (!allows(known, 'linked')) return next;
+  if (known?.state === 'linked') return secondLink(next, known, linked, out);
+  const member = linkedMember(known, link, hello, at);
+  const newKey = isNewKey(next.keysByName, hello.name, hello.key);
+  next = {
+    ...next,
+    members: withEntry(next.members, hello.id, member),
+    redials: withoutEntry(next.redials, hello.id),
+    keysByName: rememberKey(next.keysByName, hello.name, hello.key),
+  };
+  out.push({
+    kind: 'emit',
+    event: { event: 'join', user: member.name, id: member.id, address: member.address },
+    // A name this node saw before with another key is flagged: maybe not the same person.
+    label: `${labelOf(next, member.id, member.name)}${newKey ? ' (new key)' : ''}`,
+  });
+  sendMembership(next, link.id, out);
+  sendHave(next, link.id, out);
+  return gossipJoin(next, member, at, out);
+}

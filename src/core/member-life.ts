@@ -1,0 +1,149 @@
+import type { MemberInfo } from '../protocol/frames.js';
+import { withEntry, withMember } from './collections.js';
+import type { Effect } from './effect.js';
+import { announceLinks } from './gossip.js';
+import { labelOf } from './labels.js';
+import type { PeerState } from './output-event.js';
+import { scheduleRedial } from './redial.js';
+import type { Link, Member, NodeState } from './state.js';
+
+/** Where a member can be: one of its states, or not in the table at all. */
+export type Place = PeerState | 'absent';
+
+/**
+ * What happens to a member: gossip named it (`heardOf`), and this node dials
+ * it (`dialled`); that dial never became a link (`dialFailed`); its hello and
+ * proof checked out on a link (`linked`); its link went away without a
+ * goodbye (`lost`: closed, silent, or a swap that never came); it said
+ * goodbye (`quit`); too many quit since, it is dropped (`forgotten`).
+ */
+export type MemberChange =
+  | 'heardOf'
+  | 'dialled'
+  | 'dialFailed'
+  | 'linked'
+  | 'lost'
+  | 'quit'
+  | 'forgotten';
+
+/**
+ * One member's life, all of it: each place and where each change takes it.
+ * A change not listed leaves the member as it is (gossip about a member that
+ * is linked, lost or quit changes nothing; a member lost twice is lost once).
+ *
+ *   absent ──heardOf──▶ known ──dialled──▶ connecting ──dialFailed──▶ known
+ *   any ──linked──▶ linked ──lost──▶ lost ──linked──▶ linked
+ *   linked ──quit──▶ quit ──forgotten──▶ absent
+ */
+export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberChange, Place>>>>> =
+  {
+    absent: { heardOf: 'known', dialled: 'connecting', linked: 'linked' },
+    known: { dialled: 'connecting', linked: 'linked' },
+    connecting: { dialFailed: 'known', linked: 'linked' },
+    linked: { linked: 'linked', lost: 'lost', quit: 'quit' },
+    lost: { linked: 'linked' },
+    quit: { linked: 'linked', forgotten: 'absent' },
+  };
+
+export function placeOf(member: Member | undefined): Place {
+  return member?.state ?? 'absent';
+}
+
+/** Whether `change` moves `member` anywhere (see MEMBER_LIFE). */
+export function allows(member: Member | undefined, change: MemberChange): boolean {
+  return MEMBER_LIFE[placeOf(member)][change] !== undefined;
+}
+
+/** Members that quit kept for naming and for not redialling them; the oldest go first. */
+const MAX_QUIT_MEMBERS = 256;
+
+/** Gossip named a member: keep it as known, or dial it (as connecting) when this node should. */
+export function heardOf(
+  state: NodeState,
+  info: MemberInfo,
+  dial: boolean,
+  out: Effect[],
+): NodeState {
+  const known = state.members.get(info.id);
+  const change = dial && !state.dialing.has(info.address) ? 'dialled' : 'heardOf';
+  if (!allows(known, change)) return state;
+  const member: Member = {
+    id: info.id,
+    name: info.name,
+    address: info.address,
+    mesh: info.mesh,
+    state: change === 'dialled' ? 'connecting' : 'known',
+    confirmed: 0,
+    sent: 0,
+    received: 0,
+    framesSent: 0,
+    framesReceived: 0,
+  };
+  if (change === 'heardOf') return { ...state, members: withEntry(state.members, info.id, member) };
+  out.push({ kind: 'dial', target: info.address, purpose: { kind: 'gossip', member: info.id } });
+  return {
+    ...state,
+    dialing: withMember(state.dialing, info.address),
+    members: withEntry(state.members, info.id, member),
+  };
+}
+
+/** A dial to a member heard of never became a link: it is known again. */
+export function dialFailed(state: NodeState, id: string): NodeState {
+  const member = state.members.get(id);
+  if (member === undefined || !allows(member, 'dialFailed')) return state;
+  return { ...state, members: withEntry(state.members, id, { ...member, state: 'known' }) };
+}
+
+/** A linked member went away without a goodbye: show it, and redial it if we should. */
+export function memberLost(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
+  if (!allows(member, 'lost')) return state;
+  out.push({
+    kind: 'emit',
+    event: { event: 'leave', user: member.name, id: member.id, reason: 'lost' },
+    label: labelOf(state, member.id, member.name),
+  });
+  const { link: _link, swappingSince: _swap, peers: _peers, ...rest } = member;
+  const lost: Member = { ...rest, state: 'lost' };
+  const next = scheduleRedial(
+    { ...state, members: withEntry(state.members, member.id, lost) },
+    lost,
+    at,
+  );
+  announceLinks(next, out);
+  return { ...next, linksChanged: false, linksAnnouncedAt: at };
+}
+
+/** A member said goodbye on `link`: show it left; it is never redialled. */
+export function memberQuit(state: NodeState, link: Link, out: Effect[]): NodeState {
+  const member = link.peer === undefined ? undefined : state.members.get(link.peer);
+  if (member === undefined || !allows(member, 'quit')) return state;
+  // A goodbye on a link it no longer uses (it moved to another) is that link's, not the member's.
+  if (member.link !== link.id && member.state === 'linked') return state;
+  const { link: _link, ...rest } = member;
+  if (member.state === 'linked') {
+    out.push({
+      kind: 'emit',
+      event: { event: 'leave', user: member.name, id: member.id, reason: 'quit' },
+      label: labelOf(state, member.id, member.name),
+    });
+  }
+  return { ...state, members: withEntry(state.members, member.id, { ...rest, state: 'quit' }) };
+}
+
+/** Its link was the loser of a simultaneous dial: still linked, its other link is awaited. */
+export function memberSwapping(state: NodeState, link: Link, at: number): NodeState {
+  const member = link.peer === undefined ? undefined : state.members.get(link.peer);
+  if (member?.link !== link.id) return state;
+  const { link: _link, ...rest } = member;
+  return { ...state, members: withEntry(state.members, member.id, { ...rest, swappingSince: at }) };
+}
+
+/** Keeps the table bounded: all but the newest MAX_QUIT_MEMBERS members that quit are forgotten. */
+export function forgetQuitMembers(state: NodeState): NodeState {
+  const quit = [...state.members.values()].filter((member) => allows(member, 'forgotten'));
+  if (quit.length <= MAX_QUIT_MEMBERS) return state;
+  const members = new Map(state.members);
+  for (const member of quit.slice(0, quit.length - MAX_QUIT_MEMBERS)) members.delete(member.id);
+  return { ...state, members };
+}

@@ -1,0 +1,84 @@
+import type { Frame } from '../protocol/frames.js';
+import { onChat } from './chat.js';
+import { sendFrames } from './chat-send.js';
+import { withEntry } from './collections.js';
+import { onDirect } from './direct.js';
+import type { Effect } from './effect.js';
+import { adoptFloors } from './gaps.js';
+import { onLinks } from './gossip.js';
+import { onHello, onProof } from './handshake.js';
+import { describeLink } from './labels.js';
+import { onPong, pongFor } from './liveness.js';
+import { replayFor } from './log.js';
+import { memberQuit, memberSwapping } from './member-life.js';
+import { onMembers } from './membership.js';
+import type { Link, NodeState } from './state.js';
+
+/** A frame from a link: the handshake first, then every other frame type from a member. */
+export function onFrame(
+  state: NodeState,
+  link: Link,
+  frame: Frame,
+  at: number,
+  out: Effect[],
+): NodeState {
+  if (frame.type === 'hello') return onHello(state, link, frame, out);
+  if (frame.type === 'proof') return onProof(state, link, frame.sig, at, out);
+  if (link.peer === undefined) {
+    out.push({
+      kind: 'warn',
+      text: `${describeLink(state, link)} sent "${frame.type}" before the handshake; closed`,
+    });
+    out.push({ kind: 'close', link: link.id, graceful: false });
+    return state;
+  }
+  // Any frame is a sign of life; a ping or pong is also when the link last carried one.
+  const heardLink: Link =
+    frame.type === 'ping'
+      ? { ...link, lastHeard: at, pingHeard: at }
+      : frame.type === 'pong'
+        ? { ...link, lastHeard: at, pongHeard: at }
+        : { ...link, lastHeard: at };
+  const heard: NodeState = { ...state, links: withEntry(state.links, link.id, heardLink) };
+  switch (frame.type) {
+    case 'chat':
+      return onChat(heard, frame, link.peer, at, out);
+    case 'dm':
+      return onDirect(heard, frame, link.peer, out);
+    case 'have': {
+      // Catch-up, second half: start unknown streams where the peer's log starts, and send it what it lacks.
+      const adopted = adoptFloors(heard, frame.floor, out);
+      return sendFrames(adopted, [link.id], replayFor(adopted.log, frame.vector), out);
+    }
+    case 'links': {
+      const member = heard.members.get(link.peer);
+      return member === undefined ? heard : onLinks(heard, member, frame);
+    }
+    case 'members':
+      return onMembers(heard, frame, out);
+    case 'ping':
+      out.push({ kind: 'send', links: [link.id], frame: pongFor(heard, link, frame.t) });
+      return heard;
+    case 'pong':
+      return onPong(heard, link, frame.t, frame.seen, at);
+    case 'bye':
+      return onByeFrame(heard, link, frame.reason, frame.detail, at, out);
+  }
+}
+
+function onByeFrame(
+  state: NodeState,
+  link: Link,
+  reason: string,
+  detail: string | undefined,
+  at: number,
+  out: Effect[],
+): NodeState {
+  if (reason === 'quit') return memberQuit(state, link, out);
+  if (reason === 'duplicate') return memberSwapping(state, link, at);
+  out.push({
+    kind: 'warn',
+    text: `${describeLink(state, link)} refused the link: ${detail ?? reason}`,
+  });
+  return state;
+}

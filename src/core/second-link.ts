@@ -1,0 +1,25 @@
+import { withEntry } from './collections.js';
+import type { Effect } from './effect.js';
+import type { Link, Member, NodeState } from './state.js';
+
+/** Of two links between the same pair, both ends keep the one the smaller id dialled. */
+function isPreferred(state: NodeState, link: Link, peerId: string): boolean {
+  const dialer = link.direction === 'out' ? state.config.id : peerId;
+  return dialer === (state.config.id < peerId ? state.config.id : peerId);
+}
+
+/** A second link to a linked member: keep the preferred one, say `bye duplicate` on the other. */
+export function secondLink(state: NodeState, known: Member, link: Link, out: Effect[]): NodeState {
+  const current = known.link === undefined ? undefined : state.links.get(known.link);
+  if (current !== undefined && !isPreferred(state, link, known.id)) {
+    out.push({ kind: 'send', links: [link.id], frame: { type: 'bye', reason: 'duplicate' } });
+    out.push({ kind: 'close', link: link.id, graceful: true });
+    return state;
+  }
+  if (current !== undefined) {
+    out.push({ kind: 'send', links: [current.id], frame: { type: 'bye', reason: 'duplicate' } });
+    out.push({ kind: 'close', link: current.id, graceful: true });
+  }
+  const { swappingSince: _swap, ...rest } = known;
+  return { ...state, members: withEntry(state.members, known.id, { ...rest, link: link.id }) };
+}

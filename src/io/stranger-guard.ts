@@ -1,0 +1,94 @@
+import type { Subscription } from 'rxjs';
+import type { NodeEvent } from '../core/event.js';
+import type { AdmitLimits } from './admit.js';
+import { admit } from './admit.js';
+import type { EdgeScope } from './edge-scope.js';
+import { connectionKey, remoteOf } from './edge-scope.js';
+import { tlsFailure } from './tls-failure.js';
+import type { LinkSocket } from './transport.js';
+
+export interface GuardLimits extends AdmitLimits {
+  /** TLS must be done by then (hello is the core's to time, once the socket is a link). */
+  readonly handshakeTimeoutMs: number;
+}
+
+/**
+ * The limits on strangers: every TCP connection until it said hello. It
+ * admits or refuses each (see `admit`), and destroys one whose TLS is not
+ * done within the handshake timeout: before it is a link the core does not
+ * know it, and Node's own handshakeTimeout reports but leaves the socket open.
+ */
+export interface StrangerGuard {
+  /** The server's `connection` listener: a TCP connection, before TLS and hello. */
+  onConnection(socket: LinkSocket): void;
+  /** The server's `tlsClientError` listener. */
+  onTlsError(error: NodeJS.ErrnoException, socket: LinkSocket): void;
+  /** It became a link: from now on the core times its handshake. */
+  linked(socket: LinkSocket): void;
+  /** It said hello: it no longer counts against its address. */
+  authenticated(socket: LinkSocket): void;
+}
+
+export interface GuardDeps {
+  readonly scope: EdgeScope;
+  readonly limits: GuardLimits;
+  /** How many links there are now. */
+  readonly linkCount: () => number;
+  readonly report: (event: NodeEvent) => void;
+}
+
+interface Stranger {
+  readonly address: string;
+  /** Its handshake timeout, until it is a link. */
+  timeout?: Subscription;
+}
+
+export function makeStrangerGuard(deps: GuardDeps): StrangerGuard {
+  const { scope, limits, report } = deps;
+  /** Connections that have not said hello yet, by `address:port`. */
+  const strangers = new Map<string, Stranger>();
+  const perAddress = new Map<string, number>();
+  const refuse = (socket: LinkSocket, reason: string): void => {
+    report({ kind: 'refused', at: scope.now(), remote: remoteOf(socket), reason });
+    socket.destroy();
+  };
+  const stopTimeout = (stranger: Stranger | undefined): void => {
+    if (stranger?.timeout !== undefined) scope.cancel(stranger.timeout);
+    if (stranger !== undefined) delete stranger.timeout;
+  };
+  const forget = (socket: LinkSocket): void => {
+    const key = connectionKey(socket);
+    const stranger = strangers.get(key);
+    if (stranger === undefined) return;
+    stopTimeout(stranger);
+    strangers.delete(key);
+    const left = (perAddress.get(stranger.address) ?? 1) - 1;
+    if (left > 0) perAddress.set(stranger.address, left);
+    else perAddress.delete(stranger.address);
+  };
+  const onConnection = (socket: LinkSocket): void => {
+    scope.track(socket);
+    const address = socket.remoteAddress ?? '?';
+    const counts = { links: deps.linkCount(), strangersFromAddress: perAddress.get(address) ?? 0 };
+    const admission = admit(counts, limits);
+    if (!admission.admitted) {
+      refuse(socket, admission.reason);
+      return;
+    }
+    const stranger: Stranger = { address };
+    strangers.set(connectionKey(socket), stranger);
+    perAddress.set(address, counts.strangersFromAddress + 1);
+    socket.on('error', () => {});
+    stranger.timeout = scope.later(limits.handshakeTimeoutMs, () => {
+      delete stranger.timeout;
+      refuse(socket, `no handshake within ${limits.handshakeTimeoutMs} ms`);
+    });
+    socket.once('close', () => forget(socket));
+  };
+  return {
+    onConnection,
+    onTlsError: (error, socket) => refuse(socket, tlsFailure(error)),
+    linked: (socket) => stopTimeout(strangers.get(connectionKey(socket))),
+    authenticated: forget,
+  };
+}

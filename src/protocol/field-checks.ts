@@ -1,0 +1,106 @@
+import type { Frame, MemberInfo, VectorRecord } from './frames.js';
+import { MAX_BURST } from './frames.js';
+
+/**
+ * The checks the frame validators share: field types and limits. Each `is…`
+ * is a type guard; the others return the checked value, or undefined.
+ */
+
+/** The result of checking a parsed JSON value against the frame shapes. */
+export type Validated =
+  | { readonly ok: true; readonly frame: Frame }
+  | { readonly ok: false; readonly error: string };
+
+export function fail(error: string): Validated {
+  return { ok: false, error };
+}
+
+export type Obj = Readonly<Record<string, unknown>>;
+
+export const MAX_NAME = 32;
+export const MAX_TEXT = 16_000;
+export const MAX_LIST = 4096;
+const MAX_VECTOR = 4096;
+
+/** Node ids and incarnations: letters, digits, `_` and `-` (they are joined with `.`). */
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+const STREAM = /^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$/;
+
+export function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string of 1 to `max` characters. */
+export function isStr(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max;
+}
+
+export function isInt(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+export function isToken(value: unknown): value is string {
+  return typeof value === 'string' && TOKEN.test(value);
+}
+
+/** A version vector: at most MAX_VECTOR streams, each to a sequence number. */
+export function vector(value: unknown): VectorRecord | undefined {
+  if (!isObj(value)) return undefined;
+  const out: Record<string, number> = {};
+  let size = 0;
+  for (const key of Object.keys(value)) {
+    const seq = value[key];
+    if (!STREAM.test(key) || !isInt(seq, 0, Number.MAX_SAFE_INTEGER) || ++size > MAX_VECTOR)
+      return undefined;
+    out[key] = seq;
+  }
+  return out;
+}
+
+export function member(value: unknown): MemberInfo | undefined {
+  if (!isObj(value)) return undefined;
+  const { id, name, address, mesh } = value;
+  if (!isToken(id) || !isStr(name, MAX_NAME) || !isStr(address, 300) || typeof mesh !== 'boolean') {
+    return undefined;
+  }
+  return { id, name, address, mesh };
+}
+
+/** Chat texts: 1 to MAX_BURST strings of at most MAX_TEXT characters. */
+export function chatTexts(value: unknown): readonly string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_BURST) return undefined;
+  for (const text of value)
+    if (typeof text !== 'string' || text.length > MAX_TEXT) return undefined;
+  return value as string[];
+}
+
+/** Action indices: ascending, each a text's index (the canonical form that is signed). */
+export function actionIndices(value: unknown, count: number): readonly number[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > count) return undefined;
+  let previous = -1;
+  for (const index of value) {
+    if (!isInt(index, previous + 1, count - 1)) return undefined;
+    previous = index;
+  }
+  return value as number[];
+}
+
+/** A list of at most `max` values, each passing `each`. */
+export function everyOrUndefined<T>(
+  values: unknown,
+  max: number,
+  each: (v: unknown) => T | undefined,
+): T[] | undefined {
+  if (!Array.isArray(values) || values.length > max) return undefined;
+  const out: T[] = [];
+  for (const value of values) {
+    const checked = each(value);
+    if (checked === undefined) return undefined;
+    out.push(checked);
+  }
+  return out;
+}

@@ -1,0 +1,291 @@
+import { describe, expect, it } from 'vitest';
+import type { NodeEvent } from '../../src/core/event.js';
+import type { MemberChange, Place } from '../../src/core/member-life.js';
+import { MEMBER_LIFE, placeOf } from '../../src/core/member-life.js';
+import { initialState } from '../../src/core/state.js';
+import { step } from '../../src/core/step.js';
+import type { MemberInfo } from '../../src/protocol/frames.js';
+import {
+  frameEvent,
+  hello,
+  joined,
+  kinds,
+  LOWER,
+  linkUp,
+  proof,
+  testConfig,
+} from '../helpers/core-fixtures.js';
+
+const BOB = 'bb00000000000000';
+/** Carol has a larger id than this node (b000…): gossip about her makes this node dial her. */
+const CAROL = 'cc00000000000000';
+const CAROL_AT = '127.0.0.1:9300';
+
+const info = (id: string, address = CAROL_AT): MemberInfo => ({
+  id,
+  name: id === CAROL ? 'carol' : 'low',
+  address,
+  mesh: true,
+});
+/** Bob (linked on link 1) tells this node about `member`. */
+const gossip = (member: MemberInfo, at = 0): NodeEvent =>
+  frameEvent(1, { type: 'members', members: [member] }, at);
+const bobLinked = joined(1, BOB, 'bob');
+const carolLinked = (link: number, at = 0): NodeEvent[] => [
+  linkUp(link, at),
+  frameEvent(link, hello(CAROL, 'carol', 9300), at),
+  frameEvent(link, proof(link, CAROL), at),
+];
+const quit = (link: number): NodeEvent => frameEvent(link, { type: 'bye', reason: 'quit' });
+
+/** How to bring member `id` to a place, and what makes each change happen there. */
+interface Row {
+  readonly from: Place;
+  readonly change: MemberChange;
+  readonly id: string;
+  readonly setup: readonly NodeEvent[];
+  readonly event: readonly NodeEvent[];
+  readonly to: Place;
+  readonly effects: readonly string[];
+}
+
+const rows: Row[] = [
+  {
+    from: 'absent',
+    change: 'heardOf',
+    id: LOWER,
+    setup: bobLinked,
+    event: [gossip(info(LOWER))],
+    to: 'known',
+    effects: [],
+  },
+  {
+    from: 'absent',
+    change: 'dialled',
+    id: CAROL,
+    setup: bobLinked,
+    event: [gossip(info(CAROL))],
+    to: 'connecting',
+    effects: ['dial'],
+  },
+  {
+    from: 'absent',
+    change: 'linked',
+    id: CAROL,
+    setup: bobLinked,
+    event: carolLinked(2),
+    to: 'linked',
+    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+  },
+  {
+    // Carol's address is being dialled already (named on the command line): kept as known.
+    from: 'known',
+    change: 'dialled',
+    id: CAROL,
+    setup: [{ kind: 'start', at: 0 }, ...bobLinked, gossip(info(CAROL))],
+    event: [
+      {
+        kind: 'dialFailed',
+        at: 1,
+        target: CAROL_AT,
+        purpose: { kind: 'initial' },
+        reason: 'refused',
+      },
+      gossip(info(CAROL), 2),
+    ],
+    to: 'connecting',
+    effects: ['warn', 'dial'],
+  },
+  {
+    from: 'known',
+    change: 'linked',
+    id: LOWER,
+    setup: [...bobLinked, gossip(info(LOWER))],
+    event: joined(3, LOWER, 'low'),
+    to: 'linked',
+    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+  },
+  {
+    from: 'connecting',
+    change: 'dialFailed',
+    id: CAROL,
+    setup: [...bobLinked, gossip(info(CAROL))],
+    event: [
+      {
+        kind: 'dialFailed',
+        at: 1,
+        target: CAROL_AT,
+        purpose: { kind: 'gossip', member: CAROL },
+        reason: 'refused',
+      },
+    ],
+    to: 'known',
+    effects: ['warn'],
+  },
+  {
+    from: 'connecting',
+    change: 'linked',
+    id: CAROL,
+    setup: [...bobLinked, gossip(info(CAROL))],
+    event: [
+      linkUp(2, 1, {
+        direction: 'out',
+        target: CAROL_AT,
+        purpose: { kind: 'gossip', member: CAROL },
+      }),
+      frameEvent(2, hello(CAROL, 'carol', 9300), 1),
+      frameEvent(2, proof(2, CAROL), 1),
+    ],
+    to: 'linked',
+    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+  },
+  {
+    // A second link from carol (she dialled too; the smaller id's dial is kept: ours, link 2 —
+    // here both are hers, so the newer one replaces it and the old one is told `duplicate`).
+    from: 'linked',
+    change: 'linked',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2)],
+    event: carolLinked(3),
+    to: 'linked',
+    effects: ['send:hello', 'send:proof', 'send:bye', 'close'],
+  },
+  {
+    from: 'linked',
+    change: 'lost',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2)],
+    event: [{ kind: 'linkDown', at: 5, link: 2, reason: 'reset' }],
+    to: 'lost',
+    effects: ['warn', 'emit:leave', 'send:links'],
+  },
+  {
+    from: 'linked',
+    change: 'quit',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2)],
+    event: [quit(2)],
+    to: 'quit',
+    effects: ['emit:leave'],
+  },
+  {
+    from: 'lost',
+    change: 'linked',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2), { kind: 'linkDown', at: 5, link: 2, reason: 'reset' }],
+    event: carolLinked(3, 6),
+    to: 'linked',
+    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+  },
+  {
+    from: 'quit',
+    change: 'linked',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2), quit(2)],
+    event: carolLinked(3, 6),
+    to: 'linked',
+    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+  },
+];
+
+/** 256 other members that quit after carol: carol, the oldest that quit, is forgotten. */
+function manyQuit(): NodeEvent[] {
+  const events: NodeEvent[] = [];
+  for (let i = 0; i < 256; i++) {
+    const id = `dd${i.toString(16).padStart(14, '0')}`;
+    events.push(
+      ...joined(10 + i, id, `m${i}`),
+      frameEvent(10 + i, { type: 'bye', reason: 'quit' }),
+    );
+  }
+  return events;
+}
+rows.push({
+  from: 'quit',
+  change: 'forgotten',
+  id: CAROL,
+  setup: [...bobLinked, ...carolLinked(2), quit(2), ...manyQuit()],
+  event: [{ kind: 'tick', at: 100 }],
+  to: 'absent',
+  effects: [],
+});
+
+/** Changes that are not in the table for a place leave the member where it is. */
+const unchanged: Row[] = [
+  {
+    from: 'known',
+    change: 'heardOf',
+    id: LOWER,
+    setup: [...bobLinked, gossip(info(LOWER))],
+    event: [gossip(info(LOWER, '127.0.0.1:9999'))],
+    to: 'known',
+    effects: [],
+  },
+  {
+    from: 'lost',
+    change: 'dialled',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2), { kind: 'linkDown', at: 5, link: 2, reason: 'reset' }],
+    event: [gossip(info(CAROL, '127.0.0.1:9301'))],
+    to: 'lost',
+    effects: [],
+  },
+  {
+    from: 'quit',
+    change: 'dialled',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2), quit(2)],
+    event: [gossip(info(CAROL, '127.0.0.1:9301'))],
+    to: 'quit',
+    effects: [],
+  },
+  {
+    from: 'linked',
+    change: 'dialled',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2)],
+    event: [gossip(info(CAROL, '127.0.0.1:9301'))],
+    to: 'linked',
+    effects: [],
+  },
+];
+
+function run(row: Row): { place: Place; effects: string[] } {
+  const config = testConfig({ peers: [CAROL_AT] });
+  let state = initialState(config);
+  for (const event of row.setup) state = step(state, event).state;
+  expect(placeOf(state.members.get(row.id))).toBe(row.from);
+  const effects: string[] = [];
+  for (const event of row.event) {
+    const result = step(state, event);
+    state = result.state;
+    effects.push(...kinds(result.effects));
+  }
+  return { place: placeOf(state.members.get(row.id)), effects };
+}
+
+describe("a member's life: every transition of MEMBER_LIFE (table)", () => {
+  for (const row of rows) {
+    it(`${row.from}, ${row.change} → ${row.to}: ${row.effects.join(', ') || 'no effects'}`, () => {
+      const { place, effects } = run(row);
+      expect(place).toBe(row.to);
+      expect(effects).toEqual(row.effects);
+    });
+  }
+
+  it('covers every transition the table lists, and each row is one of them', () => {
+    const listed = Object.entries(MEMBER_LIFE).flatMap(([from, changes]) =>
+      Object.entries(changes).map(([change, to]) => `${from} ${change} ${to}`),
+    );
+    expect(rows.map((row) => `${row.from} ${row.change} ${row.to}`).sort()).toEqual(listed.sort());
+  });
+
+  for (const row of unchanged) {
+    it(`${row.from}, ${row.change}: not in the table, stays ${row.to}`, () => {
+      expect(MEMBER_LIFE[row.from][row.change]).toBeUndefined();
+      const { place, effects } = run(row);
+      expect(place).toBe(row.to);
+      expect(effects).toEqual(row.effects);
+    });
+  }
+});
