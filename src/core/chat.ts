@@ -5,12 +5,13 @@ import { withEntry } from './collections.js';
 import { receive } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
-import { labelOf } from './labels.js';
+import { namedOf } from './labels.js';
 import type { Logged } from './log.js';
 import { appendLog, loggedOf } from './log.js';
 import { verifyChat } from './signing.js';
 import type { Member, NodeState } from './state.js';
 import { ownStream } from './state.js';
+import type { Named } from './warning.js';
 
 /** Shows delivered messages and keeps them in the log. */
 export function showDelivered(
@@ -19,13 +20,11 @@ export function showDelivered(
   out: Effect[],
 ): NodeState {
   if (delivered.length === 0) return state;
-  let labelFor = '';
-  let label = '';
+  // Consecutive messages mostly share their sender: it is named once for them.
+  let who: Named | undefined;
   for (const message of delivered) {
-    if (message.origin !== labelFor) {
-      labelFor = message.origin;
-      label = labelOf(state, message.origin, message.name);
-    }
+    if (who?.id !== message.origin || who.name !== message.name)
+      who = namedOf(state, message.origin, message.name);
     out.push({
       kind: 'emit',
       event: {
@@ -38,7 +37,7 @@ export function showDelivered(
         history: message.history,
         action: message.action,
       },
-      label,
+      who,
     });
   }
   return { ...state, log: appendLog(state.log, delivered, state.config.historyLimit) };
@@ -82,10 +81,14 @@ export function onChat(
   if (!verifyChat(state.config.identity, frame)) {
     // Dropped and not marked as seen: the genuine copy may still come by another path.
     const link = from === undefined ? undefined : state.members.get(from);
-    const via = link === undefined ? 'a link' : labelOf(state, link.id, link.name);
     out.push({
       kind: 'warn',
-      text: `dropped a message claiming to be from ${frame.name} (${frame.origin.slice(0, 8)}) that came from ${via}: its signature does not verify`,
+      warning: {
+        code: 'forgedChat',
+        name: frame.name,
+        origin: frame.origin,
+        ...(link === undefined ? {} : { via: namedOf(state, link.id, link.name) }),
+      },
       key: `forged:${from ?? ''}`,
     });
     return state;
@@ -106,7 +109,12 @@ export function onChat(
   if (result.dropped > 0) {
     out.push({
       kind: 'warn',
-      text: `held-back queue full (${next.config.maxHeld} messages): dropped ${result.dropped} from ${frame.name}; catch-up will fetch them`,
+      warning: {
+        code: 'heldFull',
+        max: next.config.maxHeld,
+        dropped: result.dropped,
+        name: frame.name,
+      },
       key: `held:${stream}`,
     });
   }

@@ -7,7 +7,7 @@ export type Command =
       readonly text: string;
       readonly action: boolean;
     }
-  | { readonly kind: 'usage'; readonly text: string }
+  | { readonly kind: 'usage'; readonly command: 'me' | 'msg' | 'whois' }
   | { readonly kind: 'quit' }
   | { readonly kind: 'peers' }
   | { readonly kind: 'stats' }
@@ -16,20 +16,6 @@ export type Command =
   | { readonly kind: 'empty' }
   | { readonly kind: 'tooLong' }
   | { readonly kind: 'unknown'; readonly name: string };
-
-export const COMMAND_HELP: readonly (readonly [string, string])[] = [
-  [
-    '/msg <name> <text>',
-    'a direct message, shown only to that member (name#abcd picks one of two)',
-  ],
-  ['/me <action>', 'an action: /me waves shows as * alice waves'],
-  ['/peers', 'list the members, their addresses, link state and round-trip time'],
-  ['/whois <name>', "a member's id, key fingerprint, address and how long it has been linked"],
-  ['/stats', 'count the chat messages sent to and read from each member'],
-  ['/help', 'show this list'],
-  ['/quit', 'leave the chat (so do Ctrl+C and Ctrl+D)'],
-  ['//text', 'send "/text" literally'],
-];
 
 /** Strips one trailing `\r` (CRLF input) and decides what the line is. */
 export function parseCommand(raw: string, maxChars: number): Command {
@@ -43,13 +29,12 @@ export function parseCommand(raw: string, maxChars: number): Command {
   switch (name) {
     case 'me':
       return rest === ''
-        ? { kind: 'usage', text: 'usage: /me <action>, e.g. /me waves' }
+        ? { kind: 'usage', command: 'me' }
         : { kind: 'say', text: rest, action: true };
     case 'msg': {
       const target = rest.split(/\s/, 1)[0] ?? '';
       const text = rest.slice(target.length).trim();
-      if (target === '' || text === '')
-        return { kind: 'usage', text: 'usage: /msg <name> <text>, e.g. /msg bob psst' };
+      if (target === '' || text === '') return { kind: 'usage', command: 'msg' };
       return { kind: 'direct', target, text, action: false };
     }
     case 'quit':
@@ -59,9 +44,7 @@ export function parseCommand(raw: string, maxChars: number): Command {
     case 'stats':
       return { kind: 'stats' };
     case 'whois':
-      return rest === ''
-        ? { kind: 'usage', text: 'usage: /whois <name>, e.g. /whois bob' }
-        : { kind: 'whois', target: rest };
+      return rest === '' ? { kind: 'usage', command: 'whois' } : { kind: 'whois', target: rest };
     case 'help':
       return { kind: 'help' };
     default:

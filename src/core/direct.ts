@@ -1,15 +1,16 @@
 import type { DirectFrame } from '../protocol/frames.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
-import { labelOf, taggedName } from './labels.js';
+import { namedOf } from './labels.js';
 import { signDirect, verifyDirect } from './signing.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, ownStream } from './state.js';
+import type { Unresolved } from './warning.js';
 
 /** Direct message ids remembered so that each is shown or passed on once. */
 const MAX_SEEN = 1000;
 
-export type Resolved = { readonly member: Member } | { readonly error: string };
+export type Resolved = { readonly member: Member } | { readonly unresolved: Unresolved };
 
 /** Finds the member `name` or `name#abcd` means; an ambiguous name lists the candidates. */
 export function resolveMember(state: NodeState, target: string): Resolved {
@@ -22,11 +23,9 @@ export function resolveMember(state: NodeState, target: string): Resolved {
   );
   const [only] = candidates;
   if (only !== undefined && candidates.length === 1) return { member: only };
-  if (candidates.length === 0) return { error: `no member named ${target} (/peers lists them)` };
-  const names = candidates.map((member) => taggedName(member.name, member.id)).join(', ');
-  return {
-    error: `${target} is ambiguous: ${names}; say which, e.g. /msg ${taggedName(name, candidates[0]?.id ?? '')} …`,
-  };
+  if (candidates.length === 0) return { unresolved: { reason: 'none', target } };
+  const tagged = candidates.map((member) => ({ name: member.name, id: member.id, tagged: true }));
+  return { unresolved: { reason: 'ambiguous', target, name, candidates: tagged } };
 }
 
 function remember(state: NodeState, id: string): NodeState {
@@ -52,8 +51,11 @@ export function sendDirect(
   out: Effect[],
 ): NodeState {
   const resolved = resolveMember(state, target);
-  if ('error' in resolved) {
-    out.push({ kind: 'warn', text: `/msg: ${resolved.error}; nothing was sent` });
+  if ('unresolved' in resolved) {
+    out.push({
+      kind: 'warn',
+      warning: { code: 'unresolved', command: 'msg', why: resolved.unresolved },
+    });
     return state;
   }
   const directSeq = state.directSeq + 1;
@@ -73,7 +75,10 @@ export function sendDirect(
   if (links.length === 0)
     out.push({
       kind: 'warn',
-      text: `/msg: ${labelOf(state, resolved.member.id, resolved.member.name)} cannot be reached now; nothing was sent`,
+      warning: {
+        code: 'unreachable',
+        member: namedOf(state, resolved.member.id, resolved.member.name),
+      },
     });
   else out.push({ kind: 'send', links, frame });
   return remember({ ...state, directSeq }, frame.id);
@@ -90,7 +95,7 @@ export function onDirect(
   if (!verifyDirect(state.config.identity, frame)) {
     out.push({
       kind: 'warn',
-      text: `dropped a direct message claiming to be from ${frame.name}: its signature does not verify`,
+      warning: { code: 'forgedDirect', name: frame.name },
       key: `forged-dm:${from ?? ''}`,
     });
     return state;
@@ -110,7 +115,7 @@ export function onDirect(
         action: frame.action === true,
         to: frame.to,
       },
-      label: labelOf(state, frame.origin, frame.name),
+      who: namedOf(state, frame.origin, frame.name),
     });
     return next;
   }

@@ -1,18 +1,27 @@
 import type { Frame } from '../protocol/frames.js';
 import type { DialPurpose, LinkId } from './event.js';
 import type { OutputEvent } from './output-event.js';
+import type { Named, Warning } from './warning.js';
 
 /**
  * What the core asks the edges to do, as plain data. The core never performs
  * I/O itself; the sinks in src/io carry these out.
  */
 export type Effect =
-  /** Show an event: a JSON line with --json, a human line otherwise. `label` is the human name. */
-  | { readonly kind: 'emit'; readonly event: OutputEvent; readonly label?: string }
+  /**
+   * Show an event: a JSON line with --json, a human line otherwise, naming
+   * `who` (flagged when it came back with another key than its name had).
+   */
+  | {
+      readonly kind: 'emit';
+      readonly event: OutputEvent;
+      readonly who?: Named;
+      readonly newKey?: true;
+    }
   /** A line for a person on stderr; `key` groups repeats so a burst prints once with a count. */
-  | { readonly kind: 'warn'; readonly text: string; readonly key?: string }
-  /** A plain line for a person on stdout (help, notices); not shown with --json. */
-  | { readonly kind: 'notice'; readonly text: string }
+  | { readonly kind: 'warn'; readonly warning: Warning; readonly key?: string }
+  /** The list of commands, for a person on stdout (not shown with --json). */
+  | { readonly kind: 'help' }
   /** Serialise `frame` once and write those bytes to every link listed. */
   | { readonly kind: 'send'; readonly links: readonly LinkId[]; readonly frame: Frame }
   | { readonly kind: 'dial'; readonly target: string; readonly purpose: DialPurpose }

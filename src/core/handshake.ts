@@ -3,10 +3,11 @@ import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { withEntry, withoutEntry } from './collections.js';
 import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
-import { describeLink } from './labels.js';
+import { linkRef } from './labels.js';
 import { memberJoined } from './member-join.js';
 import { proofText } from './signing.js';
 import type { Link, NodeState } from './state.js';
+import type { Warning } from './warning.js';
 
 export function helloFrame(state: NodeState, nonce: string): HelloFrame {
   const { id, incarnation, name, port, mesh, advertise, identity } = state.config;
@@ -24,8 +25,8 @@ export function helloFrame(state: NodeState, nonce: string): HelloFrame {
   return advertise === undefined ? hello : { ...hello, advertise };
 }
 
-function refuse(state: NodeState, link: Link, text: string, out: Effect[]): NodeState {
-  out.push({ kind: 'warn', text });
+function refuse(state: NodeState, link: Link, warning: Warning, out: Effect[]): NodeState {
+  out.push({ kind: 'warn', warning });
   out.push({ kind: 'close', link: link.id, graceful: true });
   return settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
 }
@@ -39,7 +40,7 @@ export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Ef
   if (link.peer !== undefined || link.hello !== undefined) {
     out.push({
       kind: 'warn',
-      text: `${describeLink(state, link)} sent a second hello; ignored`,
+      warning: { code: 'secondHello', link: linkRef(state, link) },
       key: `${link.remote}:hello`,
     });
     return state;
@@ -57,7 +58,13 @@ export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Ef
     return refuse(
       state,
       link,
-      `refused ${hello.name} (${link.remote}): it speaks protocol v${hello.v}, this node speaks v${PROTOCOL_VERSION}`,
+      {
+        code: 'incompatible',
+        name: hello.name,
+        remote: link.remote,
+        theirs: hello.v,
+        ours: PROTOCOL_VERSION,
+      },
       out,
     );
   }
@@ -69,12 +76,7 @@ export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Ef
 
   const { identity } = state.config;
   if (identity.idOf(hello.key) !== hello.id) {
-    return refuse(
-      state,
-      link,
-      `refused ${hello.name} (${link.remote}): its id does not match its key`,
-      out,
-    );
+    return refuse(state, link, { code: 'keyMismatch', name: hello.name, remote: link.remote }, out);
   }
   out.push({
     kind: 'send',
@@ -95,17 +97,12 @@ export function onProof(
   const hello = link.hello;
   if (link.peer !== undefined) return state;
   if (hello === undefined) {
-    return refuse(state, link, `refused ${link.remote}: it sent a proof before its hello`, out);
+    return refuse(state, link, { code: 'proofFirst', remote: link.remote }, out);
   }
   if (
     !state.config.identity.verify(hello.key, proofText(link.nonce, hello.id, state.config.id), sig)
   ) {
-    return refuse(
-      state,
-      link,
-      `refused ${hello.name} (${link.remote}): its handshake proof does not verify (a replayed or forged handshake)`,
-      out,
-    );
+    return refuse(state, link, { code: 'badProof', name: hello.name, remote: link.remote }, out);
   }
   return memberJoined(state, link, hello, at, out);
 }

@@ -1,12 +1,59 @@
 import { exceedsFrame } from './burst.js';
 import { sendChat } from './chat-send.js';
-import { COMMAND_HELP, parseCommand } from './command.js';
+import type { Command } from './command.js';
+import { parseCommand } from './command.js';
 import { resolveMember, sendDirect } from './direct.js';
 import type { Effect } from './effect.js';
-import { labelOf } from './labels.js';
+import { namedOf } from './labels.js';
 import { requestLeave } from './leaving.js';
 import { peersEvent, statsEvent } from './membership.js';
 import type { NodeState, Outgoing } from './state.js';
+
+/** One command of a stdin line; chat lines are collected in `texts` to go out as one burst. */
+function run(
+  state: NodeState,
+  command: Command,
+  texts: Outgoing[],
+  at: number,
+  out: Effect[],
+): NodeState {
+  switch (command.kind) {
+    case 'say':
+      if (exceedsFrame(command.text)) out.push({ kind: 'warn', warning: { code: 'lineUnfit' } });
+      else texts.push({ text: command.text, action: command.action });
+      return state;
+    case 'empty':
+      return state;
+    case 'usage':
+      out.push({ kind: 'warn', warning: { code: 'usage', command: command.command } });
+      return state;
+    case 'direct':
+      return sendDirect(state, command.target, command.text, command.action, at, out);
+    case 'tooLong':
+      out.push({
+        kind: 'warn',
+        warning: { code: 'lineTooLong', maxChars: state.config.maxLineChars },
+      });
+      return state;
+    case 'quit':
+      return requestLeave(state, false, false, out);
+    case 'peers':
+      out.push({ kind: 'emit', event: peersEvent(state) });
+      return state;
+    case 'stats':
+      out.push({ kind: 'emit', event: statsEvent(state) });
+      return state;
+    case 'whois':
+      whois(state, command.target, at, out);
+      return state;
+    case 'help':
+      out.push({ kind: 'help' });
+      return state;
+    case 'unknown':
+      out.push({ kind: 'warn', warning: { code: 'unknownCommand', name: command.name } });
+      return state;
+  }
+}
 
 /** Lines from stdin: chat lines go out as one burst; commands run in order. */
 export function onInput(
@@ -19,53 +66,7 @@ export function onInput(
   const texts: Outgoing[] = [];
   for (const raw of lines) {
     if (next.leaving.phase !== 'staying') break;
-    const command = parseCommand(raw, next.config.maxLineChars);
-    switch (command.kind) {
-      case 'say':
-        if (exceedsFrame(command.text)) {
-          out.push({
-            kind: 'warn',
-            text: 'line refused: it does not fit in one frame once encoded',
-          });
-        } else texts.push({ text: command.text, action: command.action });
-        break;
-      case 'empty':
-        break;
-      case 'usage':
-        out.push({ kind: 'warn', text: command.text });
-        break;
-      case 'direct':
-        next = sendDirect(next, command.target, command.text, command.action, at, out);
-        break;
-      case 'tooLong':
-        out.push({
-          kind: 'warn',
-          text: `a line over ${next.config.maxLineChars} characters was refused; nothing was sent`,
-        });
-        break;
-      case 'quit':
-        next = requestLeave(next, false, false, out);
-        break;
-      case 'peers':
-        out.push({ kind: 'emit', event: peersEvent(next) });
-        break;
-      case 'stats':
-        out.push({ kind: 'emit', event: statsEvent(next) });
-        break;
-      case 'whois':
-        whois(next, command.target, at, out);
-        break;
-      case 'help':
-        for (const [name, text] of COMMAND_HELP)
-          out.push({ kind: 'notice', text: `${name.padEnd(20)} ${text}` });
-        break;
-      case 'unknown':
-        out.push({
-          kind: 'warn',
-          text: `unknown command /${command.name}; /help lists the commands, //text sends /text`,
-        });
-        break;
-    }
+    next = run(next, parseCommand(raw, next.config.maxLineChars), texts, at, out);
   }
   if (texts.length === 0) return next;
   if (next.initialPending.size > 0) return { ...next, held: [...next.held, ...texts] };
@@ -74,8 +75,11 @@ export function onInput(
 
 function whois(state: NodeState, target: string, at: number, out: Effect[]): void {
   const resolved = resolveMember(state, target);
-  if ('error' in resolved) {
-    out.push({ kind: 'warn', text: `/whois: ${resolved.error}` });
+  if ('unresolved' in resolved) {
+    out.push({
+      kind: 'warn',
+      warning: { code: 'unresolved', command: 'whois', why: resolved.unresolved },
+    });
     return;
   }
   const { member } = resolved;
@@ -92,6 +96,6 @@ function whois(state: NodeState, target: string, at: number, out: Effect[]): voi
       state: member.state,
       linkedForMs: linked ? at - (member.linkedAt ?? at) : null,
     },
-    label: labelOf(state, member.id, member.name),
+    who: namedOf(state, member.id, member.name),
   });
 }

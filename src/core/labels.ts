@@ -1,28 +1,25 @@
 import type { Link, NodeState } from './state.js';
-
-/** `name#` plus the first 4 characters of the id. */
-export function taggedName(name: string, id: string): string {
-  return `${name}#${id.slice(0, 4)}`;
-}
+import type { LinkRef, Named } from './warning.js';
 
 /**
- * The name a person sees for a member: the bare name while it is unique among
- * the members this node knows (and itself), `name#abcd` when it is shared.
+ * A member as a person names it: tagged (shown `name#abcd`) when another
+ * member this node knows, or this node itself, has the same name.
  */
-export function labelOf(state: NodeState, id: string, name: string): string {
-  if (name === state.config.name && id !== state.config.id) return taggedName(name, id);
+export function namedOf(state: NodeState, id: string, name: string): Named {
+  let tagged = name === state.config.name && id !== state.config.id;
   for (const member of state.members.values()) {
-    if (member.name === name && member.id !== id) return taggedName(name, id);
+    if (tagged) break;
+    tagged = member.name === name && member.id !== id;
   }
-  return name;
+  return { name, id, tagged };
 }
 
-/** Names a link in a warning: its member if known, always its remote address. */
-export function describeLink(state: NodeState, link: Link): string {
+/** A link as a warning names it: its member if known, always its remote address. */
+export function linkRef(state: NodeState, link: Link): LinkRef {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
   return member === undefined
-    ? `peer ${link.remote}`
-    : `${labelOf(state, member.id, member.name)} (${link.remote})`;
+    ? { remote: link.remote }
+    : { remote: link.remote, member: namedOf(state, member.id, member.name) };
 }
 
 /** Public keys remembered per name (to flag a name back with another key), and names. */

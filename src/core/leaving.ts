@@ -2,7 +2,7 @@ import { sendChat } from './chat-send.js';
 import { withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
-import { labelOf } from './labels.js';
+import { namedOf } from './labels.js';
 import type { Member, NodeState } from './state.js';
 
 /** Exit code of a second interrupt while leaving. */
@@ -125,10 +125,14 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
     const owing = unconfirmed(next);
     if (owing.length === 0) return goodbye(next, 0, at, out);
     if (at >= leaving.deadline) {
-      const names = owing.map((member) => labelOf(next, member.id, member.name)).join(', ');
       out.push({
         kind: 'warn',
-        text: `not confirmed within ${next.config.lingerMs} ms by: ${names}; they may have missed some of this node's ${next.seq} line(s)`,
+        warning: {
+          code: 'unconfirmed',
+          lingerMs: next.config.lingerMs,
+          members: owing.map((member) => namedOf(next, member.id, member.name)),
+          lines: next.seq,
+        },
       });
       return goodbye(next, UNCONFIRMED_EXIT_CODE, at, out);
     }

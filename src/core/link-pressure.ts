@@ -1,9 +1,10 @@
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
-import { describeLink } from './labels.js';
+import { linkRef } from './labels.js';
 import { destroyLink } from './link-close.js';
 import type { Link, NodeState } from './state.js';
+import type { NotReading } from './warning.js';
 
 /**
  * Links that cannot keep up with what this node writes. The edge reports the
@@ -59,21 +60,14 @@ export function onCongestion(state: NodeState, event: CongestionEvent, out: Effe
  * closing, until its linkDown, which settles its member; its drain (the edge
  * reports one just before) releases stdin.
  */
-function dropLink(state: NodeState, link: Link, reason: string, out: Effect[]): NodeState {
+function dropLink(state: NodeState, link: Link, why: NotReading, out: Effect[]): NodeState {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
-  out.push(
-    member?.link === link.id
-      ? {
-          kind: 'warn',
-          text: `${describeLink(state, link)} lost: ${reason}`,
-          key: `lost:${link.remote}`,
-        }
-      : {
-          kind: 'warn',
-          text: `${describeLink(state, link)}: ${reason}; connection closed`,
-          key: `${link.remote}:stopped reading`,
-        },
-  );
+  const lost = member?.link === link.id;
+  out.push({
+    kind: 'warn',
+    warning: { code: 'notReading', link: linkRef(state, link), lost, why },
+    key: lost ? `lost:${link.remote}` : `${link.remote}:stopped reading`,
+  });
   return destroyLink(state, link, out);
 }
 
@@ -81,7 +75,7 @@ function dropLink(state: NodeState, link: Link, reason: string, out: Effect[]): 
 export function onOverfull(state: NodeState, event: OverfullEvent, out: Effect[]): NodeState {
   const link = state.links.get(event.link);
   if (link === undefined || link.closing) return state;
-  return dropLink(state, link, `it stopped reading: over ${event.limitBytes} bytes unsent`, out);
+  return dropLink(state, link, { kind: 'overfull', limitBytes: event.limitBytes }, out);
 }
 
 /** At a tick: links congested for `stallMs` without draining are dropped. */
@@ -91,7 +85,7 @@ export function checkStalls(state: NodeState, at: number, out: Effect[]): NodeSt
   for (const link of state.links.values()) {
     if (link.closing || link.congestedSince === undefined || at - link.congestedSince < stallMs)
       continue;
-    next = dropLink(next, link, `it stopped reading: nothing drained for ${stallMs} ms`, out);
+    next = dropLink(next, link, { kind: 'stalled', ms: stallMs }, out);
   }
   return next;
 }

@@ -3,7 +3,7 @@ import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
 import type { DialPurpose, NodeEvent } from './event.js';
 import { helloFrame } from './handshake.js';
-import { describeLink } from './labels.js';
+import { linkRef } from './labels.js';
 import { dialFailed, memberLost } from './member-life.js';
 import { redialFailed } from './redial.js';
 import type { Link, NodeState } from './state.js';
@@ -55,13 +55,13 @@ export function onDialFailed(
   if (event.purpose.kind === 'initial') {
     out.push({
       kind: 'warn',
-      text: `cannot reach ${event.target}: ${event.reason}; running without it`,
+      warning: { code: 'initialUnreachable', target: event.target, reason: event.reason },
     });
     next = { ...next, initialPending: withoutMember(next.initialPending, event.target) };
   } else if (event.purpose.kind === 'gossip') {
     out.push({
       kind: 'warn',
-      text: `cannot reach member at ${event.target}: ${event.reason}`,
+      warning: { code: 'memberUnreachable', target: event.target, reason: event.reason },
       key: `gossip:${event.target}`,
     });
   }
@@ -80,7 +80,11 @@ export function onLinkDown(
     if (link.purpose?.kind === 'initial' && next.initialPending.has(link.target ?? '')) {
       out.push({
         kind: 'warn',
-        text: `${link.target} closed the connection before the handshake (${event.reason})`,
+        warning: {
+          code: 'closedBeforeHandshake',
+          target: link.target ?? link.remote,
+          reason: event.reason,
+        },
       });
     }
     return dialEnded(settleInitial(next, link), link.purpose, event.at, out);
@@ -90,7 +94,7 @@ export function onLinkDown(
   if (event.reason !== 'connection closed') {
     out.push({
       kind: 'warn',
-      text: `${describeLink(state, link)} lost: ${event.reason}`,
+      warning: { code: 'linkLost', link: linkRef(state, link), reason: event.reason },
       key: `lost:${link.remote}`,
     });
   }
@@ -107,7 +111,12 @@ export function onBadInput(
   const closing = event.fatal || link.peer === undefined;
   out.push({
     kind: 'warn',
-    text: `${describeLink(state, link)}: ${event.problem}${closing ? '; connection closed' : '; dropped'}`,
+    warning: {
+      code: 'badInput',
+      link: linkRef(state, link),
+      problem: event.problem,
+      closed: closing,
+    },
     key: `${link.remote}:${event.problem}`,
   });
   if (closing) out.push({ kind: 'close', link: link.id, graceful: false });

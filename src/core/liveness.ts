@@ -3,7 +3,7 @@ import { streamOf } from '../protocol/frames.js';
 import { withEntry, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
-import { describeLink } from './labels.js';
+import { linkRef } from './labels.js';
 import { destroyLink } from './link-close.js';
 import { memberLost } from './member-life.js';
 import type { Link, Member, NodeState } from './state.js';
@@ -50,7 +50,11 @@ function expireHandshake(state: NodeState, link: Link, at: number, out: Effect[]
     return state;
   out.push({
     kind: 'warn',
-    text: `${describeLink(state, link)} did not complete the handshake within ${state.config.handshakeTimeoutMs} ms; closed`,
+    warning: {
+      code: 'noHandshake',
+      link: linkRef(state, link),
+      timeoutMs: state.config.handshakeTimeoutMs,
+    },
     key: `handshake:${link.remote}`,
   });
   return destroyLink(state, link, out);

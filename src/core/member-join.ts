@@ -4,7 +4,7 @@ import { withEntry, withoutEntry } from './collections.js';
 import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
 import { gossipJoin, sendHave, sendMembership } from './gossip.js';
-import { isNewKey, labelOf, rememberKey } from './labels.js';
+import { isNewKey, namedOf, rememberKey } from './labels.js';
 import { allows } from './member-life.js';
 import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
@@ -62,8 +62,9 @@ export function memberJoined(
   out.push({
     kind: 'emit',
     event: { event: 'join', user: member.name, id: member.id, address: member.address },
+    who: namedOf(next, member.id, member.name),
     // A name this node saw before with another key is flagged: maybe not the same person.
-    label: `${labelOf(next, member.id, member.name)}${newKey ? ' (new key)' : ''}`,
+    ...(newKey ? { newKey: true } : {}),
   });
   sendMembership(next, link.id, out);
   sendHave(next, link.id, out);

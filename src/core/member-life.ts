@@ -2,7 +2,7 @@ import type { MemberInfo } from '../protocol/frames.js';
 import { withEntry, withMember } from './collections.js';
 import type { Effect } from './effect.js';
 import { announceLinks } from './gossip.js';
-import { labelOf } from './labels.js';
+import { namedOf } from './labels.js';
 import type { PeerState } from './output-event.js';
 import { scheduleRedial } from './redial.js';
 import type { Link, Member, NodeState } from './state.js';
@@ -101,7 +101,7 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
   out.push({
     kind: 'emit',
     event: { event: 'leave', user: member.name, id: member.id, reason: 'lost' },
-    label: labelOf(state, member.id, member.name),
+    who: namedOf(state, member.id, member.name),
   });
   const { link: _link, swappingSince: _swap, peers: _peers, ...rest } = member;
   const lost: Member = { ...rest, state: 'lost' };
@@ -125,7 +125,7 @@ export function memberQuit(state: NodeState, link: Link, out: Effect[]): NodeSta
     out.push({
       kind: 'emit',
       event: { event: 'leave', user: member.name, id: member.id, reason: 'quit' },
-      label: labelOf(state, member.id, member.name),
+      who: namedOf(state, member.id, member.name),
     });
   }
   return { ...state, members: withEntry(state.members, member.id, { ...rest, state: 'quit' }) };

@@ -7,7 +7,7 @@ import type { Effect } from './effect.js';
 import { adoptFloors } from './gaps.js';
 import { onLinks } from './gossip.js';
 import { onHello, onProof } from './handshake.js';
-import { describeLink } from './labels.js';
+import { linkRef } from './labels.js';
 import { onPong, pongFor } from './liveness.js';
 import { replayFor } from './log.js';
 import { memberQuit, memberSwapping } from './member-life.js';
@@ -27,7 +27,7 @@ export function onFrame(
   if (link.peer === undefined) {
     out.push({
       kind: 'warn',
-      text: `${describeLink(state, link)} sent "${frame.type}" before the handshake; closed`,
+      warning: { code: 'beforeHandshake', link: linkRef(state, link), frame: frame.type },
     });
     out.push({ kind: 'close', link: link.id, graceful: false });
     return state;
@@ -78,7 +78,7 @@ function onByeFrame(
   if (reason === 'duplicate') return memberSwapping(state, link, at);
   out.push({
     kind: 'warn',
-    text: `${describeLink(state, link)} refused the link: ${detail ?? reason}`,
+    warning: { code: 'refusedByPeer', link: linkRef(state, link), detail: detail ?? reason },
   });
   return state;
 }

@@ -1,7 +1,7 @@
 import { backoffDelay, nextRandom } from './backoff.js';
 import { withEntry, withMember, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
-import { labelOf } from './labels.js';
+import { namedOf } from './labels.js';
 import type { Member, NodeState, Redial } from './state.js';
 
 /** A lost member is redialled when this node would have dialled it in the first place. */
@@ -46,8 +46,11 @@ export function redialFailed(
   const nextAt = at + drawn.delay;
   if (nextAt > redial.giveUpAt) {
     const member = drawn.state.members.get(memberId);
-    const who = member === undefined ? memberId : labelOf(drawn.state, member.id, member.name);
-    out.push({ kind: 'warn', text: `gave up redialling ${who} at ${redial.target}` });
+    const who =
+      member === undefined
+        ? { name: memberId, id: memberId, tagged: false }
+        : namedOf(drawn.state, member.id, member.name);
+    out.push({ kind: 'warn', warning: { code: 'gaveUp', member: who, target: redial.target } });
     return { ...drawn.state, redials: withoutEntry(drawn.state.redials, memberId) };
   }
   const next: Redial = { ...redial, attempt, nextAt, dialing: false };

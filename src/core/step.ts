@@ -45,7 +45,7 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
     case 'refused':
       out.push({
         kind: 'warn',
-        text: `refused ${event.remote}: ${event.reason}`,
+        warning: { code: 'refused', remote: event.remote, reason: event.reason },
         key: `refused:${hostOf(event.remote)}:${event.reason}`,
       });
       return state;

@@ -2,6 +2,8 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import { concatWith, defer, EMPTY, filter, ignoreElements, map, tap } from 'rxjs';
 import type { Effect } from '../core/effect.js';
 import type { NodeEvent } from '../core/event.js';
+import { commandHelpLines } from '../render/command-help.js';
+import { nameOf, warningText } from '../render/warning-text.js';
 import type { NetDriver } from './net-driver.js';
 import type { Output } from './output.js';
 
@@ -14,19 +16,21 @@ export interface InputDriver {
 /** A sink: each step's effects in, nothing out; it completes when they end (and it is done). */
 export type Sink = OperatorFunction<readonly Effect[], never>;
 
+/** What the core said, in words: names, warnings and help are worded here, not in the core. */
 function render(output: Output, effect: Effect): void {
   switch (effect.kind) {
     case 'emit':
-      output.emit(effect.event, effect.label);
+      if (effect.who === undefined) output.emit(effect.event);
+      else output.emit(effect.event, `${nameOf(effect.who)}${effect.newKey ? ' (new key)' : ''}`);
       break;
-    case 'notice':
-      output.notice(effect.text);
+    case 'help':
+      for (const line of commandHelpLines()) output.notice(line);
       break;
-    case 'warn':
-      output.warn(
-        effect.key === undefined ? { text: effect.text } : { text: effect.text, key: effect.key },
-      );
+    case 'warn': {
+      const text = warningText(effect.warning);
+      output.warn(effect.key === undefined ? { text } : { text, key: effect.key });
       break;
+    }
     default:
       break;
   }

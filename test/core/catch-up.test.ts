@@ -161,7 +161,7 @@ describe('bounded memory', () => {
     );
     expect(state.delivery.heldCount).toBe(3);
     expect(effects.find((e) => e.kind === 'warn')).toMatchObject({
-      text: expect.stringMatching(/held-back queue full \(3 messages\): dropped 2/),
+      warning: { code: 'heldFull', max: 3, dropped: 2 },
     });
   });
 });

@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
+import { warningText } from '../../src/render/warning-text.js';
 import {
   chatFrom,
   frameEvent,
@@ -164,7 +165,7 @@ describe('redial backoff (virtual time)', () => {
       });
       effects.subscribe((e) => {
         if (e.kind === 'dial' && e.purpose.kind === 'redial') dialTimes.push(ts.now());
-        if (e.kind === 'warn') warnings.push(`${ts.now()} ${e.text}`);
+        if (e.kind === 'warn') warnings.push(`${ts.now()} ${warningText(e.warning)}`);
       });
     });
     const lostAt = 1000;

@@ -9,6 +9,7 @@ import { stallDue } from '../../src/core/link-pressure.js';
 import type { NodeState } from '../../src/core/state.js';
 import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
+import { warningText } from '../../src/render/warning-text.js';
 import { fold, joined, testConfig } from '../helpers/core-fixtures.js';
 
 const BOB = 'bb00000000000000';
@@ -33,7 +34,7 @@ function verdicts(effects: readonly Effect[]): string[] {
       case 'close':
         return [`close ${effect.link}${effect.graceful ? ' graceful' : ''}`];
       case 'warn':
-        return [`warn ${effect.text}`];
+        return [`warn ${warningText(effect.warning)}`];
       case 'emit':
         return effect.event.event === 'leave' ? [`leave ${effect.event.reason}`] : [];
       default:

@@ -357,9 +357,9 @@ describe('the effects of the step', () => {
     expect(effects.find((e) => e.kind === 'emit' && e.event.event === 'peers')).toMatchObject({
       event: { peers: [{ user: 'bob', id: BOB, address: '127.0.0.1:9101', state: 'linked' }] },
     });
-    expect(effects.filter((e) => e.kind === 'notice').length).toBeGreaterThanOrEqual(3);
+    expect(effects.filter((e) => e.kind === 'help')).toHaveLength(1);
     expect(effects.find((e) => e.kind === 'warn')).toMatchObject({
-      text: expect.stringMatching(/unknown command \/frobnicate/),
+      warning: { code: 'unknownCommand', name: 'frobnicate' },
     });
     expect(effects.find((e) => e.kind === 'send' && e.frame.type === 'chat')).toMatchObject({
       frame: { texts: ['/slash'] },
@@ -369,11 +369,14 @@ describe('the effects of the step', () => {
   it('two members with one name are both kept and told apart by id', () => {
     const { state, effects } = fold([...joined(1, LOWER, 'zed'), ...joined(2, HIGHER, 'zed')]);
     expect(state.members.size).toBe(2);
-    const labels = effects.flatMap((e) =>
-      e.kind === 'emit' && e.event.event === 'join' ? [e.label] : [],
+    const joins = effects.flatMap((e) =>
+      e.kind === 'emit' && e.event.event === 'join' ? [{ who: e.who, newKey: e.newKey }] : [],
     );
     // The second zed has another key: flagged, as a name seen before with a different key.
-    expect(labels).toEqual(['zed', 'zed#c000 (new key)']);
+    expect(joins).toEqual([
+      { who: { name: 'zed', id: LOWER, tagged: false }, newKey: undefined },
+      { who: { name: 'zed', id: HIGHER, tagged: true }, newKey: true },
+    ]);
   });
 
   it('junk before the handshake closes the connection; junk after it only warns', () => {
