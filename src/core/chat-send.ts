@@ -6,7 +6,7 @@ import type { LinkId } from './event.js';
 import { appendLog, loggedOf } from './log.js';
 import { signChat } from './signing.js';
 import type { NodeState, Outgoing } from './state.js';
-import { activeLinks, ownStream } from './state.js';
+import { activeLinks, ownStream, withChat } from './state.js';
 
 /** This node's own lines out: signed bursts to every linked member. */
 
@@ -58,17 +58,16 @@ export function sendChat(
   const stream = ownStream(state);
   const { id, incarnation, name } = state.config;
   // One deps object for the burst: nothing was delivered between these lines.
-  const deps = vectorRecord(state.delivery.vector, stream);
-  const header = { origin: id, inc: incarnation, name, seq: state.seq + 1, deps, time };
+  const deps = vectorRecord(state.chat.delivery.vector, stream);
+  const header = { origin: id, inc: incarnation, name, seq: state.chat.seq + 1, deps, time };
   // Each frame is signed once; the log keeps the signed frame for catch-up.
   const frames = burstFrames(header, texts).map((frame) => signChat(state.config.identity, frame));
   const messages = frames.flatMap((frame) => loggedOf(frame, stream, false));
-  const seq = state.seq + texts.length;
-  const next: NodeState = {
-    ...state,
+  const seq = state.chat.seq + texts.length;
+  const next = withChat(state, {
     seq,
-    delivery: deliverOwn(state.delivery, stream, seq),
-    log: appendLog(state.log, messages, state.config.historyLimit),
-  };
+    delivery: deliverOwn(state.chat.delivery, stream, seq),
+    log: appendLog(state.chat.log, messages, state.config.historyLimit),
+  });
   return sendFrames(next, activeLinks(next), frames, out);
 }

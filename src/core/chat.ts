@@ -10,7 +10,7 @@ import type { Logged } from './log.js';
 import { appendLog, loggedOf } from './log.js';
 import { verifyChat } from './signing.js';
 import type { Member, NodeState } from './state.js';
-import { ownStream } from './state.js';
+import { ownStream, withChat } from './state.js';
 import type { Named } from './warning.js';
 
 /** Shows delivered messages and keeps them in the log. */
@@ -40,7 +40,7 @@ export function showDelivered(
       who,
     });
   }
-  return { ...state, log: appendLog(state.log, delivered, state.config.historyLimit) };
+  return withChat(state, { log: appendLog(state.chat.log, delivered, state.config.historyLimit) });
 }
 
 /**
@@ -101,11 +101,11 @@ export function onChat(
   if (stream === ownStream(state)) return next;
   const history = frame.replay === true && Date.parse(frame.time) < state.config.startedAt;
   const messages = loggedOf(frame, stream, history);
-  const result = receive(next.delivery, messages, at, {
+  const result = receive(next.chat.delivery, messages, at, {
     ordering: 'causal',
     maxHeld: next.config.maxHeld,
   });
-  next = { ...next, delivery: result.state };
+  next = withChat(next, { delivery: result.state });
   if (result.dropped > 0) {
     out.push({
       kind: 'warn',

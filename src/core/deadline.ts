@@ -22,7 +22,7 @@ export function nextDeadline(state: NodeState): number | undefined {
   earliest(livenessDue(state));
   earliest(gossipDue(state));
   earliest(redialDue(state));
-  earliest(overdueAt(state.delivery, state.config.gapWaitMs));
+  earliest(overdueAt(state.chat.delivery, state.config.gapWaitMs));
   earliest(leavingDue(state));
   earliest(stallDue(state));
   return due;

@@ -4,7 +4,7 @@ import type { LinkId } from './event.js';
 import { namedOf } from './labels.js';
 import { signDirect, verifyDirect } from './signing.js';
 import type { Member, NodeState } from './state.js';
-import { activeLinks, ownStream } from './state.js';
+import { activeLinks, ownStream, withDirect } from './state.js';
 import type { Unresolved } from './warning.js';
 
 /** Direct message ids remembered so that each is shown or passed on once. */
@@ -30,8 +30,10 @@ export function resolveMember(state: NodeState, target: string): Resolved {
 
 function remember(state: NodeState, id: string): NodeState {
   const seen =
-    state.directSeen.length >= MAX_SEEN ? state.directSeen.slice(1 - MAX_SEEN) : state.directSeen;
-  return { ...state, directSeen: [...seen, id] };
+    state.direct.seen.length >= MAX_SEEN
+      ? state.direct.seen.slice(1 - MAX_SEEN)
+      : state.direct.seen;
+  return withDirect(state, { seen: [...seen, id] });
 }
 
 /** Where a direct message goes next: straight to its addressee if linked, else every other link. */
@@ -58,7 +60,7 @@ export function sendDirect(
     });
     return state;
   }
-  const directSeq = state.directSeq + 1;
+  const directSeq = state.direct.seq + 1;
   const { id, incarnation, name } = state.config;
   const frame: DirectFrame = signDirect(state.config.identity, {
     type: 'dm',
@@ -81,7 +83,7 @@ export function sendDirect(
       },
     });
   else out.push({ kind: 'send', links, frame });
-  return remember({ ...state, directSeq }, frame.id);
+  return remember(withDirect(state, { seq: directSeq }), frame.id);
 }
 
 /** A direct message arrived: show it if it is for this node, else pass it on; each once. */
@@ -91,7 +93,7 @@ export function onDirect(
   from: string | undefined,
   out: Effect[],
 ): NodeState {
-  if (state.directSeen.includes(frame.id) || frame.origin === state.config.id) return state;
+  if (state.direct.seen.includes(frame.id) || frame.origin === state.config.id) return state;
   if (!verifyDirect(state.config.identity, frame)) {
     out.push({
       kind: 'warn',

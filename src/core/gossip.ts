@@ -5,7 +5,7 @@ import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { logFloor } from './log.js';
 import type { Member, NodeState } from './state.js';
-import { activeLinks } from './state.js';
+import { activeLinks, withGossip } from './state.js';
 
 /**
  * Gossip: who is a member (`members`), whom this node is linked with
@@ -32,9 +32,9 @@ export const GOSSIP_BATCH_MS = 50;
 
 /** Notes when gossip starts being held back (nothing was held before). */
 function holdGossip(state: NodeState, at: number): NodeState {
-  return state.gossipJoined.length > 0 || state.linksChanged
+  return state.gossip.joined.length > 0 || state.gossip.linksChanged
     ? state
-    : { ...state, gossipHeldAt: at };
+    : withGossip(state, { heldAt: at });
 }
 
 /**
@@ -44,34 +44,34 @@ function holdGossip(state: NodeState, at: number): NodeState {
  */
 export function gossipJoin(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
   const held = holdGossip(state, at);
-  return linksGrew({ ...held, gossipJoined: [...held.gossipJoined, member.id] }, at, out);
+  return linksGrew(withGossip(held, { joined: [...held.gossip.joined, member.id] }), at, out);
 }
 
 /** When held gossip is due: joins after the batch; a grown link set once the mesh formed, or a ping interval after the last. */
 export function gossipDue(state: NodeState): number | undefined {
-  if (state.gossipJoined.length > 0) return state.gossipHeldAt + GOSSIP_BATCH_MS;
-  if (!state.linksChanged) return undefined;
+  if (state.gossip.joined.length > 0) return state.gossip.heldAt + GOSSIP_BATCH_MS;
+  if (!state.gossip.linksChanged) return undefined;
   return meshForming(state)
-    ? state.linksAnnouncedAt + state.config.pingIntervalMs
-    : state.gossipHeldAt + GOSSIP_BATCH_MS;
+    ? state.gossip.linksAnnouncedAt + state.config.pingIntervalMs
+    : state.gossip.heldAt + GOSSIP_BATCH_MS;
 }
 
 /** Sends the gossip held back: who joined, and the link set if it is due. */
 export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeState {
   let next = state;
-  if (state.gossipJoined.length > 0) {
+  if (state.gossip.joined.length > 0) {
     const links = activeLinks(state);
     const members: MemberInfo[] = [];
-    for (const id of state.gossipJoined) {
+    for (const id of state.gossip.joined) {
       const member = state.members.get(id);
       if (member?.state === 'linked') members.push(memberInfo(member));
     }
     // A member told about itself ignores that entry.
     if (members.length > 1 || (members.length === 1 && links.length > 1))
       out.push({ kind: 'send', links, frame: { type: 'members', members } });
-    next = { ...next, gossipJoined: [] };
+    next = withGossip(next, { joined: [] });
   }
-  return next.linksChanged ? linksGrew(next, at, out) : next;
+  return next.gossip.linksChanged ? linksGrew(next, at, out) : next;
 }
 
 /** Members this node expects to link with soon: a dial in flight, or a meshing member yet to dial us. */
@@ -91,10 +91,12 @@ function meshForming(state: NodeState): boolean {
  * told at once (memberLost), since then forwarding is needed.
  */
 function linksGrew(state: NodeState, at: number, out: Effect[]): NodeState {
-  if (meshForming(state) && at - state.linksAnnouncedAt < state.config.pingIntervalMs)
-    return state.linksChanged ? state : { ...holdGossip(state, at), linksChanged: true };
+  if (meshForming(state) && at - state.gossip.linksAnnouncedAt < state.config.pingIntervalMs)
+    return state.gossip.linksChanged
+      ? state
+      : withGossip(holdGossip(state, at), { linksChanged: true });
   announceLinks(state, out);
-  return { ...state, linksChanged: false, linksAnnouncedAt: at };
+  return withGossip(state, { linksChanged: false, linksAnnouncedAt: at });
 }
 
 /** Tells every linked member whom this node is linked with, so they forward only where needed. */
@@ -115,10 +117,10 @@ export function onLinks(state: NodeState, member: Member, frame: LinksFrame): No
 
 /** Catch-up, first half: tell a new link what this node has and what it can still resend. */
 export function sendHave(state: NodeState, link: LinkId, out: Effect[]): void {
-  const vector = vectorRecord(state.delivery.vector);
+  const vector = vectorRecord(state.chat.delivery.vector);
   out.push({
     kind: 'send',
     links: [link],
-    frame: { type: 'have', vector, floor: logFloor(state.log, state.delivery.vector) },
+    frame: { type: 'have', vector, floor: logFloor(state.chat.log, state.chat.delivery.vector) },
   });
 }

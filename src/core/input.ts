@@ -8,6 +8,7 @@ import { namedOf } from './labels.js';
 import { requestLeave } from './leaving.js';
 import { peersEvent, statsEvent } from './membership.js';
 import type { NodeState, Outgoing } from './state.js';
+import { withChat } from './state.js';
 
 /** One command of a stdin line; chat lines are collected in `texts` to go out as one burst. */
 function run(
@@ -69,7 +70,8 @@ export function onInput(
     next = run(next, parseCommand(raw, next.config.maxLineChars), texts, at, out);
   }
   if (texts.length === 0) return next;
-  if (next.initialPending.size > 0) return { ...next, held: [...next.held, ...texts] };
+  if (next.dialer.initialPending.size > 0)
+    return withChat(next, { waiting: [...next.chat.waiting, ...texts] });
   return sendChat(next, texts, at, out);
 }
 

@@ -4,6 +4,18 @@ import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
 import { namedOf } from './labels.js';
 import type { Member, NodeState } from './state.js';
+import { withChat } from './state.js';
+
+/** Where the node is in leaving. */
+export type Leaving =
+  | { readonly phase: 'staying' }
+  /** Asked to leave; waits for the initial dials unless `urgent`. */
+  | { readonly phase: 'leaving'; readonly urgent: boolean }
+  /** Lines are out; waiting (until `deadline`) for the members to confirm them. */
+  | { readonly phase: 'lingering'; readonly deadline: number }
+  /** `bye` sent and every link ending: exits with `code` once all are down, or at `until`. */
+  | { readonly phase: 'closing'; readonly code: number; readonly until: number }
+  | { readonly phase: 'left' };
 
 /** Exit code of a second interrupt while leaving. */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -31,10 +43,10 @@ export function requestLeave(
 
 /** Members that were in the chat with this node and have not confirmed all its lines. */
 export function unconfirmed(state: NodeState): Member[] {
-  if (state.seq === 0) return [];
+  if (state.chat.seq === 0) return [];
   return [...state.members.values()].filter(
     (member) =>
-      (member.state === 'linked' || member.state === 'lost') && member.confirmed < state.seq,
+      (member.state === 'linked' || member.state === 'lost') && member.confirmed < state.chat.seq,
   );
 }
 
@@ -44,7 +56,7 @@ function askForConfirmation(state: NodeState, at: number, out: Effect[]): NodeSt
     member.state === 'linked' && member.link !== undefined ? [member.link] : [],
   );
   if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'ping', t: at } });
-  return { ...state, lastPingAt: at };
+  return { ...state, liveness: { ...state.liveness, lastPingAt: at } };
 }
 
 /** The last effect: the stream of effects ends with it, and the node with `code`. */
@@ -99,7 +111,7 @@ export function leavingDue(state: NodeState): number | undefined {
   const leaving = state.leaving;
   if (leaving.phase === 'closing') return leaving.until;
   if (leaving.phase !== 'lingering') return undefined;
-  return Math.min(leaving.deadline, state.lastPingAt + CONFIRM_INTERVAL_MS);
+  return Math.min(leaving.deadline, state.liveness.lastPingAt + CONFIRM_INTERVAL_MS);
 }
 
 /**
@@ -109,12 +121,15 @@ export function leavingDue(state: NodeState): number | undefined {
  */
 export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
   let next = state;
-  const dialsSettled = next.initialPending.size === 0;
+  const dialsSettled = next.dialer.initialPending.size === 0;
   const leaving = next.leaving;
   // Exited: `exit` stays the last effect.
   if (leaving.phase === 'left') return next;
-  if (next.held.length > 0 && (dialsSettled || (leaving.phase === 'leaving' && leaving.urgent))) {
-    next = { ...sendChat(next, next.held, at, out), held: [] };
+  if (
+    next.chat.waiting.length > 0 &&
+    (dialsSettled || (leaving.phase === 'leaving' && leaving.urgent))
+  ) {
+    next = withChat(sendChat(next, next.chat.waiting, at, out), { waiting: [] });
   }
   if (leaving.phase === 'leaving' && (dialsSettled || leaving.urgent)) {
     if (unconfirmed(next).length === 0) return goodbye(next, 0, at, out);
@@ -131,12 +146,13 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
           code: 'unconfirmed',
           lingerMs: next.config.lingerMs,
           members: owing.map((member) => namedOf(next, member.id, member.name)),
-          lines: next.seq,
+          lines: next.chat.seq,
         },
       });
       return goodbye(next, UNCONFIRMED_EXIT_CODE, at, out);
     }
-    if (at - next.lastPingAt >= CONFIRM_INTERVAL_MS) return askForConfirmation(next, at, out);
+    if (at - next.liveness.lastPingAt >= CONFIRM_INTERVAL_MS)
+      return askForConfirmation(next, at, out);
   }
   return next;
 }

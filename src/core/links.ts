@@ -7,6 +7,7 @@ import { linkRef } from './labels.js';
 import { dialFailed, memberLost } from './member-life.js';
 import { redialFailed } from './redial.js';
 import type { Link, NodeState } from './state.js';
+import { withDialer } from './state.js';
 
 /** Connections coming and going, before and after they carry a member. */
 
@@ -29,9 +30,11 @@ export function onLinkUp(
     ...(event.purpose === undefined ? {} : { purpose: event.purpose }),
   };
   const dialing =
-    event.target === undefined ? state.dialing : withoutMember(state.dialing, event.target);
+    event.target === undefined
+      ? state.dialer.dialing
+      : withoutMember(state.dialer.dialing, event.target);
   out.push({ kind: 'send', links: [link.id], frame: helloFrame(state, event.nonce) });
-  return { ...state, dialing, links: withEntry(state.links, link.id, link) };
+  return { ...withDialer(state, { dialing }), links: withEntry(state.links, link.id, link) };
 }
 
 /** A dial that never became a member: undo what it promised. */
@@ -51,13 +54,15 @@ export function onDialFailed(
   event: Extract<NodeEvent, { kind: 'dialFailed' }>,
   out: Effect[],
 ): NodeState {
-  let next: NodeState = { ...state, dialing: withoutMember(state.dialing, event.target) };
+  let next = withDialer(state, { dialing: withoutMember(state.dialer.dialing, event.target) });
   if (event.purpose.kind === 'initial') {
     out.push({
       kind: 'warn',
       warning: { code: 'initialUnreachable', target: event.target, reason: event.reason },
     });
-    next = { ...next, initialPending: withoutMember(next.initialPending, event.target) };
+    next = withDialer(next, {
+      initialPending: withoutMember(next.dialer.initialPending, event.target),
+    });
   } else if (event.purpose.kind === 'gossip') {
     out.push({
       kind: 'warn',
@@ -77,7 +82,7 @@ export function onLinkDown(
   if (link === undefined) return state;
   const next: NodeState = { ...state, links: withoutEntry(state.links, link.id) };
   if (link.peer === undefined) {
-    if (link.purpose?.kind === 'initial' && next.initialPending.has(link.target ?? '')) {
+    if (link.purpose?.kind === 'initial' && next.dialer.initialPending.has(link.target ?? '')) {
       out.push({
         kind: 'warn',
         warning: {

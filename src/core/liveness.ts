@@ -22,14 +22,14 @@ function needsPing(state: NodeState, member: Member, link: Link, at: number): bo
   const interval = state.config.pingIntervalMs;
   return (
     at - link.pingHeard >= interval ||
-    member.confirmed < state.seq ||
+    member.confirmed < state.chat.seq ||
     at - link.pongHeard >= RTT_REFRESH_INTERVALS * interval
   );
 }
 
 /** Pings linked members at the ping interval; one frame serves all links. */
 function sendPings(state: NodeState, at: number, out: Effect[]): NodeState {
-  if (at - state.lastPingAt < state.config.pingIntervalMs) return state;
+  if (at - state.liveness.lastPingAt < state.config.pingIntervalMs) return state;
   const links: LinkId[] = [];
   for (const member of state.members.values()) {
     const link = member.link === undefined ? undefined : state.links.get(member.link);
@@ -37,7 +37,7 @@ function sendPings(state: NodeState, at: number, out: Effect[]): NodeState {
       links.push(link.id);
   }
   if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'ping', t: at } });
-  return { ...state, lastPingAt: at };
+  return { ...state, liveness: { ...state.liveness, lastPingAt: at } };
 }
 
 /** A connection that has not said hello within the handshake timeout is destroyed. */
@@ -62,7 +62,7 @@ function expireHandshake(state: NodeState, link: Link, at: number, out: Effect[]
 
 /** A member silent for the peer timeout is lost, frozen or gone alike. */
 function expireSilence(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
-  if (state.readingHeldSince !== undefined) return state;
+  if (state.liveness.readingHeldSince !== undefined) return state;
   if (link.peer === undefined || at - link.lastHeard < state.config.peerTimeoutMs) return state;
   const member = state.members.get(link.peer);
   if (member?.link !== link.id) return state;
@@ -90,7 +90,7 @@ function expireSwaps(state: NodeState, at: number, out: Effect[]): NodeState {
  */
 export function livenessDue(state: NodeState): number | undefined {
   const { handshakeTimeoutMs, peerTimeoutMs, pingIntervalMs } = state.config;
-  const judged = state.readingHeldSince === undefined;
+  const judged = state.liveness.readingHeldSince === undefined;
   let due = Number.POSITIVE_INFINITY;
   let linked = false;
   for (const link of state.links.values()) {
@@ -103,7 +103,7 @@ export function livenessDue(state: NodeState): number | undefined {
     linked = true;
     if (judged) due = Math.min(due, link.lastHeard + peerTimeoutMs);
   }
-  if (linked) due = Math.min(due, state.lastPingAt + pingIntervalMs);
+  if (linked) due = Math.min(due, state.liveness.lastPingAt + pingIntervalMs);
   for (const member of state.members.values())
     if (member.swappingSince !== undefined)
       due = Math.min(due, member.swappingSince + handshakeTimeoutMs);
@@ -126,14 +126,17 @@ export function checkLiveness(state: NodeState, at: number, out: Effect[]): Node
  * silence resumes where it stood when the hold began.
  */
 export function holdReading(state: NodeState, held: boolean, at: number): NodeState {
-  const since = state.readingHeldSince;
-  if (held) return since === undefined ? { ...state, readingHeldSince: at } : state;
+  const since = state.liveness.readingHeldSince;
+  if (held)
+    return since === undefined
+      ? { ...state, liveness: { ...state.liveness, readingHeldSince: at } }
+      : state;
   if (since === undefined) return state;
-  const { readingHeldSince: _since, ...rest } = state;
+  const { readingHeldSince: _since, ...liveness } = state.liveness;
   const links = new Map(state.links);
   for (const link of state.links.values())
     links.set(link.id, { ...link, lastHeard: Math.min(at, link.lastHeard + (at - since)) });
-  return { ...rest, links };
+  return { ...state, liveness, links };
 }
 
 export function onPong(
@@ -145,7 +148,7 @@ export function onPong(
 ): NodeState {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
   if (member === undefined) return state;
-  const confirmed = Math.min(state.seq, Math.max(member.confirmed, seen ?? 0));
+  const confirmed = Math.min(state.chat.seq, Math.max(member.confirmed, seen ?? 0));
   const rttMs = t <= at ? at - t : member.rttMs;
   const updated = { ...member, confirmed, ...(rttMs === undefined ? {} : { rttMs }) };
   return { ...state, members: withEntry(state.members, member.id, updated) };
@@ -155,5 +158,9 @@ export function onPong(
 export function pongFor(state: NodeState, link: Link, t: number): PongFrame {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
   if (member?.inc === undefined) return { type: 'pong', t };
-  return { type: 'pong', t, seen: state.delivery.vector.get(streamOf(member.id, member.inc)) ?? 0 };
+  return {
+    type: 'pong',
+    t,
+    seen: state.chat.delivery.vector.get(streamOf(member.id, member.inc)) ?? 0,
+  };
 }

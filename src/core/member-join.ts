@@ -8,6 +8,7 @@ import { isNewKey, namedOf, rememberKey } from './labels.js';
 import { allows } from './member-life.js';
 import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
+import { withDialer } from './state.js';
 
 /** The `linked` change of a member's life (see MEMBER_LIFE in member-life.ts): any place → linked. */
 
@@ -54,9 +55,8 @@ export function memberJoined(
   const member = linkedMember(known, link, hello, at);
   const newKey = isNewKey(next.keysByName, hello.name, hello.key);
   next = {
-    ...next,
+    ...withDialer(next, { redials: withoutEntry(next.dialer.redials, hello.id) }),
     members: withEntry(next.members, hello.id, member),
-    redials: withoutEntry(next.redials, hello.id),
     keysByName: rememberKey(next.keysByName, hello.name, hello.key),
   };
   out.push({

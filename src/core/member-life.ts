@@ -1,11 +1,12 @@
 import type { MemberInfo } from '../protocol/frames.js';
-import { withEntry, withMember } from './collections.js';
+import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import { announceLinks } from './gossip.js';
 import { namedOf } from './labels.js';
 import type { PeerState } from './output-event.js';
 import { scheduleRedial } from './redial.js';
 import type { Link, Member, NodeState } from './state.js';
+import { withGossip } from './state.js';
 
 /** Where a member can be: one of its states, or not in the table at all. */
 export type Place = PeerState | 'absent';
@@ -57,17 +58,21 @@ export function allows(member: Member | undefined, change: MemberChange): boolea
 /** Members that quit kept for naming and for not redialling them; the oldest go first. */
 const MAX_QUIT_MEMBERS = 256;
 
-/** Gossip named a member: keep it as known, or dial it (as connecting) when this node should. */
-export function heardOf(
-  state: NodeState,
-  info: MemberInfo,
-  dial: boolean,
-  out: Effect[],
-): NodeState {
-  const known = state.members.get(info.id);
-  const change = dial && !state.dialing.has(info.address) ? 'dialled' : 'heardOf';
-  if (!allows(known, change)) return state;
-  const member: Member = {
+/** The member table and dials in flight while one gossip frame is taken in: copied once for it. */
+export interface GossipDraft {
+  readonly members: Map<string, Member>;
+  readonly dialing: Set<string>;
+}
+
+/**
+ * Gossip named a member: keep it as known, or dial it (as connecting) when
+ * this node should. Writes into `draft` (one copy for the whole frame).
+ */
+export function heardOf(draft: GossipDraft, info: MemberInfo, dial: boolean, out: Effect[]): void {
+  const known = draft.members.get(info.id);
+  const change = dial && !draft.dialing.has(info.address) ? 'dialled' : 'heardOf';
+  if (!allows(known, change)) return;
+  draft.members.set(info.id, {
     id: info.id,
     name: info.name,
     address: info.address,
@@ -78,14 +83,10 @@ export function heardOf(
     received: 0,
     framesSent: 0,
     framesReceived: 0,
-  };
-  if (change === 'heardOf') return { ...state, members: withEntry(state.members, info.id, member) };
+  });
+  if (change === 'heardOf') return;
   out.push({ kind: 'dial', target: info.address, purpose: { kind: 'gossip', member: info.id } });
-  return {
-    ...state,
-    dialing: withMember(state.dialing, info.address),
-    members: withEntry(state.members, info.id, member),
-  };
+  draft.dialing.add(info.address);
 }
 
 /** A dial to a member heard of never became a link: it is known again. */
@@ -111,7 +112,7 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
     at,
   );
   announceLinks(next, out);
-  return { ...next, linksChanged: false, linksAnnouncedAt: at };
+  return withGossip(next, { linksChanged: false, linksAnnouncedAt: at });
 }
 
 /** A member said goodbye on `link`: show it left; it is never redialled. */

@@ -3,6 +3,7 @@ import type { Effect } from './effect.js';
 import { heardOf } from './member-life.js';
 import type { PeersEvent, StatsEvent } from './output-event.js';
 import type { NodeState } from './state.js';
+import { withDialer } from './state.js';
 
 /**
  * In a mesh, of two members that learn of each other only the one with the
@@ -14,12 +15,15 @@ function shouldDialLearned(state: NodeState, info: MemberInfo): boolean {
 
 /** Gossip about members: each entry is heard of, and dialled when this node should. */
 export function onMembers(state: NodeState, frame: MembersFrame, out: Effect[]): NodeState {
-  let next = state;
+  const draft = { members: new Map(state.members), dialing: new Set(state.dialer.dialing) };
   for (const info of frame.members) {
-    if (info.id === next.config.id) continue;
-    next = heardOf(next, info, shouldDialLearned(next, info), out);
+    if (info.id === state.config.id) continue;
+    heardOf(draft, info, shouldDialLearned(state, info), out);
   }
-  return next;
+  return {
+    ...withDialer(state, { dialing: draft.dialing }),
+    members: draft.members,
+  };
 }
 
 export function peersEvent(state: NodeState): PeersEvent {

@@ -48,7 +48,7 @@ export function onFrame(
     case 'have': {
       // Catch-up, second half: start unknown streams where the peer's log starts, and send it what it lacks.
       const adopted = adoptFloors(heard, frame.floor, out);
-      return sendFrames(adopted, [link.id], replayFor(adopted.log, frame.vector), out);
+      return sendFrames(adopted, [link.id], replayFor(adopted.chat.log, frame.vector), out);
     }
     case 'links': {
       const member = heard.members.get(link.peer);

@@ -2,7 +2,18 @@ import { backoffDelay, nextRandom } from './backoff.js';
 import { withEntry, withMember, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import { namedOf } from './labels.js';
-import type { Member, NodeState, Redial } from './state.js';
+import type { Member, NodeState } from './state.js';
+import { withDialer } from './state.js';
+
+/** A lost member being dialled again. */
+export interface Redial {
+  readonly member: string;
+  readonly target: string;
+  readonly attempt: number;
+  readonly nextAt: number;
+  readonly giveUpAt: number;
+  readonly dialing: boolean;
+}
 
 /** A lost member is redialled when this node would have dialled it in the first place. */
 export function shouldRedial(state: NodeState, member: Member): boolean {
@@ -10,9 +21,9 @@ export function shouldRedial(state: NodeState, member: Member): boolean {
 }
 
 function drawDelay(state: NodeState, attempt: number): { state: NodeState; delay: number } {
-  const { value, seed } = nextRandom(state.rng);
+  const { value, seed } = nextRandom(state.dialer.rng);
   return {
-    state: { ...state, rng: seed },
+    state: withDialer(state, { rng: seed }),
     delay: backoffDelay(state.config.backoff, attempt, value),
   };
 }
@@ -29,7 +40,9 @@ export function scheduleRedial(state: NodeState, member: Member, at: number): No
     giveUpAt: at + state.config.redialForMs,
     dialing: false,
   };
-  return { ...drawn.state, redials: withEntry(drawn.state.redials, member.id, redial) };
+  return withDialer(drawn.state, {
+    redials: withEntry(drawn.state.dialer.redials, member.id, redial),
+  });
 }
 
 /** A redial attempt failed (no connection, or no handshake): plan the next one or give up. */
@@ -39,7 +52,7 @@ export function redialFailed(
   at: number,
   out: Effect[],
 ): NodeState {
-  const redial = state.redials.get(memberId);
+  const redial = state.dialer.redials.get(memberId);
   if (redial === undefined) return state;
   const attempt = redial.attempt + 1;
   const drawn = drawDelay(state, attempt);
@@ -51,27 +64,28 @@ export function redialFailed(
         ? { name: memberId, id: memberId, tagged: false }
         : namedOf(drawn.state, member.id, member.name);
     out.push({ kind: 'warn', warning: { code: 'gaveUp', member: who, target: redial.target } });
-    return { ...drawn.state, redials: withoutEntry(drawn.state.redials, memberId) };
+    return withDialer(drawn.state, { redials: withoutEntry(drawn.state.dialer.redials, memberId) });
   }
   const next: Redial = { ...redial, attempt, nextAt, dialing: false };
-  return { ...drawn.state, redials: withEntry(drawn.state.redials, memberId, next) };
+  return withDialer(drawn.state, {
+    redials: withEntry(drawn.state.dialer.redials, memberId, next),
+  });
 }
 
 /** Dials every redial that is due. */
 export function dialDueRedials(state: NodeState, at: number, out: Effect[]): NodeState {
   let next = state;
-  for (const redial of state.redials.values()) {
-    if (redial.dialing || redial.nextAt > at || next.dialing.has(redial.target)) continue;
+  for (const redial of state.dialer.redials.values()) {
+    if (redial.dialing || redial.nextAt > at || next.dialer.dialing.has(redial.target)) continue;
     out.push({
       kind: 'dial',
       target: redial.target,
       purpose: { kind: 'redial', member: redial.member },
     });
-    next = {
-      ...next,
-      dialing: withMember(next.dialing, redial.target),
-      redials: withEntry(next.redials, redial.member, { ...redial, dialing: true }),
-    };
+    next = withDialer(next, {
+      dialing: withMember(next.dialer.dialing, redial.target),
+      redials: withEntry(next.dialer.redials, redial.member, { ...redial, dialing: true }),
+    });
   }
   return next;
 }
@@ -79,8 +93,8 @@ export function dialDueRedials(state: NodeState, at: number, out: Effect[]): Nod
 /** When the next redial is due (one already dialling waits for its outcome). */
 export function redialDue(state: NodeState): number | undefined {
   let due: number | undefined;
-  for (const redial of state.redials.values()) {
-    if (redial.dialing || state.dialing.has(redial.target)) continue;
+  for (const redial of state.dialer.redials.values()) {
+    if (redial.dialing || state.dialer.dialing.has(redial.target)) continue;
     if (due === undefined || redial.nextAt < due) due = redial.nextAt;
   }
   return due;

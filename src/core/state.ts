@@ -3,8 +3,10 @@ import type { NodeConfig } from './config.js';
 import type { DeliveryState } from './delivery.js';
 import { emptyDelivery } from './delivery.js';
 import type { DialPurpose, Direction, LinkId } from './event.js';
+import type { Leaving } from './leaving.js';
 import type { Logged } from './log.js';
 import type { PeerState } from './output-event.js';
+import type { Redial } from './redial.js';
 
 /** One TCP connection, before and after its handshake. */
 export interface Link {
@@ -63,67 +65,77 @@ export interface Member {
   readonly framesReceived: number;
 }
 
-/** A lost member being dialled again. */
-export interface Redial {
-  readonly member: string;
-  readonly target: string;
-  readonly attempt: number;
-  readonly nextAt: number;
-  readonly giveUpAt: number;
-  readonly dialing: boolean;
-}
-
-export type Leaving =
-  | { readonly phase: 'staying' }
-  /** Asked to leave; waits for the initial dials unless `urgent`. */
-  | { readonly phase: 'leaving'; readonly urgent: boolean }
-  /** Lines are out; waiting (until `deadline`) for the members to confirm them. */
-  | { readonly phase: 'lingering'; readonly deadline: number }
-  /** `bye` sent and every link ending: exits with `code` once all are down, or at `until`. */
-  | { readonly phase: 'closing'; readonly code: number; readonly until: number }
-  | { readonly phase: 'left' };
-
 /** A line to send to the group. */
 export interface Outgoing {
   readonly text: string;
   readonly action: boolean;
 }
 
-export interface NodeState {
-  readonly config: NodeConfig;
-  readonly links: ReadonlyMap<LinkId, Link>;
-  readonly members: ReadonlyMap<string, Member>;
-  /** Initial dial targets whose outcome (handshake or failure) is not known yet. */
-  readonly initialPending: ReadonlySet<string>;
-  /** Lines typed before the initial dials settled. */
-  readonly held: readonly Outgoing[];
-  /** The last number used for this node's direct messages (a sequence of their own). */
-  readonly directSeq: number;
-  /** Public keys seen per name, to flag a name that comes back with another key (bounded). */
-  readonly keysByName: ReadonlyMap<string, readonly string[]>;
-  /** Ids of direct messages already handled, newest last (bounded). */
-  readonly directSeen: readonly string[];
+/**
+ * This node's chat: its own sequence number, causal delivery of everyone's
+ * messages, the log kept for catch-up, and lines waiting for the initial dials.
+ */
+export interface ChatSlice {
   /** The last sequence number used for this node's messages. */
   readonly seq: number;
   /** Causal delivery: the version vector and the held-back messages. */
   readonly delivery: DeliveryState<Logged>;
   /** The newest delivered and sent messages, for catch-up. */
   readonly log: readonly Logged[];
-  readonly redials: ReadonlyMap<string, Redial>;
+  /** Lines typed before the initial dials settled. */
+  readonly waiting: readonly Outgoing[];
+}
+
+/** Direct messages: this node's own numbering, and the ids already handled. */
+export interface DirectSlice {
+  /** The last number used for this node's direct messages (a sequence of their own). */
+  readonly seq: number;
+  /** Ids of direct messages already handled, newest last (bounded). */
+  readonly seen: readonly string[];
+}
+
+/** Dialling: the initial dials, dials in flight, lost members being redialled. */
+export interface DialerSlice {
+  /** Initial dial targets whose outcome (handshake or failure) is not known yet. */
+  readonly initialPending: ReadonlySet<string>;
   /** Targets with a dial in flight. */
   readonly dialing: ReadonlySet<string>;
-  readonly lastPingAt: number;
+  readonly redials: ReadonlyMap<string, Redial>;
+  /** Seeds the backoff's jitter; a draw returns the next seed. */
+  readonly rng: number;
+}
+
+/** Gossip held back to be sent in one frame. */
+export interface GossipSlice {
   /** Members who joined since gossip was last sent: told to the others in one frame. */
-  readonly gossipJoined: readonly string[];
+  readonly joined: readonly string[];
   /** When the gossip now held (joins or a grown link set) was first held back. */
-  readonly gossipHeldAt: number;
+  readonly heldAt: number;
   /** The link set grew since it was last told, and when that was. */
   readonly linksChanged: boolean;
   readonly linksAnnouncedAt: number;
+}
+
+/** Pings and the judging of silence. */
+export interface LivenessSlice {
+  readonly lastPingAt: number;
   /** Since when reading from links is held while stdout catches up (silence then is not judged). */
   readonly readingHeldSince?: number;
+}
+
+/** The whole node, in slices; each module of the core reads what it needs and writes its own. */
+export interface NodeState {
+  readonly config: NodeConfig;
+  readonly links: ReadonlyMap<LinkId, Link>;
+  readonly members: ReadonlyMap<string, Member>;
+  /** Public keys seen per name, to flag a name that comes back with another key (bounded). */
+  readonly keysByName: ReadonlyMap<string, readonly string[]>;
+  readonly chat: ChatSlice;
+  readonly direct: DirectSlice;
+  readonly dialer: DialerSlice;
+  readonly gossip: GossipSlice;
+  readonly liveness: LivenessSlice;
   readonly leaving: Leaving;
-  readonly rng: number;
 }
 
 export function initialState(config: NodeConfig): NodeState {
@@ -131,23 +143,18 @@ export function initialState(config: NodeConfig): NodeState {
     config,
     links: new Map(),
     members: new Map(),
-    initialPending: new Set(),
-    held: [],
-    directSeq: 0,
-    directSeen: [],
     keysByName: new Map(),
-    seq: 0,
-    delivery: emptyDelivery<Logged>(),
-    log: [],
-    redials: new Map(),
-    dialing: new Set(),
-    lastPingAt: 0,
-    gossipJoined: [],
-    gossipHeldAt: 0,
-    linksChanged: false,
-    linksAnnouncedAt: Number.NEGATIVE_INFINITY,
+    chat: { seq: 0, delivery: emptyDelivery<Logged>(), log: [], waiting: [] },
+    direct: { seq: 0, seen: [] },
+    dialer: { initialPending: new Set(), dialing: new Set(), redials: new Map(), rng: config.seed },
+    gossip: {
+      joined: [],
+      heldAt: 0,
+      linksChanged: false,
+      linksAnnouncedAt: Number.NEGATIVE_INFINITY,
+    },
+    liveness: { lastPingAt: 0 },
     leaving: { phase: 'staying' },
-    rng: config.seed,
   };
 }
 
@@ -162,4 +169,18 @@ export function activeLinks(state: NodeState): LinkId[] {
     if (member.state === 'linked' && member.link !== undefined) out.push(member.link);
   }
   return out;
+}
+
+/** The state with some fields of one slice replaced (the slice copied once). */
+export function withChat(state: NodeState, patch: Partial<ChatSlice>): NodeState {
+  return { ...state, chat: { ...state.chat, ...patch } };
+}
+export function withDirect(state: NodeState, patch: Partial<DirectSlice>): NodeState {
+  return { ...state, direct: { ...state.direct, ...patch } };
+}
+export function withDialer(state: NodeState, patch: Partial<DialerSlice>): NodeState {
+  return { ...state, dialer: { ...state.dialer, ...patch } };
+}
+export function withGossip(state: NodeState, patch: Partial<GossipSlice>): NodeState {
+  return { ...state, gossip: { ...state.gossip, ...patch } };
 }

@@ -65,7 +65,7 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
         out,
       );
       return forgetDeparted(
-        declareGaps(live, overdue(live.delivery, event.at, live.config.gapWaitMs), out),
+        declareGaps(live, overdue(live.chat.delivery, event.at, live.config.gapWaitMs), out),
       );
     }
   }

@@ -143,14 +143,14 @@ describe('bounded memory', () => {
       { kind: 'tick', at: 100 },
     ];
     const kept = fold(events, config).state;
-    expect(kept.delivery.vector.has(`${BOB}.1`)).toBe(true);
+    expect(kept.chat.delivery.vector.has(`${BOB}.1`)).toBe(true);
     const pushedOut = fold(
       [...events, frameEvent(2, chat(CAROL, 1, ['c1', 'c2'])), { kind: 'tick', at: 200 }],
       config,
     ).state;
-    expect(pushedOut.log.map((m) => m.text)).toEqual(['c1', 'c2']);
-    expect(pushedOut.delivery.vector.has(`${BOB}.1`)).toBe(false);
-    expect(pushedOut.delivery.vector.get(`${CAROL}.1`)).toBe(2);
+    expect(pushedOut.chat.log.map((m) => m.text)).toEqual(['c1', 'c2']);
+    expect(pushedOut.chat.delivery.vector.has(`${BOB}.1`)).toBe(false);
+    expect(pushedOut.chat.delivery.vector.get(`${CAROL}.1`)).toBe(2);
   });
 
   it('keeps at most 10,000 held-back messages, dropping the overflow with a warning', () => {
@@ -159,7 +159,7 @@ describe('bounded memory', () => {
       [...joined(1, BOB, 'bob'), frameEvent(1, chat(BOB, 5, ['x5', 'x6', 'x7', 'x8', 'x9']))],
       config,
     );
-    expect(state.delivery.heldCount).toBe(3);
+    expect(state.chat.delivery.heldCount).toBe(3);
     expect(effects.find((e) => e.kind === 'warn')).toMatchObject({
       warning: { code: 'heldFull', max: 3, dropped: 2 },
     });

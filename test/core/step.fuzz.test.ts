@@ -147,8 +147,8 @@ describe('the core under random input (fuzz)', () => {
             state = result.state;
             for (const effect of result.effects) expect(typeof effect.kind).toBe('string');
           }
-          expect(state.log.length).toBeLessThanOrEqual(5);
-          expect(state.delivery.heldCount).toBeLessThanOrEqual(8);
+          expect(state.chat.log.length).toBeLessThanOrEqual(5);
+          expect(state.chat.delivery.heldCount).toBeLessThanOrEqual(8);
         },
       ),
       { numRuns: 500 },

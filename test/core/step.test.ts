@@ -229,7 +229,7 @@ describe('the effects of the step', () => {
       links: [1],
       frame: { seq: 1, texts: ['one', 'two', 'three'] },
     });
-    expect(state.seq).toBe(3);
+    expect(state.chat.seq).toBe(3);
   });
 
   it('a chat frame shows one message event per line, with ids origin:seq', () => {
@@ -272,13 +272,13 @@ describe('the effects of the step', () => {
       linkUp(1, 2, { direction: 'out', target: '127.0.0.1:9100', purpose: { kind: 'initial' } }),
     ];
     const before = fold(events, config);
-    expect(before.state.held).toEqual([{ text: 'early', action: false }]);
+    expect(before.state.chat.waiting).toEqual([{ text: 'early', action: false }]);
     expect(kinds(before.effects)).not.toContain('send:chat');
     const after = fold(
       [...events, frameEvent(1, hello(BOB, 'bob'), 3), frameEvent(1, proof(1, BOB), 3)],
       config,
     );
-    expect(after.state.held).toEqual([]);
+    expect(after.state.chat.waiting).toEqual([]);
     expect(after.effects.filter((e) => e.kind === 'send' && e.frame.type === 'chat')).toHaveLength(
       1,
     );
@@ -346,7 +346,7 @@ describe('the effects of the step', () => {
     ]);
     const held = step(state, { kind: 'readingHeld', at: 7, held: true });
     expect(held.effects).toEqual([{ kind: 'holdReading', held: true }]);
-    expect(held.state.readingHeldSince).toBe(7);
+    expect(held.state.liveness.readingHeldSince).toBe(7);
   });
 
   it('commands: /peers, /help, unknown commands and //text', () => {
