@@ -1,15 +1,11 @@
-import { overdueAt } from './delivery-gaps.js';
-import { gossipDue } from './gossip.js';
 import { leavingDue } from './leaving.js';
-import { stallDue } from './link-pressure.js';
-import { livenessDue } from './liveness.js';
-import { redialDue } from './redial.js';
 import type { NodeState } from './state.js';
+import { TIMED_RULES } from './timed-rules.js';
 
 /**
  * The earliest time at which a rule of the core needs the clock, if any: the
  * clock source sleeps until then and sends one `tick`. Each rule that waits
- * on time says when, in the module that holds it.
+ * on time says when, in the module that holds it (listed in TIMED_RULES).
  */
 export function nextDeadline(state: NodeState): number | undefined {
   // After the goodbye only the close wait counts (see whileClosing).
@@ -19,11 +15,7 @@ export function nextDeadline(state: NodeState): number | undefined {
   const earliest = (at: number | undefined): void => {
     if (at !== undefined && (due === undefined || at < due)) due = at;
   };
-  earliest(livenessDue(state));
-  earliest(gossipDue(state));
-  earliest(redialDue(state));
-  earliest(overdueAt(state.chat.delivery, state.config.gapWaitMs));
+  for (const rule of TIMED_RULES) earliest(rule.due(state));
   earliest(leavingDue(state));
-  earliest(stallDue(state));
   return due;
 }

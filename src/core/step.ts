@@ -1,19 +1,15 @@
 import { hostOf } from './address.js';
-import { overdue } from './delivery-gaps.js';
 import { onStart } from './dialing.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
-import { forgetDeparted } from './forget.js';
-import { declareGaps } from './gaps.js';
-import { flushGossip } from './gossip.js';
 import { onInput } from './input.js';
 import { requestLeave, settle, whileClosing } from './leaving.js';
-import { checkStalls, onCongestion, onOverfull } from './link-pressure.js';
+import { onCongestion, onOverfull } from './link-pressure.js';
 import { onBadInput, onDialFailed, onLinkDown, onLinkUp } from './links.js';
-import { checkLiveness, holdReading } from './liveness.js';
+import { holdReading } from './liveness.js';
 import { onFrame } from './receive.js';
-import { dialDueRedials } from './redial.js';
 import type { NodeState } from './state.js';
+import { onTick } from './timed-rules.js';
 
 export interface Step {
   readonly state: NodeState;
@@ -58,16 +54,8 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
       return onCongestion(state, event, out);
     case 'overfull':
       return onOverfull(state, event, out);
-    case 'tick': {
-      const live = dialDueRedials(
-        checkStalls(checkLiveness(flushGossip(state, event.at, out), event.at, out), event.at, out),
-        event.at,
-        out,
-      );
-      return forgetDeparted(
-        declareGaps(live, overdue(live.chat.delivery, event.at, live.config.gapWaitMs), out),
-      );
-    }
+    case 'tick':
+      return onTick(state, event.at, out);
   }
 }
 

@@ -1,0 +1,45 @@
+import { overdue, overdueAt } from './delivery-gaps.js';
+import type { Effect } from './effect.js';
+import { forgetDeparted } from './forget.js';
+import { declareGaps } from './gaps.js';
+import { flushGossip, gossipDue } from './gossip.js';
+import { checkStalls, stallDue } from './link-pressure.js';
+import { checkLiveness, livenessDue } from './liveness.js';
+import { dialDueRedials, redialDue } from './redial.js';
+import type { NodeState } from './state.js';
+
+/** A rule that waits on time: when it is next due, and what it does at a tick. */
+export interface TimedRule {
+  readonly name: string;
+  /** Undefined when it waits for nothing (the clock may sleep for it). */
+  due(state: NodeState): number | undefined;
+  run(state: NodeState, at: number, out: Effect[]): NodeState;
+}
+
+/**
+ * Every timed rule, in the order a tick runs them (the leaving rules run
+ * after every step, `settle`, and say when they are due in `leavingDue`).
+ * The alarm's next deadline is the earliest of their `due`: a rule listed
+ * here cannot be left without a wake-up.
+ */
+export const TIMED_RULES: readonly TimedRule[] = [
+  { name: 'gossip held back', due: gossipDue, run: flushGossip },
+  { name: 'pings, handshakes, silence', due: livenessDue, run: checkLiveness },
+  { name: 'links that do not read', due: stallDue, run: checkStalls },
+  { name: 'redials', due: redialDue, run: dialDueRedials },
+  {
+    name: 'gaps',
+    due: (state) => overdueAt(state.chat.delivery, state.config.gapWaitMs),
+    run: (state, at, out) =>
+      declareGaps(state, overdue(state.chat.delivery, at, state.config.gapWaitMs), out),
+  },
+  // Memory bounds: nothing waits on them, they ride on whatever tick comes.
+  { name: 'forgetting', due: () => undefined, run: (state) => forgetDeparted(state) },
+];
+
+/** A tick: every timed rule, in order. */
+export function onTick(state: NodeState, at: number, out: Effect[]): NodeState {
+  let next = state;
+  for (const rule of TIMED_RULES) next = rule.run(next, at, out);
+  return next;
+}
