@@ -39,7 +39,8 @@ export interface NodeDrivers {
  * `scan(step)` into effects (one array per step), shared once, and each sink
  * subscribed to the effects it owns. The effects end with `exit`; the stream then completes,
  * which unsubscribes every source (the network's teardown destroys what is
- * left of the links), and the output emits the exit code once stdout drained.
+ * left of the links): the output emits the exit code then, and completes once
+ * stdout drained.
  */
 export function runNode$(drivers: NodeDrivers, scheduler: SchedulerLike): Observable<number> {
   return defer(() =>

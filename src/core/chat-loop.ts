@@ -23,7 +23,9 @@ export function chatLoop(
   return (event$: Observable<NodeEvent>) =>
     defer(() => {
       const deadline$ = new Subject<number | undefined>();
-      return merge(event$, alarm(deadline$, scheduler)).pipe(
+      // The alarm listens first: the deadline of a step run while the sources are subscribed
+      // (the start event, or an event a source emits at once) is not lost.
+      return merge(alarm(deadline$, scheduler), event$).pipe(
         scan((previous: Step, event: NodeEvent) => step(previous.state, event), {
           state: initial,
           effects: [],

@@ -73,6 +73,9 @@ function goodbye(state: NodeState, code: number, at: number, out: Effect[]): Nod
     out.push({ kind: 'send', links: members, frame: { type: 'bye', reason: 'quit' } });
   for (const link of state.links.values())
     out.push({ kind: 'close', link: link.id, graceful: true });
+  // The links' ends are what the node now waits for: read them even if stdout is behind (for at
+  // most the close wait).
+  if (state.liveness.readingHeldSince !== undefined) out.push({ kind: 'holdReading', held: false });
   const closing: NodeState = {
     ...state,
     leaving: { phase: 'closing', code, until: at + CLOSE_WAIT_MS },

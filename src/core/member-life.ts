@@ -34,7 +34,7 @@ export type MemberChange =
  *
  *   absent ──heardOf──▶ known ──dialled──▶ connecting ──dialFailed──▶ known
  *   any ──linked──▶ linked ──lost──▶ lost ──linked──▶ linked
- *   linked ──quit──▶ quit ──forgotten──▶ absent
+ *   linked, lost ──quit──▶ quit ──forgotten──▶ absent
  */
 export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberChange, Place>>>>> =
   {
@@ -42,7 +42,7 @@ export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberC
     known: { dialled: 'connecting', linked: 'linked' },
     connecting: { dialFailed: 'known', linked: 'linked' },
     linked: { linked: 'linked', lost: 'lost', quit: 'quit' },
-    lost: { linked: 'linked' },
+    lost: { linked: 'linked', quit: 'quit' },
     quit: { linked: 'linked', forgotten: 'absent' },
   };
 
@@ -53,6 +53,15 @@ export function placeOf(member: Member | undefined): Place {
 /** Whether `change` moves `member` anywhere (see MEMBER_LIFE). */
 export function allows(member: Member | undefined, change: MemberChange): boolean {
   return MEMBER_LIFE[placeOf(member)][change] !== undefined;
+}
+
+/** The state `change` moves `member` to, by MEMBER_LIFE; undefined when it stays or leaves the table. */
+export function stateAfter(
+  member: Member | undefined,
+  change: MemberChange,
+): PeerState | undefined {
+  const to = MEMBER_LIFE[placeOf(member)][change];
+  return to === 'absent' ? undefined : to;
 }
 
 /** Members that quit kept for naming and for not redialling them; the oldest go first. */
@@ -71,13 +80,14 @@ export interface GossipDraft {
 export function heardOf(draft: GossipDraft, info: MemberInfo, dial: boolean, out: Effect[]): void {
   const known = draft.members.get(info.id);
   const change = dial && !draft.dialing.has(info.address) ? 'dialled' : 'heardOf';
-  if (!allows(known, change)) return;
+  const to = stateAfter(known, change);
+  if (to === undefined) return;
   draft.members.set(info.id, {
     id: info.id,
     name: info.name,
     address: info.address,
     mesh: info.mesh,
-    state: change === 'dialled' ? 'connecting' : 'known',
+    state: to,
     confirmed: 0,
     sent: 0,
     received: 0,
@@ -92,20 +102,22 @@ export function heardOf(draft: GossipDraft, info: MemberInfo, dial: boolean, out
 /** A dial to a member heard of never became a link: it is known again. */
 export function dialFailed(state: NodeState, id: string): NodeState {
   const member = state.members.get(id);
-  if (member === undefined || !allows(member, 'dialFailed')) return state;
-  return { ...state, members: withEntry(state.members, id, { ...member, state: 'known' }) };
+  const to = stateAfter(member, 'dialFailed');
+  if (member === undefined || to === undefined) return state;
+  return { ...state, members: withEntry(state.members, id, { ...member, state: to }) };
 }
 
 /** A linked member went away without a goodbye: show it, and redial it if we should. */
 export function memberLost(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
-  if (!allows(member, 'lost')) return state;
+  const to = stateAfter(member, 'lost');
+  if (to === undefined) return state;
   out.push({
     kind: 'emit',
     event: { event: 'leave', user: member.name, id: member.id, reason: 'lost' },
     who: namedOf(state, member.id, member.name),
   });
   const { link: _link, swappingSince: _swap, peers: _peers, ...rest } = member;
-  const lost: Member = { ...rest, state: 'lost' };
+  const lost: Member = { ...rest, state: to };
   const next = scheduleRedial(
     { ...state, members: withEntry(state.members, member.id, lost) },
     lost,
@@ -118,7 +130,8 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
 /** A member said goodbye on `link`: show it left; it is never redialled. */
 export function memberQuit(state: NodeState, link: Link, out: Effect[]): NodeState {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
-  if (member === undefined || !allows(member, 'quit')) return state;
+  const to = stateAfter(member, 'quit');
+  if (member === undefined || to === undefined) return state;
   // A goodbye on a link it no longer uses (it moved to another) is that link's, not the member's.
   if (member.link !== link.id && member.state === 'linked') return state;
   const { link: _link, ...rest } = member;
@@ -129,7 +142,7 @@ export function memberQuit(state: NodeState, link: Link, out: Effect[]): NodeSta
       who: namedOf(state, member.id, member.name),
     });
   }
-  return { ...state, members: withEntry(state.members, member.id, { ...rest, state: 'quit' }) };
+  return { ...state, members: withEntry(state.members, member.id, { ...rest, state: to }) };
 }
 
 /** Its link was the loser of a simultaneous dial: still linked, its other link is awaited. */

@@ -36,6 +36,51 @@ export interface Output {
   readonly event$: Observable<NodeEvent>;
   /** On subscribe: prints pending warning counts; completes once stdout took everything. */
   readonly drain$: Observable<never>;
+  /** On subscribe: drops pending warning counts (their timers too) and completes at once. */
+  readonly abort$: Observable<never>;
+}
+
+/**
+ * stdout written once per burst of events (everything printed in one turn
+ * goes out in one write); past `backlogBytes` unwritten it says so on
+ * `backlog$`, and again once stdout drained.
+ */
+function batchedStdout(
+  stdout: Writable,
+  write: (text: string) => void,
+  backlogBytes: number,
+): { print(line: string): void; flush(): void; readonly backlog$: Observable<boolean> } {
+  let pending: string[] = [];
+  let scheduled = false;
+  let backlogged = false;
+  const backlog = new Subject<boolean>();
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+    // Whoever reads stdout sets the pace: past the mark, links are not read until it drained.
+    if (!backlogged && stdout.writableLength > backlogBytes) {
+      backlogged = true;
+      backlog.next(true);
+      stdout.once('drain', () => {
+        backlogged = false;
+        backlog.next(false);
+      });
+    }
+  };
+  return {
+    print(line) {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+    },
+    flush,
+    backlog$: backlog,
+  };
 }
 
 export function makeOutput(options: OutputOptions): Output {
@@ -46,35 +91,8 @@ export function makeOutput(options: OutputOptions): Output {
     if (options.printAbove === undefined) stream.write(text);
     else options.printAbove(stream, text);
   };
-  let pending: string[] = [];
-  let scheduled = false;
-  let backlogged = false;
-  const backlog = new Subject<boolean>();
-
-  // Everything one burst of events prints goes out in one write.
-  const flush = (): void => {
-    scheduled = false;
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    write(stdout, text);
-    // Whoever reads stdout sets the pace: past the mark, links are not read until it drained.
-    if (!backlogged && stdout.writableLength > options.backlogBytes) {
-      backlogged = true;
-      backlog.next(true);
-      stdout.once('drain', () => {
-        backlogged = false;
-        backlog.next(false);
-      });
-    }
-  };
-  const print = (line: string): void => {
-    pending.push(line);
-    if (!scheduled) {
-      scheduled = true;
-      queueMicrotask(flush);
-    }
-  };
+  const out = batchedStdout(stdout, (text) => write(stdout, text), options.backlogBytes);
+  const print = out.print;
 
   let inHistory = false;
   const warning$ = new Subject<Warning>();
@@ -103,11 +121,17 @@ export function makeOutput(options: OutputOptions): Output {
     warn(warning) {
       warning$.next(warning);
     },
-    event$: backlog.pipe(map((held): NodeEvent => ({ kind: 'readingHeld', at: clock(), held }))),
+    event$: out.backlog$.pipe(
+      map((held): NodeEvent => ({ kind: 'readingHeld', at: clock(), held })),
+    ),
+    abort$: defer(() => {
+      warnings.unsubscribe();
+      return EMPTY;
+    }),
     drain$: defer(() => {
       warning$.complete();
       warnings.unsubscribe();
-      flush();
+      out.flush();
       return stdout.writableNeedDrain ? fromEvent(stdout, 'drain').pipe(take(1)) : EMPTY;
     }).pipe(ignoreElements()),
   };

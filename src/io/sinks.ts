@@ -1,5 +1,5 @@
 import type { Observable, OperatorFunction } from 'rxjs';
-import { concatWith, defer, EMPTY, filter, ignoreElements, map, tap } from 'rxjs';
+import { concatWith, defer, filter, ignoreElements, map, tap } from 'rxjs';
 import type { Effect } from '../core/effect.js';
 import type { NodeEvent } from '../core/event.js';
 import { commandHelpLines } from '../render/command-help.js';
@@ -38,7 +38,8 @@ function render(output: Output, effect: Effect): void {
 
 /**
  * stdout and stderr: events, notices and warnings. When the effects end it
- * lets stdout drain (unless the exit was `now`), then completes.
+ * lets stdout drain, then completes; after an exit `now` (a second Ctrl+C) it
+ * drops what is pending and completes at once.
  */
 export function renderSink(output: Output): Sink {
   return (effect$) =>
@@ -52,7 +53,7 @@ export function renderSink(output: Output): Sink {
           }
         }),
         ignoreElements(),
-        concatWith(defer(() => (waitForStdout ? output.drain$ : EMPTY))),
+        concatWith(defer(() => (waitForStdout ? output.drain$ : output.abort$))),
       );
     });
 }

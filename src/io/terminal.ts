@@ -49,9 +49,12 @@ export function makeTerminal(stdin: Readable, stdout: Writable, clock: () => num
   }
   return {
     event$,
+    // The stream itself is paused, not readline: its prompt() would resume it. After the line
+    // editor closed there is nothing to hold (resuming would read stdin with no one listening).
     hold: (held) => {
-      if (held) rl.pause();
-      else rl.resume();
+      if (!open) return;
+      if (held) stdin.pause();
+      else stdin.resume();
     },
     printAbove(stream, text) {
       if (!open) {

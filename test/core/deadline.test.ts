@@ -28,7 +28,7 @@ describe('the next deadline: when the core next needs the clock (table)', () => 
       1000,
     ],
     [
-      'a message held for its predecessor: the gap wait (5 s) after it arrived',
+      'a message held for its predecessor: its gap wait (5 s) is later than the next ping',
       [
         ...joined(1, BOB, 'bob', 0),
         { kind: 'tick', at: 50 },

@@ -169,6 +169,22 @@ const rows: Row[] = [
     effects: ['emit:leave'],
   },
   {
+    // Carol dialled twice (links 2 and 3); link 3 is told `duplicate` and is closing when link 2
+    // drops: carol is lost, and her goodbye then arrives on link 3.
+    from: 'lost',
+    change: 'quit',
+    id: CAROL,
+    setup: [
+      ...bobLinked,
+      ...carolLinked(2),
+      ...carolLinked(3),
+      { kind: 'linkDown', at: 5, link: 2, reason: 'reset' },
+    ],
+    event: [quit(3)],
+    to: 'quit',
+    effects: [],
+  },
+  {
     from: 'lost',
     change: 'linked',
     id: CAROL,

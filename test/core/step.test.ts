@@ -336,6 +336,16 @@ describe('the effects of the step', () => {
     ]);
   });
 
+  it('saying goodbye while stdout is behind reads the links again: their ends are awaited', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      { kind: 'readingHeld', at: 5, held: true },
+      { kind: 'inputEnd', at: 10 },
+    ]);
+    expect(kinds(effects).slice(-4)).toEqual(['holdReading', 'send:bye', 'close', 'holdReading']);
+    expect(effects.at(-1)).toEqual({ kind: 'holdReading', held: false });
+  });
+
   it('backpressure: a congested link holds stdin, stdout behind holds the links', () => {
     const { state } = fold(joined(1, BOB, 'bob'));
     expect(step(state, { kind: 'congestion', at: 5, link: 1, congested: true }).effects).toEqual([

@@ -235,6 +235,7 @@ function memoryOutput(node: MemoryNode): Output {
     warn: (warning) => node.warnings.push(warning.text),
     event$: EMPTY,
     drain$: EMPTY,
+    abort$: EMPTY,
   };
 }
 
