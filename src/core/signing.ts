@@ -26,7 +26,7 @@ export function chatSigningText(frame: ChatFrame): string {
     vectorText(frame.deps),
     JSON.stringify(frame.time),
     (frame.acts ?? []).join(','),
-    // JSON.stringify(texts), once per burst: sending and forwarding reuse it.
+    // JSON.stringify(texts); the frame on the wire carries the same text.
     textsJson(frame.texts),
   ];
   return lines.join('\n');

@@ -21,16 +21,9 @@ export function quote(text: string): string {
   return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
-const textsCache = new WeakMap<readonly string[], string>();
-
-/** `JSON.stringify(texts)`, kept per array: signing, sending and verifying a burst serialise it once. */
+/** `JSON.stringify(texts)`: what signing, sending and verifying a burst serialise. */
 export function textsJson(texts: readonly string[]): string {
-  let json = textsCache.get(texts);
-  if (json === undefined) {
-    json = JSON.stringify(texts);
-    textsCache.set(texts, json);
-  }
-  return json;
+  return JSON.stringify(texts);
 }
 
 function chatFrameJson(frame: ChatFrame): string {
