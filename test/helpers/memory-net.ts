@@ -33,8 +33,9 @@ export interface MemoryNode {
   readonly warnings: string[];
   /** The exit code, once its runNode$ emitted one. */
   exitCode: number | undefined;
-  /** True once its runNode$ completed. */
+  /** True once its runNode$ completed, and when (virtual ms). */
   completed: boolean;
+  completedAt: number | undefined;
   /** Types lines, as one read of stdin. */
   type(...lines: string[]): void;
   /** Ends its stdin. */
@@ -76,6 +77,7 @@ export class MemoryRoom {
       },
       complete: () => {
         node.completed = true;
+        node.completedAt = this.scheduler.now();
       },
     });
     node.crash = () => subscription.unsubscribe();
@@ -101,6 +103,7 @@ export class MemoryRoom {
       warnings: [],
       exitCode: undefined,
       completed: false,
+      completedAt: undefined,
       ends: new Map(),
       listening: false,
       type: (...lines) =>

@@ -136,6 +136,11 @@ describe('runNode$ with fake drivers, in virtual time', () => {
           expect(node?.exitCode).toBe(0);
           expect(node?.completed).toBe(true);
         }
+        // Nothing ran after the last node completed but the fake network delivering the last
+        // link ends (1 ms): no timer outlived the node that set it.
+        const lastCompleted = Math.max(...[alice, bob, carol2].map((n) => n?.completedAt ?? 0));
+        expect(ts.actions).toHaveLength(0);
+        expect(ts.now() - lastCompleted).toBeLessThanOrEqual(1);
         virtualMs = ts.now();
         expect(virtualMs).toBeGreaterThan(10_000);
       }),
