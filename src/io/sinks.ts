@@ -2,6 +2,7 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import { concatWith, defer, filter, ignoreElements, map, tap } from 'rxjs';
 import type { Effect } from '../core/effect.js';
 import type { NodeEvent } from '../core/event.js';
+import type { Named } from '../core/warning.js';
 import { commandHelpLines } from '../render/command-help.js';
 import { nameOf, warningText } from '../render/warning-text.js';
 import type { NetDriver } from './net-driver.js';
@@ -16,24 +17,39 @@ export interface InputDriver {
 /** A sink: each step's effects in, nothing out; it completes when they end (and it is done). */
 export type Sink = OperatorFunction<readonly Effect[], never>;
 
-/** What the core said, in words: names, warnings and help are worded here, not in the core. */
-function render(output: Output, effect: Effect): void {
-  switch (effect.kind) {
-    case 'emit':
-      if (effect.who === undefined) output.emit(effect.event);
-      else output.emit(effect.event, `${nameOf(effect.who)}${effect.newKey ? ' (new key)' : ''}`);
-      break;
-    case 'help':
-      for (const line of commandHelpLines()) output.notice(line);
-      break;
-    case 'warn': {
-      const text = warningText(effect.warning);
-      output.warn(effect.key === undefined ? { text } : { text, key: effect.key });
-      break;
+/**
+ * What the core said, in words: names, warnings and help are worded here, not
+ * in the core. A run of messages from one sender shares one `who`: its label
+ * is worded once for the run.
+ */
+function renderer(output: Output): (effect: Effect) => void {
+  let lastWho: Named | undefined;
+  let lastLabel = '';
+  const labelOf = (who: Named, newKey: boolean): string => {
+    if (who !== lastWho || newKey) {
+      lastWho = newKey ? undefined : who;
+      lastLabel = `${nameOf(who)}${newKey ? ' (new key)' : ''}`;
     }
-    default:
-      break;
-  }
+    return lastLabel;
+  };
+  return (effect) => {
+    switch (effect.kind) {
+      case 'emit':
+        if (effect.who === undefined) output.emit(effect.event);
+        else output.emit(effect.event, labelOf(effect.who, effect.newKey === true));
+        break;
+      case 'help':
+        for (const line of commandHelpLines()) output.notice(line);
+        break;
+      case 'warn': {
+        const text = warningText(effect.warning);
+        output.warn(effect.key === undefined ? { text } : { text, key: effect.key });
+        break;
+      }
+      default:
+        break;
+    }
+  };
 }
 
 /**
@@ -45,11 +61,12 @@ export function renderSink(output: Output): Sink {
   return (effect$) =>
     defer(() => {
       let waitForStdout = true;
+      const render = renderer(output);
       return effect$.pipe(
         tap((effects) => {
           for (const effect of effects) {
             if (effect.kind === 'exit') waitForStdout = !effect.now;
-            else render(output, effect);
+            else render(effect);
           }
         }),
         ignoreElements(),
