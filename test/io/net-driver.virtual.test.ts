@@ -3,6 +3,7 @@ import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { NodeEvent } from '../../src/core/event.js';
+import type { LinkLimits } from '../../src/io/net-driver.js';
 import { defaultLimits, makeNetDriver } from '../../src/io/net-driver.js';
 import type { LinkSocket, Transport } from '../../src/io/transport.js';
 
@@ -84,19 +85,30 @@ function brief(event: NodeEvent): string {
   }
 }
 
+/** A driver on a fake server, dialling `dialled`, with its timers on `ts`. */
+function fakeDriver(
+  ts: TestScheduler,
+  server: FakeServer,
+  options: { closedRoom?: boolean; connectTimeoutMs?: number; limits?: LinkLimits } = {},
+  dialled = new FakeSocket(1),
+) {
+  return makeNetDriver({
+    server,
+    transport: fakeTransport(options.closedRoom ?? false, dialled),
+    scheduler: ts,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    limits: options.limits ?? defaultLimits,
+    nonce: () => 'n',
+  });
+}
+
 describe('the network edge in virtual time', () => {
   it('a connection that never finishes TLS is refused at the handshake timeout', () => {
     const ts = scheduler();
     ts.run(({ expectObservable }) => {
       const server = new FakeServer();
       const socket = new FakeSocket(40_001);
-      const net = makeNetDriver({
-        server,
-        transport: fakeTransport(true, new FakeSocket(1)),
-        scheduler: ts,
-        connectTimeoutMs: 5000,
-        limits: defaultLimits,
-      });
+      const net = fakeDriver(ts, server, { closedRoom: true });
       ts.schedule(() => server.emit('connection', socket), 10);
       expectObservable(net.event$.pipe(map(brief)), '^ 6s !').toBe('5010ms r', {
         r: 'refused: no handshake within 5000 ms',
@@ -110,13 +122,7 @@ describe('the network edge in virtual time', () => {
     const ts = scheduler();
     ts.run(({ expectObservable }) => {
       const dialled = new FakeSocket(9100);
-      const net = makeNetDriver({
-        server: new FakeServer(),
-        transport: fakeTransport(false, dialled),
-        scheduler: ts,
-        connectTimeoutMs: 3000,
-        limits: defaultLimits,
-      });
+      const net = fakeDriver(ts, new FakeServer(), { connectTimeoutMs: 3000 }, dialled);
       ts.schedule(() => net.dial('127.0.0.1:9100', { kind: 'initial' }), 100);
       expectObservable(net.event$.pipe(map(brief)), '^ 5s !').toBe('3100ms f', {
         f: 'dialFailed: no answer within 3000 ms',
@@ -130,14 +136,7 @@ describe('the network edge in virtual time', () => {
       const server = new FakeServer();
       const socket = new FakeSocket(40_002);
       const limits = { ...defaultLimits, congestedBytes: 10 };
-      const net = makeNetDriver({
-        server,
-        transport: fakeTransport(false, new FakeSocket(1)),
-        scheduler: ts,
-        connectTimeoutMs: 5000,
-        limits,
-        nonce: () => 'n',
-      });
+      const net = fakeDriver(ts, server, { limits });
       ts.schedule(() => server.emit('connection', socket), 1);
       // From 500 ms frames over the congestion mark are written, and never drain.
       for (const at of [500, 600, 3000])
@@ -157,14 +156,7 @@ describe('the network edge in virtual time', () => {
       const server = new FakeServer();
       const socket = new FakeSocket(40_004);
       const limits = { ...defaultLimits, congestedBytes: 10, maxUnsentBytes: 40 };
-      const net = makeNetDriver({
-        server,
-        transport: fakeTransport(false, new FakeSocket(1)),
-        scheduler: ts,
-        connectTimeoutMs: 5000,
-        limits,
-        nonce: () => 'n',
-      });
+      const net = fakeDriver(ts, server, { limits });
       ts.schedule(() => server.emit('connection', socket), 1);
       // Each ping is 22 bytes: 22 unsent is congested, 44 overfull, 66 is nothing new.
       for (const at of [10, 20, 30]) ts.schedule(() => net.send([1], { type: 'ping', t: 1 }), at);
@@ -186,14 +178,7 @@ describe('the network edge in virtual time', () => {
     ts.run(({ expectObservable }) => {
       const server = new FakeServer();
       const socket = new FakeSocket(40_005);
-      const net = makeNetDriver({
-        server,
-        transport: fakeTransport(false, new FakeSocket(1)),
-        scheduler: ts,
-        connectTimeoutMs: 5000,
-        limits: { ...defaultLimits, congestedBytes: 10 },
-        nonce: () => 'n',
-      });
+      const net = fakeDriver(ts, server, { limits: { ...defaultLimits, congestedBytes: 10 } });
       ts.schedule(() => server.emit('connection', socket), 1);
       ts.schedule(() => net.send([1], { type: 'ping', t: 1 }), 10);
       ts.schedule(() => {
@@ -213,11 +198,8 @@ describe('the network edge in virtual time', () => {
     const ts = scheduler();
     ts.run(({ expectObservable }) => {
       const server = new FakeServer();
-      const net = makeNetDriver({
-        server,
-        transport: fakeTransport(true, new FakeSocket(1)),
-        scheduler: ts,
-        connectTimeoutMs: 5000,
+      const net = fakeDriver(ts, server, {
+        closedRoom: true,
         limits: { ...defaultLimits, maxUnauthenticatedPerAddress: 2 },
       });
       const sockets = [1, 2, 3].map((i) => new FakeSocket(41_000 + i));
@@ -237,13 +219,7 @@ describe('the network edge in virtual time', () => {
     ts.run(({ expectObservable }) => {
       const server = new FakeServer();
       const pending = new FakeSocket(40_003);
-      const net = makeNetDriver({
-        server,
-        transport: fakeTransport(true, new FakeSocket(1)),
-        scheduler: ts,
-        connectTimeoutMs: 5000,
-        limits: defaultLimits,
-      });
+      const net = fakeDriver(ts, server, { closedRoom: true });
       ts.schedule(() => server.emit('connection', pending), 1);
       // Unsubscribed at 100 ms: no refusal at 5000 ms, the socket and the server are closed.
       expectObservable(net.event$.pipe(map(brief)), '^ 99ms !').toBe('');

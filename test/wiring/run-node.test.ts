@@ -30,16 +30,22 @@ function shown(node: MemoryNode): string[] {
   });
 }
 
+/** Alice and carol running; bob's runNode$ prepared (dialling alice), for a marble test of it. */
+function aliceCarolAndBob(ts: TestScheduler) {
+  ts.maxFrames = 60_000;
+  const room = new MemoryRoom(ts);
+  const alice = room.start('alice', memberConfig(ALICE, 'alice'));
+  const carol = room.start('carol', memberConfig(CAROL, 'carol', [alice.address]));
+  const bob = room.prepare('bob', memberConfig(BOB, 'bob', [alice.address]));
+  return { alice, carol, bob };
+}
+
 describe('runNode$ with fake drivers, in virtual time', () => {
   it('stdin completes: bye on each link, then the output emits 0 and completes', () => {
     const ts = scheduler();
     withoutRealIo(() =>
       ts.run(({ expectObservable }) => {
-        ts.maxFrames = 60_000;
-        const room = new MemoryRoom(ts);
-        const alice = room.start('alice', memberConfig(ALICE, 'alice'));
-        const carol = room.start('carol', memberConfig(CAROL, 'carol', [alice.address]));
-        const bob = room.prepare('bob', memberConfig(BOB, 'bob', [alice.address]));
+        const { alice, carol, bob } = aliceCarolAndBob(ts);
         // Bob links with alice (and through her with carol), says hi at 100 ms, stdin ends at 200 ms.
         ts.schedule(() => bob.node.type('hi'), 100);
         ts.schedule(() => bob.node.endInput(), 200);
@@ -65,11 +71,7 @@ describe('runNode$ with fake drivers, in virtual time', () => {
     const ts = scheduler();
     withoutRealIo(() =>
       ts.run(({ expectObservable }) => {
-        ts.maxFrames = 60_000;
-        const room = new MemoryRoom(ts);
-        const alice = room.start('alice', memberConfig(ALICE, 'alice'));
-        const carol = room.start('carol', memberConfig(CAROL, 'carol', [alice.address]));
-        const bob = room.prepare('bob', memberConfig(BOB, 'bob', [alice.address]));
+        const { alice, carol, bob } = aliceCarolAndBob(ts);
         // Carol crashes at 50 ms, after the mesh formed: bob's line is never confirmed by her.
         ts.schedule(() => carol.crash(), 50);
         ts.schedule(() => bob.node.type('hi'), 100);
