@@ -4,6 +4,7 @@ import { deliverOwn, vectorRecord } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { appendLog, loggedOf } from './log.js';
+import { noteSent } from './outcome.js';
 import { signChat } from './signing.js';
 import type { NodeState, Outgoing } from './state.js';
 import { activeLinks, ownStream, withChat } from './state.js';
@@ -69,5 +70,5 @@ export function sendChat(
     delivery: deliverOwn(state.chat.delivery, stream, seq),
     log: appendLog(state.chat.log, messages, state.config.historyLimit),
   });
-  return sendFrames(next, activeLinks(next), frames, out);
+  return sendFrames(noteSent(next, seq, texts.length), activeLinks(next), frames, out);
 }

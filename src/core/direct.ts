@@ -2,6 +2,7 @@ import type { DirectFrame } from '../protocol/frames.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { namedOf } from './labels.js';
+import { noteRefused } from './outcome.js';
 import { signDirect, verifyDirect } from './signing.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, ownStream, withDirect } from './state.js';
@@ -58,7 +59,7 @@ export function sendDirect(
       kind: 'warn',
       warning: { code: 'unresolved', command: 'msg', why: resolved.unresolved },
     });
-    return state;
+    return noteRefused(state);
   }
   const directSeq = state.direct.seq + 1;
   const { id, incarnation, name } = state.config;
@@ -83,7 +84,8 @@ export function sendDirect(
       },
     });
   else out.push({ kind: 'send', links, frame });
-  return remember(withDirect(state, { seq: directSeq }), frame.id);
+  const sent = remember(withDirect(state, { seq: directSeq }), frame.id);
+  return links.length === 0 ? noteRefused(sent) : sent;
 }
 
 /** A direct message arrived: show it if it is for this node, else pass it on; each once. */

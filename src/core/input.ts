@@ -7,6 +7,7 @@ import type { Effect } from './effect.js';
 import { namedOf } from './labels.js';
 import { requestLeave } from './leaving.js';
 import { peersEvent, statsEvent } from './membership.js';
+import { noteRefused } from './outcome.js';
 import type { NodeState, Outgoing } from './state.js';
 import { withChat } from './state.js';
 
@@ -20,9 +21,12 @@ function run(
 ): NodeState {
   switch (command.kind) {
     case 'say':
-      if (exceedsFrame(command.text)) out.push({ kind: 'warn', warning: { code: 'lineUnfit' } });
-      else texts.push({ text: command.text, action: command.action });
-      return state;
+      if (!exceedsFrame(command.text)) {
+        texts.push({ text: command.text, action: command.action });
+        return state;
+      }
+      out.push({ kind: 'warn', warning: { code: 'lineUnfit' } });
+      return noteRefused(state);
     case 'empty':
       return state;
     case 'usage':
@@ -35,7 +39,7 @@ function run(
         kind: 'warn',
         warning: { code: 'lineTooLong', maxChars: state.config.maxLineChars },
       });
-      return state;
+      return noteRefused(state);
     case 'quit':
       return requestLeave(state, false, false, out);
     case 'peers':

@@ -3,7 +3,8 @@ import { withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
 import { namedOf } from './labels.js';
-import type { Member, NodeState } from './state.js';
+import { owing, UNHEARD_EXIT_CODE, verdictWhenConfirmed } from './outcome.js';
+import type { NodeState } from './state.js';
 import { withChat } from './state.js';
 
 /** Where the node is in leaving. */
@@ -19,8 +20,6 @@ export type Leaving =
 
 /** Exit code of a second interrupt while leaving. */
 export const INTERRUPTED_EXIT_CODE = 130;
-/** Exit code when the linger ran out before every member confirmed this node's lines. */
-export const UNCONFIRMED_EXIT_CODE = 3;
 /** How often a lingering node asks again. */
 const CONFIRM_INTERVAL_MS = 200;
 /** How long a node that said goodbye waits for its links to close before it exits anyway. */
@@ -41,18 +40,9 @@ export function requestLeave(
   return state;
 }
 
-/** Members that were in the chat with this node and have not confirmed all its lines. */
-export function unconfirmed(state: NodeState): Member[] {
-  if (state.chat.seq === 0) return [];
-  return [...state.members.values()].filter(
-    (member) =>
-      (member.state === 'linked' || member.state === 'lost') && member.confirmed < state.chat.seq,
-  );
-}
-
 /** Asks every linked member that owes a confirmation: a ping, answered by a pong with `seen`. */
 function askForConfirmation(state: NodeState, at: number, out: Effect[]): NodeState {
-  const links = unconfirmed(state).flatMap((member) =>
+  const links = owing(state).flatMap((member) =>
     member.state === 'linked' && member.link !== undefined ? [member.link] : [],
   );
   if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'ping', t: at } });
@@ -63,6 +53,13 @@ function askForConfirmation(state: NodeState, at: number, out: Effect[]): NodeSt
 function exit(state: NodeState, code: number, now: boolean, out: Effect[]): NodeState {
   out.push({ kind: 'exit', code, now });
   return { ...state, leaving: { phase: 'left' } };
+}
+
+/** Every present member confirmed: exit 0, or 3 if nobody was there or a line was refused. */
+function confirmedGoodbye(state: NodeState, at: number, out: Effect[]): NodeState {
+  const verdict = verdictWhenConfirmed(state);
+  if (verdict.warning !== undefined) out.push({ kind: 'warn', warning: verdict.warning });
+  return goodbye(state, verdict.code, at, out);
 }
 
 /** Says goodbye to every member and ends every link; exits once they are down (or soon after). */
@@ -135,24 +132,24 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
     next = withChat(sendChat(next, next.chat.waiting, at, out), { waiting: [] });
   }
   if (leaving.phase === 'leaving' && (dialsSettled || leaving.urgent)) {
-    if (unconfirmed(next).length === 0) return goodbye(next, 0, at, out);
+    if (owing(next).length === 0) return confirmedGoodbye(next, at, out);
     next = { ...next, leaving: { phase: 'lingering', deadline: at + next.config.lingerMs } };
     return askForConfirmation(next, at, out);
   }
   if (leaving.phase === 'lingering') {
-    const owing = unconfirmed(next);
-    if (owing.length === 0) return goodbye(next, 0, at, out);
+    const owed = owing(next);
+    if (owed.length === 0) return confirmedGoodbye(next, at, out);
     if (at >= leaving.deadline) {
       out.push({
         kind: 'warn',
         warning: {
           code: 'unconfirmed',
           lingerMs: next.config.lingerMs,
-          members: owing.map((member) => namedOf(next, member.id, member.name)),
+          members: owed.map((member) => namedOf(next, member.id, member.name)),
           lines: next.chat.seq,
         },
       });
-      return goodbye(next, UNCONFIRMED_EXIT_CODE, at, out);
+      return goodbye(next, UNHEARD_EXIT_CODE, at, out);
     }
     if (at - next.liveness.lastPingAt >= CONFIRM_INTERVAL_MS)
       return askForConfirmation(next, at, out);

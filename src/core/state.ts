@@ -84,6 +84,12 @@ export interface ChatSlice {
   readonly log: readonly Logged[];
   /** Lines typed before the initial dials settled. */
   readonly waiting: readonly Outgoing[];
+  /** Members present when this node sent a line: the last sequence number each was sent. */
+  readonly owed: ReadonlyMap<string, number>;
+  /** Lines sent while no member was linked. */
+  readonly unheard: number;
+  /** Lines and direct messages refused (too long, no room in a frame, no such member). */
+  readonly refused: number;
 }
 
 /** Direct messages: this node's own numbering, and the ids already handled. */
@@ -144,7 +150,15 @@ export function initialState(config: NodeConfig): NodeState {
     links: new Map(),
     members: new Map(),
     keysByName: new Map(),
-    chat: { seq: 0, delivery: emptyDelivery<Logged>(), log: [], waiting: [] },
+    chat: {
+      seq: 0,
+      delivery: emptyDelivery<Logged>(),
+      log: [],
+      waiting: [],
+      owed: new Map(),
+      unheard: 0,
+      refused: 0,
+    },
     direct: { seq: 0, seen: [] },
     dialer: { initialPending: new Set(), dialing: new Set(), redials: new Map(), rng: config.seed },
     gossip: {

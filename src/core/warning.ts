@@ -88,6 +88,8 @@ export type Warning =
       readonly name: string;
     }
   // leaving
+  | { readonly code: 'nobodyHeard'; readonly lines: number }
+  | { readonly code: 'refusedLines'; readonly lines: number }
   | {
       readonly code: 'unconfirmed';
       readonly lingerMs: number;

@@ -85,6 +85,9 @@ const WORDING: Wording = {
     `dropped a direct message claiming to be from ${w.name}: its signature does not verify`,
   heldFull: (w) =>
     `held-back queue full (${w.max} messages): dropped ${w.dropped} from ${w.name}; catch-up will fetch them`,
+  nobodyHeard: (w) =>
+    `nobody heard this node: no member was linked when its ${w.lines} line(s) were sent`,
+  refusedLines: (w) => `${w.lines} line(s) refused; see the warnings above`,
   unconfirmed: (w) =>
     `not confirmed within ${w.lingerMs} ms by: ${w.members.map(nameOf).join(', ')}; they may have missed some of this node's ${w.lines} line(s)`,
 };

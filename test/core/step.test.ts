@@ -284,7 +284,7 @@ describe('the effects of the step', () => {
     );
   });
 
-  it('the end of stdin waits for the initial dials, then sends the held lines, bye, and exits 0', () => {
+  it('the end of stdin waits for the initial dials, then sends the held lines; nobody heard them: exit 3', () => {
     const config = testConfig({ peers: ['127.0.0.1:9100'] });
     const { effects } = fold(
       [
@@ -301,8 +301,36 @@ describe('the effects of the step', () => {
       ],
       config,
     );
-    expect(kinds(effects)).toEqual(['emit:ready', 'dial', 'warn', 'exit']);
-    expect(effects.at(-1)).toEqual({ kind: 'exit', code: 0, now: false });
+    expect(kinds(effects)).toEqual(['emit:ready', 'dial', 'warn', 'warn', 'exit']);
+    expect(effects.at(-2)).toEqual({ kind: 'warn', warning: { code: 'nobodyHeard', lines: 1 } });
+    expect(effects.at(-1)).toEqual({ kind: 'exit', code: 3, now: false });
+  });
+
+  it('a refused line or /msg makes the exit 3, with one line saying so', () => {
+    for (const line of ['x'.repeat(16_001), '/msg nobody hi']) {
+      const { state, effects } = fold([
+        ...joined(1, BOB, 'bob'),
+        { kind: 'input', at: 1, lines: [line] },
+        { kind: 'inputEnd', at: 2 },
+      ]);
+      expect(effects.filter((e) => e.kind === 'warn').at(-1)).toEqual({
+        kind: 'warn',
+        warning: { code: 'refusedLines', lines: 1 },
+      });
+      expect(state.leaving).toMatchObject({ phase: 'closing', code: 3 });
+    }
+  });
+
+  it('a node that sent nothing, or whose lines every present member confirmed, exits 0', () => {
+    const quiet = fold([...joined(1, BOB, 'bob'), { kind: 'inputEnd', at: 2 }]);
+    expect(quiet.state.leaving).toMatchObject({ phase: 'closing', code: 0 });
+    const heard = fold([
+      ...joined(1, BOB, 'bob'),
+      { kind: 'input', at: 1, lines: ['hi'] },
+      { kind: 'inputEnd', at: 2 },
+      frameEvent(1, { type: 'pong', t: 2, seen: 1 }, 3),
+    ]);
+    expect(heard.state.leaving).toMatchObject({ phase: 'closing', code: 0 });
   });
 
   it('a second SIGINT while leaving exits at once with 130', () => {

@@ -172,8 +172,10 @@ describe('exit code 0 and the scripted chat', () => {
       ['0', 'gus', alice.address, '--host', '127.0.0.1'],
       `${'z'.repeat(16_001)}\nshort\n`,
     );
-    expect(result.code).toBe(0);
+    // Refused, so the script was not fully heard: exit 3, and one line saying why.
+    expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/a line over 16000 characters was refused; nothing was sent/);
+    expect(result.stderr).toMatch(/rxchat: 1 line\(s\) refused; see the warnings above/);
     await alice.waitFor((e) => e.event === 'leave' && e.user === 'gus', 'gus left');
     expect(alice.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['short']);
   });

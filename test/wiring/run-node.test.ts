@@ -72,9 +72,9 @@ describe('runNode$ with fake drivers, in virtual time', () => {
     withoutRealIo(() =>
       ts.run(({ expectObservable }) => {
         const { alice, carol, bob } = aliceCarolAndBob(ts);
-        // Carol crashes at 50 ms, after the mesh formed: bob's line is never confirmed by her.
-        ts.schedule(() => carol.crash(), 50);
+        // Bob's line goes out at 100 ms; carol crashes at 150 ms, before she confirmed it.
         ts.schedule(() => bob.node.type('hi'), 100);
+        ts.schedule(() => carol.crash(), 150);
         ts.schedule(() => bob.node.endInput(), 200);
         ts.schedule(() => alice.endInput(), 6000);
         // Linger 5000 ms from 200 ms; bye at 5200, links down at 5201.
@@ -82,6 +82,25 @@ describe('runNode$ with fake drivers, in virtual time', () => {
         ts.flush();
         expect(bob.node.warnings.join('\n')).toMatch(/not confirmed within 5000 ms by: carol/);
         expect(shown(alice)).toContain('bob: hi');
+      }),
+    );
+  });
+
+  it('a member lost before a line was sent does not owe it: exit 0 at once', () => {
+    const ts = scheduler();
+    withoutRealIo(() =>
+      ts.run(({ expectObservable }) => {
+        const { alice, carol, bob } = aliceCarolAndBob(ts);
+        // Carol crashes at 50 ms (bob shows her lost at 51); bob's line goes out at 100 ms.
+        ts.schedule(() => carol.crash(), 50);
+        ts.schedule(() => bob.node.type('hi'), 100);
+        ts.schedule(() => bob.node.endInput(), 200);
+        ts.schedule(() => alice.endInput(), 300);
+        // Alice confirms at 202 ms; bye then, links down at 203 ms: no linger for carol.
+        expectObservable(bob.run$).toBe('203ms (x|)', { x: 0 });
+        ts.flush();
+        // Only carol's loss is told; nothing about confirmations.
+        expect(bob.node.warnings).toEqual(['carol (127.0.0.1:9002) lost: connection reset']);
       }),
     );
   });
