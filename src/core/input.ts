@@ -67,16 +67,41 @@ export function onInput(
   at: number,
   out: Effect[],
 ): NodeState {
+  if (state.leaving.phase !== 'staying') return state;
+  // Before the initial dials settled, everything waits for them, commands too, in order.
+  if (state.dialer.initialPending.size > 0)
+    return withChat(state, { waiting: [...state.chat.waiting, ...lines] });
+  return runLines(state, lines, at, out);
+}
+
+/** Runs lines in order (a burst of chat lines goes out as one), up to a /quit among them. */
+function runLines(
+  state: NodeState,
+  lines: readonly string[],
+  at: number,
+  out: Effect[],
+): NodeState {
   let next = state;
   const texts: Outgoing[] = [];
   for (const raw of lines) {
-    if (next.leaving.phase !== 'staying') break;
-    next = run(next, parseCommand(raw, next.config.maxLineChars), texts, at, out);
+    const command = parseCommand(raw, next.config.maxLineChars);
+    next = run(next, command, texts, at, out);
+    if (command.kind === 'quit') break;
   }
-  if (texts.length === 0) return next;
-  if (next.dialer.initialPending.size > 0)
-    return withChat(next, { waiting: [...next.chat.waiting, ...texts] });
-  return sendChat(next, texts, at, out);
+  return texts.length === 0 ? next : sendChat(next, texts, at, out);
+}
+
+/**
+ * The input that waited runs once the initial dials settled (or at once when
+ * a signal asks to leave): each named peer linked, or its attempt failed.
+ */
+export function releaseInput(state: NodeState, at: number, out: Effect[]): NodeState {
+  const { waiting } = state.chat;
+  if (waiting.length === 0) return state;
+  const leaving = state.leaving;
+  const urgent = leaving.phase === 'leaving' && leaving.urgent;
+  if (state.dialer.initialPending.size > 0 && !urgent) return state;
+  return runLines(withChat(state, { waiting: [] }), waiting, at, out);
 }
 
 function whois(state: NodeState, target: string, at: number, out: Effect[]): void {

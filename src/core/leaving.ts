@@ -1,4 +1,3 @@
-import { sendChat } from './chat-send.js';
 import { withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
@@ -121,24 +120,26 @@ export function leavingDue(state: NodeState): number | undefined {
  */
 export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
   let next = state;
-  const dialsSettled = next.dialer.initialPending.size === 0;
   const leaving = next.leaving;
   // Exited: `exit` stays the last effect.
   if (leaving.phase === 'left') return next;
-  if (
-    next.chat.waiting.length > 0 &&
-    (dialsSettled || (leaving.phase === 'leaving' && leaving.urgent))
-  ) {
-    next = withChat(sendChat(next, next.chat.waiting, at, out), { waiting: [] });
-  }
-  if (leaving.phase === 'leaving' && (dialsSettled || leaving.urgent)) {
-    if (owing(next).length === 0) return confirmedGoodbye(next, at, out);
+  // Asked to leave: the linger starts at once, even with the initial dials pending (the input
+  // that waits for them goes to whoever links within it).
+  if (leaving.phase === 'leaving') {
+    const waiting = next.chat.waiting.length > 0;
+    if (owing(next).length === 0 && !waiting) return confirmedGoodbye(next, at, out);
     next = { ...next, leaving: { phase: 'lingering', deadline: at + next.config.lingerMs } };
     return askForConfirmation(next, at, out);
   }
   if (leaving.phase === 'lingering') {
     const owed = owing(next);
-    if (owed.length === 0) return confirmedGoodbye(next, at, out);
+    const waiting = next.chat.waiting.length;
+    if (owed.length === 0 && waiting === 0) return confirmedGoodbye(next, at, out);
+    if (at >= leaving.deadline && owed.length === 0) {
+      // The dials never settled: what waited for them was never sent, so nobody heard it.
+      const unheard = next.chat.unheard + waiting;
+      return confirmedGoodbye(withChat(next, { waiting: [], unheard }), at, out);
+    }
     if (at >= leaving.deadline) {
       out.push({
         kind: 'warn',

@@ -82,8 +82,8 @@ export interface ChatSlice {
   readonly delivery: DeliveryState<Logged>;
   /** The newest delivered and sent messages, for catch-up. */
   readonly log: readonly Logged[];
-  /** Lines typed before the initial dials settled. */
-  readonly waiting: readonly Outgoing[];
+  /** stdin lines (commands too) read before the initial dials settled: they run after, in order. */
+  readonly waiting: readonly string[];
   /** Members present when this node sent a line: the last sequence number each was sent. */
   readonly owed: ReadonlyMap<string, number>;
   /** Lines sent while no member was linked. */

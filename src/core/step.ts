@@ -2,7 +2,7 @@ import { hostOf } from './address.js';
 import { onStart } from './dialing.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
-import { onInput } from './input.js';
+import { onInput, releaseInput } from './input.js';
 import { requestLeave, settle, whileClosing } from './leaving.js';
 import { onCongestion, onOverfull } from './link-pressure.js';
 import { onBadInput, onDialFailed, onLinkDown, onLinkUp } from './links.js';
@@ -68,6 +68,10 @@ export function step(state: NodeState, event: NodeEvent): Step {
   const { phase } = state.leaving;
   if (phase === 'closing' || phase === 'left')
     return { state: whileClosing(state, event, effects), effects };
-  const next = settle(dispatch(state, event, effects), event.at, effects);
+  const next = settle(
+    releaseInput(dispatch(state, event, effects), event.at, effects),
+    event.at,
+    effects,
+  );
   return { state: next, effects };
 }

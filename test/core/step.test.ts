@@ -272,7 +272,7 @@ describe('the effects of the step', () => {
       linkUp(1, 2, { direction: 'out', target: '127.0.0.1:9100', purpose: { kind: 'initial' } }),
     ];
     const before = fold(events, config);
-    expect(before.state.chat.waiting).toEqual([{ text: 'early', action: false }]);
+    expect(before.state.chat.waiting).toEqual(['early']);
     expect(kinds(before.effects)).not.toContain('send:chat');
     const after = fold(
       [...events, frameEvent(1, hello(BOB, 'bob'), 3), frameEvent(1, proof(1, BOB), 3)],
@@ -304,6 +304,43 @@ describe('the effects of the step', () => {
     expect(kinds(effects)).toEqual(['emit:ready', 'dial', 'warn', 'warn', 'exit']);
     expect(effects.at(-2)).toEqual({ kind: 'warn', warning: { code: 'nobodyHeard', lines: 1 } });
     expect(effects.at(-1)).toEqual({ kind: 'exit', code: 3, now: false });
+  });
+
+  it('the end of stdin starts the linger at once; what waited for the dials goes to whoever links within it', () => {
+    const config = testConfig({ peers: ['127.0.0.1:9100'] });
+    const ended = fold(
+      [
+        { kind: 'start', at: 0 },
+        { kind: 'input', at: 1, lines: ['x', '/peers'] },
+        { kind: 'inputEnd', at: 1 },
+      ],
+      config,
+    );
+    expect(ended.state.leaving).toEqual({ phase: 'lingering', deadline: 5001 });
+    expect(ended.state.chat.waiting).toEqual(['x', '/peers']);
+    const linked = step(
+      ended.state,
+      linkUp(1, 100, { direction: 'out', target: '127.0.0.1:9100', purpose: { kind: 'initial' } }),
+    ).state;
+    const joinedThen = fold([
+      frameEvent(1, hello(BOB, 'bob'), 101),
+      frameEvent(1, proof(1, BOB), 101),
+    ]);
+    void joinedThen;
+    let state = linked;
+    const effects: string[] = [];
+    for (const event of [
+      frameEvent(1, hello(BOB, 'bob'), 101),
+      frameEvent(1, proof(1, BOB), 101),
+    ]) {
+      const result = step(state, event);
+      state = result.state;
+      effects.push(...kinds(result.effects));
+    }
+    // Bob links within the linger: the line goes to him and /peers runs.
+    expect(effects).toContain('send:chat');
+    expect(effects).toContain('emit:peers');
+    expect(state.chat.waiting).toEqual([]);
   });
 
   it('a refused line or /msg makes the exit 3, with one line saying so', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../helpers/node-process.js';
-import { killAll, lineOfThree, startNode } from '../helpers/node-process.js';
+import { killAll, lineOfThree, runToExit, startNode } from '../helpers/node-process.js';
 
 afterEach(killAll);
 
@@ -58,5 +58,25 @@ describe('chat commands', () => {
       ['done', false],
     ]);
     await bob.waitForStderr(/unknown command \/dance; \/help lists the commands/);
+  });
+
+  it('commands piped in before the first dial finished wait for it: /msg and /peers with no sleep', async () => {
+    const alice = await startNode('alice');
+    const result = await runToExit(
+      ['0', 'dmer', alice.address, '--host', '127.0.0.1', '--json'],
+      '/msg alice hi\n/peers\n',
+    );
+    expect(result.code).toBe(0);
+    const events = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event: string; peers?: { user: string }[] });
+    const peers = events.find((e) => e.event === 'peers');
+    expect(peers?.peers?.map((p) => p.user)).toContain('alice');
+    await alice.waitFor(
+      (e) => e.event === 'message' && e.text === 'hi' && e.to !== undefined,
+      'the direct message',
+    );
+    expect(result.stderr).not.toMatch(/no member named/);
   });
 });
