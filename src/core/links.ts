@@ -6,6 +6,7 @@ import { helloFrame } from './handshake.js';
 import { linkRef } from './labels.js';
 import { dialFailed, memberLost } from './member-life.js';
 import { redialFailed } from './redial.js';
+import { initialFailed } from './retry.js';
 import type { Link, NodeState } from './state.js';
 import { withDialer } from './state.js';
 
@@ -56,14 +57,12 @@ export function onDialFailed(
 ): NodeState {
   let next = withDialer(state, { dialing: withoutMember(state.dialer.dialing, event.target) });
   if (event.purpose.kind === 'initial') {
-    out.push({
-      kind: 'warn',
-      warning: { code: 'initialUnreachable', target: event.target, reason: event.reason },
-    });
     next = withDialer(next, {
       initialPending: withoutMember(next.dialer.initialPending, event.target),
     });
-  } else if (event.purpose.kind === 'gossip') {
+    return initialFailed(next, event.target, event.reason, event.at, out);
+  }
+  if (event.purpose.kind === 'gossip') {
     out.push({
       kind: 'warn',
       warning: { code: 'memberUnreachable', target: event.target, reason: event.reason },
@@ -82,15 +81,10 @@ export function onLinkDown(
   if (link === undefined) return state;
   const next: NodeState = { ...state, links: withoutEntry(state.links, link.id) };
   if (link.peer === undefined) {
-    if (link.purpose?.kind === 'initial' && next.dialer.initialPending.has(link.target ?? '')) {
-      out.push({
-        kind: 'warn',
-        warning: {
-          code: 'closedBeforeHandshake',
-          target: link.target ?? link.remote,
-          reason: event.reason,
-        },
-      });
+    // A named peer that hung up before the handshake is tried again, like one that is not up.
+    if (link.purpose?.kind === 'initial' && link.target !== undefined) {
+      const reason = `it closed the connection before the handshake (${event.reason})`;
+      return initialFailed(settleInitial(next, link), link.target, reason, event.at, out);
     }
     return dialEnded(settleInitial(next, link), link.purpose, event.at, out);
   }

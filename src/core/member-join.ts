@@ -6,6 +6,7 @@ import type { Effect } from './effect.js';
 import { gossipJoin, sendHave, sendMembership } from './gossip.js';
 import { isNewKey, namedOf, rememberKey } from './labels.js';
 import { allows } from './member-life.js';
+import { retrySucceeded } from './retry.js';
 import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
@@ -49,6 +50,8 @@ export function memberJoined(
 ): NodeState {
   const linked: Link = { ...link, peer: hello.id };
   let next = settleInitial({ ...state, links: withEntry(state.links, link.id, linked) }, link);
+  if (link.purpose?.kind === 'initial' && link.target !== undefined)
+    next = retrySucceeded(next, link.target);
   const known = next.members.get(hello.id);
   if (!allows(known, 'linked')) return next;
   if (known?.state === 'linked') return secondLink(next, known, linked, out);

@@ -1,12 +1,11 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import type { NodeConfig } from './config.js';
-import type { DeliveryState } from './delivery.js';
 import { emptyDelivery } from './delivery.js';
 import type { DialPurpose, Direction, LinkId } from './event.js';
 import type { Leaving } from './leaving.js';
 import type { Logged } from './log.js';
 import type { PeerState } from './output-event.js';
-import type { Redial } from './redial.js';
+import type { ChatSlice, DialerSlice, DirectSlice, GossipSlice, LivenessSlice } from './slices.js';
 
 /** One TCP connection, before and after its handshake. */
 export interface Link {
@@ -71,64 +70,6 @@ export interface Outgoing {
   readonly action: boolean;
 }
 
-/**
- * This node's chat: its own sequence number, causal delivery of everyone's
- * messages, the log kept for catch-up, and lines waiting for the initial dials.
- */
-export interface ChatSlice {
-  /** The last sequence number used for this node's messages. */
-  readonly seq: number;
-  /** Causal delivery: the version vector and the held-back messages. */
-  readonly delivery: DeliveryState<Logged>;
-  /** The newest delivered and sent messages, for catch-up. */
-  readonly log: readonly Logged[];
-  /** stdin lines (commands too) read before the initial dials settled: they run after, in order. */
-  readonly waiting: readonly string[];
-  /** Members present when this node sent a line: the last sequence number each was sent. */
-  readonly owed: ReadonlyMap<string, number>;
-  /** Lines sent while no member was linked. */
-  readonly unheard: number;
-  /** Lines and direct messages refused (too long, no room in a frame, no such member). */
-  readonly refused: number;
-}
-
-/** Direct messages: this node's own numbering, and the ids already handled. */
-export interface DirectSlice {
-  /** The last number used for this node's direct messages (a sequence of their own). */
-  readonly seq: number;
-  /** Ids of direct messages already handled, newest last (bounded). */
-  readonly seen: readonly string[];
-}
-
-/** Dialling: the initial dials, dials in flight, lost members being redialled. */
-export interface DialerSlice {
-  /** Initial dial targets whose outcome (handshake or failure) is not known yet. */
-  readonly initialPending: ReadonlySet<string>;
-  /** Targets with a dial in flight. */
-  readonly dialing: ReadonlySet<string>;
-  readonly redials: ReadonlyMap<string, Redial>;
-  /** Seeds the backoff's jitter; a draw returns the next seed. */
-  readonly rng: number;
-}
-
-/** Gossip held back to be sent in one frame. */
-export interface GossipSlice {
-  /** Members who joined since gossip was last sent: told to the others in one frame. */
-  readonly joined: readonly string[];
-  /** When the gossip now held (joins or a grown link set) was first held back. */
-  readonly heldAt: number;
-  /** The link set grew since it was last told, and when that was. */
-  readonly linksChanged: boolean;
-  readonly linksAnnouncedAt: number;
-}
-
-/** Pings and the judging of silence. */
-export interface LivenessSlice {
-  readonly lastPingAt: number;
-  /** Since when reading from links is held while stdout catches up (silence then is not judged). */
-  readonly readingHeldSince?: number;
-}
-
 /** The whole node, in slices; each module of the core reads what it needs and writes its own. */
 export interface NodeState {
   readonly config: NodeConfig;
@@ -160,7 +101,13 @@ export function initialState(config: NodeConfig): NodeState {
       refused: 0,
     },
     direct: { seq: 0, seen: [] },
-    dialer: { initialPending: new Set(), dialing: new Set(), redials: new Map(), rng: config.seed },
+    dialer: {
+      initialPending: new Set(),
+      dialing: new Set(),
+      redials: new Map(),
+      retries: new Map(),
+      rng: config.seed,
+    },
     gossip: {
       joined: [],
       heldAt: 0,

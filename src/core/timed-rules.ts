@@ -6,6 +6,7 @@ import { flushGossip, gossipDue } from './gossip.js';
 import { checkStalls, stallDue } from './link-pressure.js';
 import { checkLiveness, livenessDue } from './liveness.js';
 import { dialDueRedials, redialDue } from './redial.js';
+import { dialDueRetries, retryDue } from './retry.js';
 import type { NodeState } from './state.js';
 
 /** A rule that waits on time: when it is next due, and what it does at a tick. */
@@ -27,6 +28,7 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'pings, handshakes, silence', due: livenessDue, run: checkLiveness },
   { name: 'links that do not read', due: stallDue, run: checkStalls },
   { name: 'redials', due: redialDue, run: dialDueRedials },
+  { name: 'retries of named peers', due: retryDue, run: dialDueRetries },
   {
     name: 'gaps',
     due: (state) => overdueAt(state.chat.delivery, state.config.gapWaitMs),

@@ -40,9 +40,7 @@ export type Warning =
   | { readonly code: 'unresolved'; readonly command: 'msg' | 'whois'; readonly why: Unresolved }
   | { readonly code: 'unreachable'; readonly member: Named }
   // dials and links
-  | { readonly code: 'initialUnreachable'; readonly target: string; readonly reason: string }
   | { readonly code: 'memberUnreachable'; readonly target: string; readonly reason: string }
-  | { readonly code: 'closedBeforeHandshake'; readonly target: string; readonly reason: string }
   | { readonly code: 'linkLost'; readonly link: LinkRef; readonly reason: string }
   | {
       readonly code: 'notReading';
@@ -61,6 +59,14 @@ export type Warning =
   | { readonly code: 'refusedByPeer'; readonly link: LinkRef; readonly detail: string }
   | { readonly code: 'refused'; readonly remote: string; readonly reason: string }
   | { readonly code: 'gaveUp'; readonly member: Named; readonly target: string }
+  | {
+      readonly code: 'stillTrying';
+      readonly target: string;
+      readonly attempt: number;
+      readonly nextInMs: number;
+      readonly reason: string;
+    }
+  | { readonly code: 'gaveUpPeer'; readonly target: string }
   // the handshake
   | { readonly code: 'secondHello'; readonly link: LinkRef }
   | {

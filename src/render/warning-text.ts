@@ -55,10 +55,7 @@ const WORDING: Wording = {
       ? `/msg: ${unresolvedText(w.why)}; nothing was sent`
       : `/whois: ${unresolvedText(w.why)}`,
   unreachable: (w) => `/msg: ${nameOf(w.member)} cannot be reached now; nothing was sent`,
-  initialUnreachable: (w) => `cannot reach ${w.target}: ${w.reason}; running without it`,
   memberUnreachable: (w) => `cannot reach member at ${w.target}: ${w.reason}`,
-  closedBeforeHandshake: (w) =>
-    `${w.target} closed the connection before the handshake (${w.reason})`,
   linkLost: (w) => `${linkText(w.link)} lost: ${w.reason}`,
   notReading: (w) =>
     w.lost
@@ -72,6 +69,9 @@ const WORDING: Wording = {
   refusedByPeer: (w) => `${linkText(w.link)} refused the link: ${w.detail}`,
   refused: (w) => `refused ${w.remote}: ${w.reason}`,
   gaveUp: (w) => `gave up redialling ${nameOf(w.member)} at ${w.target}`,
+  stillTrying: (w) =>
+    `still trying ${w.target} (attempt ${w.attempt}, next in ${(w.nextInMs / 1000).toFixed(1)} s): ${w.reason}`,
+  gaveUpPeer: (w) => `gave up dialling ${w.target}`,
   secondHello: (w) => `${linkText(w.link)} sent a second hello; ignored`,
   incompatible: (w) =>
     `refused ${w.name} (${w.remote}): it speaks protocol v${w.theirs}, this node speaks v${w.ours}`,

@@ -179,6 +179,34 @@ describe('redial backoff (virtual time)', () => {
     ]);
   });
 
+  it('a named peer that is not up is tried again with the same backoff, said once, until --redial-for', () => {
+    const ts = scheduler();
+    const dialTimes: number[] = [];
+    const warnings: string[] = [];
+    ts.run(({ hot }) => {
+      const config = testConfig({ peers: ['127.0.0.1:9101'], redialForMs: 10_000 });
+      const effects = virtualNode(
+        ts,
+        config,
+        hot<NodeEvent>('s', { s: { kind: 'start', at: 0 } }),
+        {
+          forMs: 30_000,
+          answer: refuse,
+        },
+      );
+      effects.subscribe((e) => {
+        if (e.kind === 'dial') dialTimes.push(ts.now());
+        if (e.kind === 'warn') warnings.push(`${ts.now()} ${warningText(e.warning)}`);
+      });
+    });
+    // The first dial at 0, then 250, 500, 1000, 2000, 4000 ms apart; the next (8 s) would pass 10 s.
+    expect(dialTimes).toEqual([0, 250, 750, 1750, 3750, 7750]);
+    expect(warnings).toEqual([
+      '0 still trying 127.0.0.1:9101 (attempt 1, next in 0.3 s): refused',
+      '7750 gave up dialling 127.0.0.1:9101',
+    ]);
+  });
+
   it('resets after a successful redial', () => {
     const ts = scheduler();
     const dialTimes: number[] = [];

@@ -20,11 +20,11 @@ describe('closed rooms', () => {
 
     const eve = await startNode('eve', [alice.address], secret('wrong guess'));
     await eve.waitForStderr(
-      /cannot reach 127\.0\.0\.1:\d+: the TLS handshake failed: it uses a different room secret/,
+      /still trying 127\.0\.0\.1:\d+ \(attempt 1, next in [\d.]+ s\): the TLS handshake failed: it uses a different room secret/,
     );
     await alice.waitForStderr(/refused 127\.0\.0\.1:\d+: it uses a different room secret/);
     const mallory = await startNode('mallory', [alice.address]);
-    await mallory.waitForStderr(/closed the connection before the handshake/);
+    await mallory.waitForStderr(/still trying .*: it closed the connection before the handshake/);
     await alice.waitForStderr(
       /refused 127\.0\.0\.1:\d+: it did not start a TLS handshake: it does not use a room secret/,
     );
@@ -48,7 +48,7 @@ describe('closed rooms', () => {
     const open = await startNode('open');
     const closed = await startNode('closed', [open.address], secret('s3cret'));
     await open.waitForStderr(/sent a TLS handshake: it uses a room secret, and this room is open/);
-    await closed.waitForStderr(/cannot reach 127\.0\.0\.1:\d+: the TLS handshake failed/);
+    await closed.waitForStderr(/still trying 127\.0\.0\.1:\d+ .*: the TLS handshake failed/);
     expect(open.events.some((e) => e.event === 'join')).toBe(false);
   });
 

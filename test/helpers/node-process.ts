@@ -71,6 +71,8 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Wait for `ready` (default true). */
   readonly ready?: boolean;
+  /** The port to listen on (default 0: any free one). */
+  readonly port?: number;
 }
 
 /** Starts `rxchat 0 <name> <peers…> --host 127.0.0.1 [--json]` as a real process. */
@@ -82,7 +84,7 @@ export async function startNode(
   const json = options.json ?? true;
   const args = [
     BIN,
-    '0',
+    String(options.port ?? 0),
     name,
     ...peers,
     '--host',
