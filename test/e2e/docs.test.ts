@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateFrame } from '../../src/protocol/validate-frame.js';
 import { docExamples, shapeOf } from '../helpers/doc-examples.js';
@@ -33,6 +34,16 @@ describe('docs/EVENTS.md matches the code', () => {
       expect(documented.get(event.event), `shape of ${event.event}`).toContainEqual(shapeOf(event));
     }
     expect(alice.events[0]?.event).toBe('ready');
+    // The README's --json example: every line has the shape of a real event of its kind.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const lines = readme.split('\n').filter((line) => line.startsWith('{"event":'));
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    const real = alice.events.map((event) => JSON.stringify(shapeOf(event)));
+    for (const line of lines)
+      expect(real, `README: ${line}`).toContain(JSON.stringify(shapeOf(JSON.parse(line))));
+    // Message ids are <origin>.<incarnation>:<seq>, as the README and EVENTS.md give them.
+    const message = alice.events.find((e) => e.event === 'message' && e.to === undefined);
+    expect(String(message?.id)).toMatch(/^[0-9a-f]{16}\.[0-9a-f]+:\d+$/);
   });
 });
 
