@@ -101,6 +101,7 @@ function wholeNumber(
   min: number,
 ): number | string {
   if (value === undefined) return fallback;
+  if (value === true) return `--${option} needs a value: a whole number of ${unit} ≥ ${min}`;
   const text = String(value);
   if (!/^\d{1,9}$/.test(text) || Number(text) < min) {
     return `--${option} must be a whole number of ${unit} ≥ ${min}, got "${text}"`;

@@ -4,6 +4,7 @@ import { checkOptions, checkPositional } from './check-args.js';
 import { helpText } from './help-text.js';
 import { KNOWN_OPTIONS, OPTIONS } from './option-table.js';
 import type { CliOptions } from './options.js';
+import { screenArgv } from './raw-argv.js';
 
 export type ParsedArgs =
   | { readonly kind: 'run'; readonly options: CliOptions }
@@ -13,9 +14,11 @@ export type ParsedArgs =
 
 /** Parses and checks the arguments (without the `node` and script entries). */
 export function parseArgs(argv: readonly string[], version: string): ParsedArgs {
+  const screened = screenArgv(argv);
+  if (typeof screened === 'string') return { kind: 'error', message: screened };
   const cli = cac('rxchat');
   for (const [flags, text] of OPTIONS) cli.option(flags, text);
-  const parsed = cli.parse(['node', 'rxchat', ...argv], { run: false });
+  const parsed = cli.parse(['node', 'rxchat', ...screened], { run: false });
   const options: RawOptions = parsed.options;
   if (options.help === true || options.h === true) {
     return { kind: 'help', text: helpText(version) };

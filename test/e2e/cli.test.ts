@@ -36,6 +36,21 @@ describe('exit code 2: a bad command line, one line naming what is wrong plus a 
       ['0', 'alice', '--advertise', 'nowhere'],
       /--advertise must be host:port/,
     ],
+    [
+      'an option without its value',
+      ['0', 'alice', '--peer-timeout'],
+      /--peer-timeout needs a value: a whole number of milliseconds/,
+    ],
+    [
+      'a negative value',
+      ['0', 'alice', '--linger', '-1'],
+      /--linger must be a whole number of milliseconds ≥ 0, got "-1"/,
+    ],
+    [
+      'a value for an option that takes none',
+      ['0', 'alice', '--quiet=yes'],
+      /--quiet takes no value, got "--quiet=yes"/,
+    ],
   ])('%s', async (_what, args, message) => {
     const result = await runToExit(args);
     expect(result.code).toBe(2);

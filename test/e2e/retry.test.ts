@@ -27,7 +27,8 @@ describe('a named peer that is not up yet', () => {
     );
     await new Promise<void>((resolve) => stand.close(() => resolve()));
     const late = await startNode('late', [], { port });
-    await early.waitFor((e) => e.event === 'join' && e.id === late.id, 'late joined');
+    // Backoff 250 ms doubling (±20 %): the next attempt comes within about 2.5 s of late's ready.
+    await early.waitFor((e) => e.event === 'join' && e.id === late.id, 'late joined', 5000);
     await late.waitFor((e) => e.event === 'join' && e.id === early.id, 'early joined');
     const stillTrying = early.stderr.match(/still trying 127\.0\.0\.1:\d+ \(attempt 1, next in /g);
     expect(stillTrying).toHaveLength(1);
