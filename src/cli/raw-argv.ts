@@ -9,7 +9,10 @@ function optionNames(): {
   const plain = new Set<string>();
   for (const [flags] of OPTIONS) {
     const long = /--[a-z-]+/.exec(flags)?.[0];
-    if (long !== undefined) (flags.includes('<') ? valued : plain).add(long);
+    if (long === undefined) continue;
+    (flags.includes('<') ? valued : plain).add(long);
+    // `--no-color` is also `--color` to the parser: given a value, it is as wrong.
+    if (long.startsWith('--no-')) plain.add(`--${long.slice(5)}`);
   }
   return { valued, plain };
 }

@@ -5,6 +5,7 @@ import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
 import { linkRef } from './labels.js';
 import { memberJoined } from './member-join.js';
+import { stopRetrying } from './retry.js';
 import { proofText } from './signing.js';
 import type { Link, NodeState } from './state.js';
 import type { Warning } from './warning.js';
@@ -25,10 +26,16 @@ export function helloFrame(state: NodeState, nonce: string): HelloFrame {
   return advertise === undefined ? hello : { ...hello, advertise };
 }
 
+/** A peer refused by this node: not a member; a named peer refused is not tried again. */
 function refuse(state: NodeState, link: Link, warning: Warning, out: Effect[]): NodeState {
   out.push({ kind: 'warn', warning });
   out.push({ kind: 'close', link: link.id, graceful: true });
-  return settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
+  return dropLink(state, link);
+}
+
+function dropLink(state: NodeState, link: Link): NodeState {
+  const next = settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
+  return link.target === undefined ? next : stopRetrying(next, link.target);
 }
 
 /**
@@ -71,7 +78,7 @@ export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Ef
   if (hello.id === state.config.id) {
     // We dialled ourselves (our own address came back through gossip): drop it quietly.
     out.push({ kind: 'close', link: link.id, graceful: false });
-    return settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
+    return dropLink(state, link);
   }
 
   const { identity } = state.config;

@@ -9,7 +9,7 @@ import { requestLeave } from './leaving.js';
 import { peersEvent, statsEvent } from './membership.js';
 import { noteRefused } from './outcome.js';
 import type { NodeState, Outgoing } from './state.js';
-import { withChat } from './state.js';
+import { activeLinks, withChat } from './state.js';
 
 /** One command of a stdin line; chat lines are collected in `texts` to go out as one burst. */
 function run(
@@ -99,8 +99,10 @@ export function releaseInput(state: NodeState, at: number, out: Effect[]): NodeS
   const { waiting } = state.chat;
   if (waiting.length === 0) return state;
   const leaving = state.leaving;
-  const urgent = leaving.phase === 'leaving' && leaving.urgent;
-  if (state.dialer.initialPending.size > 0 && !urgent) return state;
+  const urgent = (leaving.phase === 'leaving' || leaving.phase === 'lingering') && leaving.urgent;
+  // Leaving, what waited goes to whoever links within the linger: the first member is enough.
+  const someoneThere = leaving.phase === 'lingering' && activeLinks(state).length > 0;
+  if (state.dialer.initialPending.size > 0 && !urgent && !someoneThere) return state;
   return runLines(withChat(state, { waiting: [] }), waiting, at, out);
 }
 

@@ -12,7 +12,7 @@ export type Leaving =
   /** Asked to leave; waits for the initial dials unless `urgent`. */
   | { readonly phase: 'leaving'; readonly urgent: boolean }
   /** Lines are out; waiting (until `deadline`) for the members to confirm them. */
-  | { readonly phase: 'lingering'; readonly deadline: number }
+  | { readonly phase: 'lingering'; readonly deadline: number; readonly urgent: boolean }
   /** `bye` sent and every link ending: exits with `code` once all are down, or at `until`. */
   | { readonly phase: 'closing'; readonly code: number; readonly until: number }
   | { readonly phase: 'left' };
@@ -33,9 +33,10 @@ export function requestLeave(
 ): NodeState {
   if (state.leaving.phase === 'staying') return { ...state, leaving: { phase: 'leaving', urgent } };
   if (interrupt) return exit(state, INTERRUPTED_EXIT_CODE, true, out);
-  if (state.leaving.phase === 'leaving' && urgent && !state.leaving.urgent) {
-    return { ...state, leaving: { phase: 'leaving', urgent } };
-  }
+  // A signal after the end of stdin: what still waits for the dials goes out at once.
+  const leaving = state.leaving;
+  if ((leaving.phase === 'leaving' || leaving.phase === 'lingering') && urgent && !leaving.urgent)
+    return { ...state, leaving: { ...leaving, urgent } };
   return state;
 }
 
@@ -128,7 +129,10 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
   if (leaving.phase === 'leaving') {
     const waiting = next.chat.waiting.length > 0;
     if (owing(next).length === 0 && !waiting) return confirmedGoodbye(next, at, out);
-    next = { ...next, leaving: { phase: 'lingering', deadline: at + next.config.lingerMs } };
+    next = {
+      ...next,
+      leaving: { phase: 'lingering', deadline: at + next.config.lingerMs, urgent: leaving.urgent },
+    };
     return askForConfirmation(next, at, out);
   }
   if (leaving.phase === 'lingering') {

@@ -6,7 +6,7 @@ import type { Effect } from './effect.js';
 import { gossipJoin, sendHave, sendMembership } from './gossip.js';
 import { isNewKey, namedOf, rememberKey } from './labels.js';
 import { allows } from './member-life.js';
-import { retrySucceeded } from './retry.js';
+import { stopRetrying } from './retry.js';
 import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
@@ -51,11 +51,14 @@ export function memberJoined(
   const linked: Link = { ...link, peer: hello.id };
   let next = settleInitial({ ...state, links: withEntry(state.links, link.id, linked) }, link);
   if (link.purpose?.kind === 'initial' && link.target !== undefined)
-    next = retrySucceeded(next, link.target);
+    next = stopRetrying(next, link.target);
   const known = next.members.get(hello.id);
   if (!allows(known, 'linked')) return next;
   if (known?.state === 'linked') return secondLink(next, known, linked, out);
   const member = linkedMember(known, link, hello, at);
+  // Linked another way (it dialled us, or through gossip): its named address needs no retries.
+  for (const target of [member.address, member.named])
+    if (target !== undefined) next = stopRetrying(next, target);
   const newKey = isNewKey(next.keysByName, hello.name, hello.key);
   next = {
     ...withDialer(next, { redials: withoutEntry(next.dialer.redials, hello.id) }),

@@ -44,8 +44,8 @@ export function initialFailed(
   return withDialer(next, { retries: withEntry(next.dialer.retries, target, entry) });
 }
 
-/** A named peer linked: no more retries for it. */
-export function retrySucceeded(state: NodeState, target: string): NodeState {
+/** A named peer linked (or refused): no more retries for it. */
+export function stopRetrying(state: NodeState, target: string): NodeState {
   if (!state.dialer.retries.has(target)) return state;
   return withDialer(state, { retries: withoutEntry(state.dialer.retries, target) });
 }

@@ -77,7 +77,7 @@ describe('the next deadline: when the core next needs the clock (table)', () => 
       { kind: 'input', at: 100, lines: ['hi'] },
       { kind: 'inputEnd', at: 100 },
     ]);
-    expect(state.leaving).toEqual({ phase: 'lingering', deadline: 5100 });
+    expect(state.leaving).toEqual({ phase: 'lingering', deadline: 5100, urgent: false });
     expect(nextDeadline(state)).toBe(300);
   });
 });

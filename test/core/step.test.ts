@@ -316,7 +316,7 @@ describe('the effects of the step', () => {
       ],
       config,
     );
-    expect(ended.state.leaving).toEqual({ phase: 'lingering', deadline: 5001 });
+    expect(ended.state.leaving).toEqual({ phase: 'lingering', deadline: 5001, urgent: false });
     expect(ended.state.chat.waiting).toEqual(['x', '/peers']);
     const linked = step(
       ended.state,
@@ -341,6 +341,41 @@ describe('the effects of the step', () => {
     expect(effects).toContain('send:chat');
     expect(effects).toContain('emit:peers');
     expect(state.chat.waiting).toEqual([]);
+  });
+
+  it('leaving with a second named peer still pending: the first member to link gets what waited', () => {
+    const config = testConfig({ peers: ['127.0.0.1:9100', '127.0.0.1:9200'] });
+    const ended = fold(
+      [
+        { kind: 'start', at: 0 },
+        { kind: 'input', at: 1, lines: ['hi'] },
+        { kind: 'inputEnd', at: 1 },
+        linkUp(1, 2, { direction: 'out', target: '127.0.0.1:9100', purpose: { kind: 'initial' } }),
+        frameEvent(1, hello(BOB, 'bob'), 3),
+      ],
+      config,
+    );
+    const linked = step(ended.state, frameEvent(1, proof(1, BOB), 3));
+    expect(linked.state.dialer.initialPending.has('127.0.0.1:9200')).toBe(true);
+    expect(kinds(linked.effects)).toContain('send:chat');
+    expect(linked.state.chat.waiting).toEqual([]);
+  });
+
+  it('a SIGTERM after the end of stdin sends what waited for the dials at once', () => {
+    const config = testConfig({ peers: ['127.0.0.1:9100'] });
+    const { state, effects } = fold(
+      [
+        { kind: 'start', at: 0 },
+        { kind: 'input', at: 1, lines: ['hi'] },
+        { kind: 'inputEnd', at: 1 },
+        { kind: 'signal', at: 2, signal: 'SIGTERM' },
+      ],
+      config,
+    );
+    // Nobody linked when it went out: nobody heard it, said at once, exit 3 (no link to close).
+    expect(state.chat.waiting).toEqual([]);
+    expect(state.chat.unheard).toBe(1);
+    expect(effects.at(-1)).toEqual({ kind: 'exit', code: 3, now: false });
   });
 
   it('a refused line or /msg makes the exit 3, with one line saying so', () => {
