@@ -1,3 +1,4 @@
+import { earliestAttempt } from './attempts.js';
 import { backoffDelay, nextRandom } from './backoff.js';
 import { withEntry, withMember, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
@@ -92,10 +93,5 @@ export function dialDueRedials(state: NodeState, at: number, out: Effect[]): Nod
 
 /** When the next redial is due (one already dialling waits for its outcome). */
 export function redialDue(state: NodeState): number | undefined {
-  let due: number | undefined;
-  for (const redial of state.dialer.redials.values()) {
-    if (redial.dialing || state.dialer.dialing.has(redial.target)) continue;
-    if (due === undefined || redial.nextAt < due) due = redial.nextAt;
-  }
-  return due;
+  return earliestAttempt(state.dialer.redials.values(), state.dialer.dialing);
 }

@@ -1,3 +1,4 @@
+import { earliestAttempt } from './attempts.js';
 import { backoffDelay, nextRandom } from './backoff.js';
 import { withEntry, withMember, withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
@@ -52,12 +53,7 @@ export function stopRetrying(state: NodeState, target: string): NodeState {
 
 /** When the next retry of a named peer is due (one in flight waits for its outcome). */
 export function retryDue(state: NodeState): number | undefined {
-  let due: number | undefined;
-  for (const retry of state.dialer.retries.values()) {
-    if (retry.dialing || state.dialer.dialing.has(retry.target)) continue;
-    if (due === undefined || retry.nextAt < due) due = retry.nextAt;
-  }
-  return due;
+  return earliestAttempt(state.dialer.retries.values(), state.dialer.dialing);
 }
 
 /** Dials every named peer whose retry is due. */
