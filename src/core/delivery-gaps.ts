@@ -38,21 +38,27 @@ export function skipTo<M extends Causal>(
 }
 
 /**
- * When the oldest held message will have waited `waitMs`. Each stream's queue
- * is in arrival order, so its first entry is its oldest.
+ * The message held the longest. Each stream's queue is in arrival order, so
+ * its first entry is its oldest: one look per stream.
  */
+function oldestHeld<M extends Causal>(state: DeliveryState<M>): Held<M> | undefined {
+  let oldest: Held<M> | undefined;
+  for (const queue of state.held.values()) {
+    for (const entry of queue.values()) {
+      if (oldest === undefined || entry.since < oldest.since) oldest = entry;
+      break;
+    }
+  }
+  return oldest;
+}
+
+/** When the oldest held message will have waited `waitMs`. */
 export function overdueAt<M extends Causal>(
   state: DeliveryState<M>,
   waitMs: number,
 ): number | undefined {
-  let oldest: number | undefined;
-  for (const queue of state.held.values()) {
-    for (const entry of queue.values()) {
-      if (oldest === undefined || entry.since < oldest) oldest = entry.since;
-      break;
-    }
-  }
-  return oldest === undefined ? undefined : oldest + waitMs;
+  const oldest = oldestHeld(state);
+  return oldest === undefined ? undefined : oldest.since + waitMs;
 }
 
 export function overdue<M extends Causal>(
@@ -60,11 +66,7 @@ export function overdue<M extends Causal>(
   at: number,
   waitMs: number,
 ): Map<string, number> {
-  let oldest: Held<M> | undefined;
-  for (const queue of state.held.values()) {
-    for (const entry of queue.values())
-      if (oldest === undefined || entry.since < oldest.since) oldest = entry;
-  }
+  const oldest = oldestHeld(state);
   const floors = new Map<string, number>();
   if (oldest === undefined || at - oldest.since < waitMs) return floors;
   const { message } = oldest;

@@ -11,7 +11,7 @@ import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
 
-/** The `linked` change of a member's life (see MEMBER_LIFE in member-life.ts): any place → linked. */
+/** The `linked` change of a member's life (see MEMBER_LIFE in member-life.ts): every place → linked. */
 
 /** The member at `link` from its hello, keeping what this node knew of its earlier life. */
 function linkedMember(
