@@ -116,6 +116,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     peerTimeoutMs: options.peerTimeoutMs,
     redialForMs: options.redialForMs,
     lingerMs: options.lingerMs,
+    gapWaitMs: options.gapWaitMs,
     historyLimit: options.history,
     seed: io.seed,
     ...(options.advertise === undefined ? {} : { advertise: options.advertise }),

@@ -15,7 +15,7 @@ type Flags = Omit<CliOptions, keyof Positional | 'secret'>;
 type Addresses = Pick<CliOptions, 'host' | 'advertise'>;
 type Numbers = Pick<
   CliOptions,
-  'peerTimeoutMs' | 'redialForMs' | 'lingerMs' | 'history' | 'maxLinks'
+  'peerTimeoutMs' | 'redialForMs' | 'lingerMs' | 'gapWaitMs' | 'history' | 'maxLinks'
 >;
 type Paths = Pick<CliOptions, 'secretFile' | 'identityFile'>;
 
@@ -85,11 +85,13 @@ function checkNumbers(options: RawOptions): Numbers | string {
   if (typeof redialForMs === 'string') return redialForMs;
   const lingerMs = wholeNumber(options.linger, 'linger', D.lingerMs, ms, 0);
   if (typeof lingerMs === 'string') return lingerMs;
+  const gapWaitMs = wholeNumber(options.gapWait, 'gap-wait', D.gapWaitMs, ms, 1);
+  if (typeof gapWaitMs === 'string') return gapWaitMs;
   const history = wholeNumber(options.history, 'history', D.history, 'messages', 1);
   if (typeof history === 'string') return history;
   const maxLinks = wholeNumber(options.maxLinks, 'max-links', D.maxLinks, 'links', 1);
   if (typeof maxLinks === 'string') return maxLinks;
-  return { peerTimeoutMs, redialForMs, lingerMs, history, maxLinks };
+  return { peerTimeoutMs, redialForMs, lingerMs, gapWaitMs, history, maxLinks };
 }
 
 /** A whole number (of `unit`) of at least `min`; `fallback` when the option is not given. */

@@ -29,6 +29,11 @@ export const OPTIONS: readonly (readonly [flags: string, text: string, fallback:
     String(OPTION_DEFAULTS.lingerMs),
   ],
   [
+    '--gap-wait <ms>',
+    'how long a message waits for a missing predecessor before it is given up',
+    String(OPTION_DEFAULTS.gapWaitMs),
+  ],
+  [
     '--history <n>',
     'messages kept for members that join or come back',
     String(OPTION_DEFAULTS.history),
@@ -64,6 +69,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'peerTimeout',
   'redialFor',
   'linger',
+  'gapWait',
   'history',
   'secretFile',
   'maxLinks',

@@ -16,6 +16,7 @@ export interface CliOptions {
   readonly peerTimeoutMs: number;
   readonly redialForMs: number;
   readonly lingerMs: number;
+  readonly gapWaitMs: number;
   readonly history: number;
   readonly maxLinks: number;
   /** Where the node's key is kept across restarts (--identity). */
@@ -30,6 +31,7 @@ export const OPTION_DEFAULTS = {
   peerTimeoutMs: defaultTimings.peerTimeoutMs,
   redialForMs: defaultTimings.redialForMs,
   lingerMs: defaultTimings.lingerMs,
+  gapWaitMs: defaultTimings.gapWaitMs,
   history: defaultTimings.historyLimit,
   maxLinks: 128,
 } as const;

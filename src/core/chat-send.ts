@@ -1,6 +1,7 @@
 import type { ChatFrame } from '../protocol/frames.js';
 import { burstFrames } from './burst.js';
-import { deliverOwn, vectorRecord } from './delivery.js';
+import { depsOf } from './delivery.js';
+import { deliverOwn } from './delivery-receive.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { appendLog, loggedOf } from './log.js';
@@ -59,7 +60,7 @@ export function sendChat(
   const stream = ownStream(state);
   const { id, incarnation, name } = state.config;
   // One deps object for the burst: nothing was delivered between these lines.
-  const deps = vectorRecord(state.chat.delivery.vector, stream);
+  const deps = depsOf(state.chat.delivery, stream);
   const header = { origin: id, inc: incarnation, name, seq: state.chat.seq + 1, deps, time };
   // Each frame is signed once; the log keeps the signed frame for catch-up.
   const frames = burstFrames(header, texts).map((frame) => signChat(state.config.identity, frame));

@@ -2,12 +2,14 @@ import type { ChatFrame } from '../protocol/frames.js';
 import { messageId, streamOf } from '../protocol/frames.js';
 import { sendFrames } from './chat-send.js';
 import { withEntry } from './collections.js';
-import { receive } from './delivery.js';
+import { nothingNew } from './delivery.js';
+import { receive } from './delivery-receive.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { namedOf } from './labels.js';
 import type { Logged } from './log.js';
 import { appendLog, loggedOf } from './log.js';
+import { heldLimits } from './pull.js';
 import { verifyChat } from './signing.js';
 import type { Member, NodeState } from './state.js';
 import { ownStream, withChat } from './state.js';
@@ -18,6 +20,7 @@ export function showDelivered(
   state: NodeState,
   delivered: readonly Logged[],
   out: Effect[],
+  unmet?: ReadonlySet<Logged>,
 ): NodeState {
   if (delivered.length === 0) return state;
   // Consecutive messages mostly share their sender: it is named once for them.
@@ -25,18 +28,19 @@ export function showDelivered(
   for (const message of delivered) {
     if (who?.id !== message.origin || who.name !== message.name)
       who = namedOf(state, message.origin, message.name);
+    const event = {
+      event: 'message',
+      from: message.name,
+      origin: message.origin,
+      id: messageId(message.stream, message.seq),
+      text: message.text,
+      time: message.time,
+      history: message.history,
+      action: message.action,
+    } as const;
     out.push({
       kind: 'emit',
-      event: {
-        event: 'message',
-        from: message.name,
-        origin: message.origin,
-        id: messageId(message.stream, message.seq),
-        text: message.text,
-        time: message.time,
-        history: message.history,
-        action: message.action,
-      },
+      event: unmet?.has(message) === true ? { ...event, unmet: true } : event,
       who,
     });
   }
@@ -78,6 +82,11 @@ export function onChat(
   out: Effect[],
 ): NodeState {
   const stream = streamOf(frame.origin, frame.inc);
+  // Every seq must be exact (the edge's validation refuses such frames; the core never trusts it).
+  // (Subtracting: `seq + length` itself may round.)
+  if (frame.seq > Number.MAX_SAFE_INTEGER - (frame.texts.length - 1)) return state;
+  // Nothing new in it (every message delivered or held): dropped before any signature work.
+  if (nothingNew(state.chat.delivery, stream, frame.seq, frame.texts.length)) return state;
   if (!verifyChat(state.config.identity, frame)) {
     // Dropped and not marked as seen: the genuine copy may still come by another path.
     const link = from === undefined ? undefined : state.members.get(from);
@@ -101,17 +110,14 @@ export function onChat(
   if (stream === ownStream(state)) return next;
   const history = frame.replay === true && Date.parse(frame.time) < state.config.startedAt;
   const messages = loggedOf(frame, stream, history);
-  const result = receive(next.chat.delivery, messages, at, {
-    ordering: 'causal',
-    maxHeld: next.config.maxHeld,
-  });
+  const result = receive(next.chat.delivery, messages, at, heldLimits(next.config));
   next = withChat(next, { delivery: result.state });
   if (result.dropped > 0) {
     out.push({
       kind: 'warn',
       warning: {
         code: 'heldFull',
-        max: next.config.maxHeld,
+        max: next.config.maxHeldPerOrigin,
         dropped: result.dropped,
         name: frame.name,
       },

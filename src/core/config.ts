@@ -35,6 +35,10 @@ export interface NodeConfig {
   readonly historyLimit: number;
   /** Messages held back waiting for a predecessor, at most. */
   readonly maxHeld: number;
+  /** Of those, from one origin: its share (one member cannot fill the queue). */
+  readonly maxHeldPerOrigin: number;
+  /** After the first `have`: how long catch-up may start streams this node never delivered from. */
+  readonly startWindowMs: number;
   /** How long a held message waits for a missing predecessor before a gap is declared. */
   readonly gapWaitMs: number;
   /** How long a leaving node waits for its lines to be confirmed. */
@@ -50,6 +54,8 @@ export const defaultTimings = {
   maxLineChars: 16_000,
   historyLimit: 1000,
   maxHeld: 10_000,
+  maxHeldPerOrigin: 2_000,
+  startWindowMs: 1000,
   gapWaitMs: 5000,
   lingerMs: 5000,
   stallMs: 5000,
@@ -72,6 +78,7 @@ export function makeConfig(
     startedAt: 0,
     historyLimit: defaultTimings.historyLimit,
     maxHeld: defaultTimings.maxHeld,
+    maxHeldPerOrigin: defaultTimings.maxHeldPerOrigin,
     gapWaitMs: defaultTimings.gapWaitMs,
     lingerMs: defaultTimings.lingerMs,
     stallMs: defaultTimings.stallMs,
@@ -79,5 +86,10 @@ export function makeConfig(
     id: fields.identity.id,
     peerTimeoutMs,
     pingIntervalMs: fields.pingIntervalMs ?? Math.max(10, Math.floor(peerTimeoutMs / 3)),
+    // The window never outlasts the gap wait: nothing is held longer than that.
+    startWindowMs: Math.min(
+      fields.startWindowMs ?? defaultTimings.startWindowMs,
+      fields.gapWaitMs ?? defaultTimings.gapWaitMs,
+    ),
   };
 }

@@ -8,8 +8,10 @@
  * vector of what its sender had delivered from other streams when sending it
  * (its own earlier messages are implied by `seq`). It is delivered when the
  * receiver has delivered exactly `seq - 1` of its stream and at least
- * `deps[s]` of every other stream `s`.
+ * `deps[s]` of every other stream `s`. Only delivery moves a stream (and the
+ * gap wait, in delivery-overdue.ts, for a stream's own missing messages).
  */
+import { originOf } from '../protocol/frames.js';
 
 export type Vector = ReadonlyMap<string, number>;
 /** A vector as it travels: a JSON object. */
@@ -24,12 +26,31 @@ export interface Causal {
 
 export type Ordering = 'causal' | 'fifo';
 
+/**
+ * When streams this node has never delivered from may start: before the first
+ * `have` arrives, for a short window after it (catch-up), then never silently.
+ */
+export type StartWindow =
+  | { readonly phase: 'before' }
+  | { readonly phase: 'open'; readonly until: number }
+  | { readonly phase: 'after' };
+
 export interface DeliveryState<M extends Causal> {
   /** What has been delivered: stream → highest sequence number. */
   readonly vector: Vector;
-  /** Messages waiting for a predecessor: stream → seq → message. */
+  /** Messages waiting for a predecessor: stream → seq → message, in arrival order. */
   readonly held: ReadonlyMap<string, ReadonlyMap<number, Held<M>>>;
   readonly heldCount: number;
+  /** Held messages per origin (the stream's id before its `.`): each has its share. */
+  readonly heldBy: ReadonlyMap<string, number>;
+  /** Streams forgotten from the vector (their member left): their last seq, newest last. */
+  readonly retired: ReadonlyMap<string, number>;
+  /**
+   * Streams the vector moved past what was delivered (a start or a gap), until their next
+   * delivery: the last seq really delivered. `deps` claim only that (see depsOf).
+   */
+  readonly skipped: ReadonlyMap<string, number>;
+  readonly window: StartWindow;
 }
 
 export interface Held<M> {
@@ -43,142 +64,141 @@ export interface Received<M extends Causal> {
   readonly delivered: readonly M[];
   /** How many of the incoming messages were new (neither delivered nor held before). */
   readonly fresh: number;
-  /** New messages dropped because the held-back queue was full. */
+  /** New messages dropped because their origin's share of the held-back queue was full. */
   readonly dropped: number;
 }
 
+export interface DeliveryLimits {
+  readonly ordering: Ordering;
+  /** Held messages in all. */
+  readonly maxHeld: number;
+  /** Held messages of one origin. */
+  readonly maxHeldPerOrigin: number;
+}
+
 export function emptyDelivery<M extends Causal>(): DeliveryState<M> {
-  return { vector: new Map(), held: new Map(), heldCount: 0 };
+  return {
+    vector: new Map(),
+    held: new Map(),
+    heldCount: 0,
+    heldBy: new Map(),
+    retired: new Map(),
+    skipped: new Map(),
+    window: { phase: 'before' },
+  };
 }
 
-export function delivered(vector: Vector, stream: string): number {
-  return vector.get(stream) ?? 0;
-}
-
-/** True when every dependency is already delivered (FIFO ordering ignores them). */
-function depsMet(deps: VectorRecord, vector: Vector): boolean {
+/** True when every dependency is already delivered. */
+export function depsMet(deps: VectorRecord, vector: Vector): boolean {
   for (const stream in deps) {
     if ((vector.get(stream) ?? 0) < (deps[stream] ?? 0)) return false;
   }
   return true;
 }
 
-/** Delivers every held message that has become deliverable, in causal order. */
-export function drain<M extends Causal>(
-  vector: Map<string, number>,
-  held: Map<string, Map<number, Held<M>>>,
-  ordering: Ordering,
-  out: M[],
-): number {
-  let count = 0;
-  let progress = true;
-  let lastDeps: VectorRecord | undefined;
-  while (progress) {
-    progress = false;
-    for (const [stream, queue] of held) {
-      let next = queue.get((vector.get(stream) ?? 0) + 1);
-      while (next !== undefined) {
-        const { deps } = next.message;
-        // Messages of one burst share their deps: check them once.
-        if (ordering === 'causal' && deps !== lastDeps && !depsMet(deps, vector)) break;
-        lastDeps = deps;
-        out.push(next.message);
-        queue.delete(next.message.seq);
-        vector.set(stream, next.message.seq);
-        count += 1;
-        progress = true;
-        next = queue.get(next.message.seq + 1);
-      }
-      if (queue.size === 0) held.delete(stream);
-    }
-  }
-  return count;
-}
-
-export function copyHeld<M extends Causal>(
-  held: DeliveryState<M>['held'],
-): Map<string, Map<number, Held<M>>> {
-  const copy = new Map<string, Map<number, Held<M>>>();
-  for (const [stream, queue] of held) copy.set(stream, new Map(queue));
-  return copy;
-}
-
-/**
- * Takes in messages as they arrive (any order, duplicates welcome) and returns
- * what can be delivered now. At most `maxHeld` messages wait; beyond that the
- * newest arrivals are dropped and counted (catch-up fetches them again).
- */
-export function receive<M extends Causal>(
-  state: DeliveryState<M>,
-  incoming: readonly M[],
-  at: number,
-  options: { readonly ordering: Ordering; readonly maxHeld: number },
-): Received<M> {
-  const vector = new Map(state.vector);
-  // The held-back queue is copied only when something has to wait.
-  let held: Map<string, Map<number, Held<M>>> | undefined;
-  let heldCount = state.heldCount;
-  let fresh = 0;
-  let dropped = 0;
-  const out: M[] = [];
-  let metDeps: VectorRecord | undefined;
-  for (const message of incoming) {
-    const { stream, seq } = message;
-    const done = vector.get(stream) ?? 0;
-    const queue = (held ?? state.held).get(stream);
-    if (seq <= done || queue?.has(seq) === true) continue;
-    fresh += 1;
-    // Fast path: the next message of its stream, nothing of the stream waiting, deps met.
-    if (
-      seq === done + 1 &&
-      queue === undefined &&
-      (options.ordering === 'fifo' || message.deps === metDeps || depsMet(message.deps, vector))
-    ) {
-      metDeps = message.deps;
-      vector.set(stream, seq);
-      out.push(message);
-      continue;
-    }
-    if (heldCount >= options.maxHeld) {
-      dropped += 1;
-      continue;
-    }
-    held ??= copyHeld(state.held);
-    const own = held.get(stream);
-    if (own === undefined) held.set(stream, new Map([[seq, { message, since: at }]]));
-    else own.set(seq, { message, since: at });
-    heldCount += 1;
-  }
-  if (held === undefined) {
-    if (out.length > 0 && state.heldCount > 0) {
-      // Deliveries may have unblocked messages that were waiting.
-      held = copyHeld(state.held);
-    } else {
-      return { state: { vector, held: state.held, heldCount }, delivered: out, fresh, dropped };
-    }
-  }
-  heldCount -= drain(vector, held, options.ordering, out);
-  return { state: { vector, held, heldCount }, delivered: out, fresh, dropped };
-}
-
-/** Records a message this node sent itself as delivered. */
-export function deliverOwn<M extends Causal>(
+/** True when every message of a burst is already delivered or held: nothing in it is new. */
+export function nothingNew<M extends Causal>(
   state: DeliveryState<M>,
   stream: string,
   seq: number,
-): DeliveryState<M> {
-  return { ...state, vector: new Map(state.vector).set(stream, seq) };
+  count: number,
+): boolean {
+  const done = state.vector.get(stream) ?? state.retired.get(stream) ?? 0;
+  const last = seq + count - 1;
+  if (last <= done) return true;
+  const queue = state.held.get(stream);
+  if (queue === undefined) return false;
+  for (let n = Math.max(seq, done + 1), left = count; n <= last && left > 0; n++, left--)
+    if (!queue.has(n)) return false;
+  return true;
 }
 
-/** The vector as a JSON object, for the wire. */
-export function vectorRecord(vector: Vector, except?: string): VectorRecord {
+/** The mutable copy a receive works on; the input state is never changed. */
+export interface Working<M extends Causal> {
+  vector: Map<string, number>;
+  held: Map<string, Map<number, Held<M>>>;
+  heldCount: number;
+  heldBy: Map<string, number>;
+  retired: ReadonlyMap<string, number>;
+  skipped: Map<string, number>;
+}
+
+export function working<M extends Causal>(state: DeliveryState<M>): Working<M> {
+  const held = new Map<string, Map<number, Held<M>>>();
+  for (const [stream, queue] of state.held) held.set(stream, new Map(queue));
+  return {
+    vector: new Map(state.vector),
+    held,
+    heldCount: state.heldCount,
+    heldBy: new Map(state.heldBy),
+    retired: state.retired,
+    skipped: new Map(state.skipped),
+  };
+}
+
+export function frozen<M extends Causal>(work: Working<M>, window: StartWindow): DeliveryState<M> {
+  const { vector, held, heldCount, heldBy, retired, skipped } = work;
+  return { vector, held, heldCount, heldBy, retired, skipped, window };
+}
+
+/** A message of `stream` was delivered: the vector is what was delivered again. */
+export function markDelivered<M extends Causal>(
+  work: Working<M>,
+  stream: string,
+  seq: number,
+): void {
+  work.vector.set(stream, seq);
+  if (work.skipped.size > 0) work.skipped.delete(stream);
+}
+
+/** The vector moves past what was delivered (a start, a gap): remembered for `deps`. */
+export function skipTo<M extends Causal>(work: Working<M>, stream: string, to: number): void {
+  if (!work.skipped.has(stream)) work.skipped.set(stream, work.vector.get(stream) ?? 0);
+  work.vector.set(stream, to);
+}
+
+/** What a burst depends on: what was delivered from each other stream (never a skip). */
+export function depsOf<M extends Causal>(state: DeliveryState<M>, except: string): VectorRecord {
   const record: Record<string, number> = {};
-  for (const [stream, seq] of vector) if (stream !== except && seq > 0) record[stream] = seq;
+  for (const [stream, seq] of state.vector) if (stream !== except && seq > 0) record[stream] = seq;
+  for (const [stream, seq] of state.skipped) {
+    if (seq > 0) record[stream] = seq;
+    else delete record[stream];
+  }
   return record;
 }
 
-/**
- * For messages held longer than `waitMs`: the streams to skip forward so that
- * the oldest of them can be delivered (its own predecessors and its deps), with
- * how many messages each skip gives up.
- */
+/** Removes one held message (it was delivered or given up). */
+export function unhold<M extends Causal>(work: Working<M>, stream: string, seq: number): void {
+  const queue = work.held.get(stream);
+  if (queue?.delete(seq) !== true) return;
+  if (queue.size === 0) work.held.delete(stream);
+  work.heldCount -= 1;
+  const origin = originOf(stream);
+  const count = (work.heldBy.get(origin) ?? 1) - 1;
+  if (count <= 0) work.heldBy.delete(origin);
+  else work.heldBy.set(origin, count);
+}
+
+/** Delivers every held message that has become deliverable, in causal order. */
+export function drain<M extends Causal>(work: Working<M>, ordering: Ordering, out: M[]): void {
+  let progress = true;
+  // Messages of one burst share their deps: met once, met for the rest (the vector only grows).
+  let metDeps: VectorRecord | undefined;
+  while (progress) {
+    progress = false;
+    for (const [stream, queue] of [...work.held]) {
+      let next = queue.get((work.vector.get(stream) ?? 0) + 1);
+      while (next !== undefined) {
+        const { deps } = next.message;
+        if (ordering === 'causal' && deps !== metDeps && !depsMet(deps, work.vector)) break;
+        metDeps = deps;
+        out.push(next.message);
+        unhold(work, stream, next.message.seq);
+        markDelivered(work, stream, next.message.seq);
+        progress = true;
+        next = queue.get(next.message.seq + 1);
+      }
+    }
+  }
+}

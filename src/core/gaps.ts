@@ -1,40 +1,44 @@
 import { originOf } from '../protocol/frames.js';
 import { showDelivered } from './chat.js';
-import { skipTo } from './delivery-gaps.js';
+import { resolveOverdue } from './delivery-overdue.js';
+import { closeStartWindow } from './delivery-start.js';
 import type { Effect } from './effect.js';
 import type { NodeState } from './state.js';
-import { ownStream, withChat } from './state.js';
+import { withChat } from './state.js';
 
-/** Streams a peer can no longer resend, adopted where this node never saw them: start there. */
-export function adoptFloors(
-  state: NodeState,
-  floor: Readonly<Record<string, number>>,
-  out: Effect[],
-): NodeState {
-  const adopt = new Map<string, number>();
-  const own = ownStream(state);
-  for (const stream of Object.keys(floor)) {
-    if (stream !== own && !state.chat.delivery.vector.has(stream))
-      adopt.set(stream, floor[stream] ?? 0);
-  }
-  if (adopt.size === 0) return state;
-  const result = skipTo(state.chat.delivery, adopt, 'causal');
+/**
+ * The other ways streams move: at the end of the catch-up window (a stream
+ * never delivered from starts where its history does), and at the gap wait
+ * (what nobody supplied is skipped; nothing is held longer).
+ */
+
+/** The catch-up window closed: streams never delivered from start below their oldest message. */
+export function startStreams(state: NodeState, at: number, out: Effect[]): NodeState {
+  const result = closeStartWindow(state.chat.delivery, at);
+  if (result.state === state.chat.delivery) return state;
   return showDelivered(withChat(state, { delivery: result.state }), result.delivered, out);
 }
 
-/** Gives up on predecessors nobody sent within the wait: a visible gap, never a stall. */
-export function declareGaps(
-  state: NodeState,
-  floors: ReadonlyMap<string, number>,
-  out: Effect[],
-): NodeState {
-  if (floors.size === 0) return state;
-  for (const [stream, floor] of floors) {
-    const missing = floor - (state.chat.delivery.vector.get(stream) ?? 0);
-    if (missing <= 0) continue;
+/** Who wrote a stream, for the gap event: its member, or the name on its held messages. */
+function userOf(state: NodeState, stream: string): string {
+  const member = state.members.get(originOf(stream));
+  if (member !== undefined) return member.name;
+  for (const entry of state.chat.delivery.held.get(stream)?.values() ?? [])
+    return entry.message.name;
+  return originOf(stream).slice(0, 8);
+}
+
+/** Gives up on what nobody sent within the gap wait: a visible gap, never a stall. */
+export function resolveGaps(state: NodeState, at: number, out: Effect[]): NodeState {
+  const result = resolveOverdue(state.chat.delivery, at, state.config.gapWaitMs);
+  if (result.delivered.length === 0 && result.gaps.size === 0) return state;
+  for (const [stream, missing] of result.gaps) {
     const origin = originOf(stream);
-    out.push({ kind: 'emit', event: { event: 'gap', origin, missing } });
+    out.push({
+      kind: 'emit',
+      event: { event: 'gap', origin, user: userOf(state, stream), missing },
+    });
   }
-  const result = skipTo(state.chat.delivery, floors, 'causal');
-  return showDelivered(withChat(state, { delivery: result.state }), result.delivered, out);
+  const next = withChat(state, { delivery: result.state });
+  return showDelivered(next, result.delivered, out, result.unmet);
 }

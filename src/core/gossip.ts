@@ -1,6 +1,6 @@
 import type { LinksFrame, MemberInfo } from '../protocol/frames.js';
 import { withEntry } from './collections.js';
-import { vectorRecord } from './delivery.js';
+import { vectorRecord } from './delivery-receive.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { logFloor } from './log.js';
@@ -115,12 +115,18 @@ export function onLinks(state: NodeState, member: Member, frame: LinksFrame): No
   };
 }
 
-/** Catch-up, first half: tell a new link what this node has and what it can still resend. */
-export function sendHave(state: NodeState, link: LinkId, out: Effect[]): void {
+/**
+ * Catch-up, first half: tell a link what this node has and what it can still
+ * resend; `want` names the streams it asks for (a pull), none for all.
+ */
+export function sendHave(
+  state: NodeState,
+  link: LinkId,
+  out: Effect[],
+  want?: readonly string[],
+): void {
   const vector = vectorRecord(state.chat.delivery.vector);
-  out.push({
-    kind: 'send',
-    links: [link],
-    frame: { type: 'have', vector, floor: logFloor(state.chat.log, state.chat.delivery.vector) },
-  });
+  const floor = logFloor(state.chat.log, state.chat.delivery.vector);
+  const frame = { type: 'have', vector, floor } as const;
+  out.push({ kind: 'send', links: [link], frame: want === undefined ? frame : { ...frame, want } });
 }

@@ -1,6 +1,7 @@
 import type { PongFrame } from '../protocol/frames.js';
 import { streamOf } from '../protocol/frames.js';
 import { withEntry, withoutEntry } from './collections.js';
+import { digestOf } from './digest.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { linkRef } from './labels.js';
@@ -36,7 +37,8 @@ function sendPings(state: NodeState, at: number, out: Effect[]): NodeState {
     if (member.state === 'linked' && link !== undefined && needsPing(state, member, link, at))
       links.push(link.id);
   }
-  if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'ping', t: at } });
+  if (links.length > 0)
+    out.push({ kind: 'send', links, frame: { type: 'ping', t: at, sum: digestOf(state) } });
   return { ...state, liveness: { ...state.liveness, lastPingAt: at } };
 }
 
@@ -157,10 +159,12 @@ export function onPong(
 /** Answers a ping with how many of the pinger's messages this node has delivered. */
 export function pongFor(state: NodeState, link: Link, t: number): PongFrame {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
-  if (member?.inc === undefined) return { type: 'pong', t };
+  const sum = digestOf(state);
+  if (member?.inc === undefined) return { type: 'pong', t, sum };
   return {
     type: 'pong',
     t,
     seen: state.chat.delivery.vector.get(streamOf(member.id, member.inc)) ?? 0,
+    sum,
   };
 }

@@ -29,12 +29,19 @@ export function appendLog(
 
 /**
  * The frames that carry what a peer with vector `theirs` lacks, in log (causal)
- * order, each once and unchanged (their signatures still hold), marked replay.
+ * order, each once and unchanged (their signatures still hold), marked replay;
+ * with `want`, only the messages of those streams.
  */
-export function replayFor(log: readonly Logged[], theirs: VectorRecord): ChatFrame[] {
+export function replayFor(
+  log: readonly Logged[],
+  theirs: VectorRecord,
+  want?: readonly string[],
+): ChatFrame[] {
   const frames = new Set<ChatFrame>();
+  const wanted = want === undefined ? undefined : new Set(want);
   for (const message of log)
-    if (message.seq > (theirs[message.stream] ?? 0)) frames.add(message.frame);
+    if (message.seq > (theirs[message.stream] ?? 0) && wanted?.has(message.stream) !== false)
+      frames.add(message.frame);
   return [...frames].map((frame) => (frame.replay === true ? frame : { ...frame, replay: true }));
 }
 

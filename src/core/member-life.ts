@@ -1,12 +1,12 @@
 import type { MemberInfo } from '../protocol/frames.js';
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
-import { announceLinks } from './gossip.js';
+import { announceLinks, sendHave } from './gossip.js';
 import { namedOf } from './labels.js';
 import type { PeerState } from './output-event.js';
 import { scheduleRedial } from './redial.js';
 import type { Link, Member, NodeState } from './state.js';
-import { withGossip } from './state.js';
+import { activeLinks, withGossip } from './state.js';
 
 /** Where a member can be: one of its states, or not in the table at all. */
 export type Place = PeerState | 'absent';
@@ -124,6 +124,8 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
     at,
   );
   announceLinks(next, out);
+  // What it sent reached some members and not others: everyone compares with everyone now.
+  for (const link of activeLinks(next)) sendHave(next, link, out);
   return withGossip(next, { linksChanged: false, linksAnnouncedAt: at });
 }
 

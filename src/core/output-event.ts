@@ -36,6 +36,8 @@ export interface MessageEvent {
   readonly action: boolean;
   /** Present on a direct message (`/msg`): this node's own id, the addressee. */
   readonly to?: string;
+  /** Present when shown after the gap wait with a message it depends on still missing. */
+  readonly unmet?: true;
 }
 
 export interface LeaveEvent {
@@ -63,6 +65,8 @@ export interface PeersEvent {
 export interface GapEvent {
   readonly event: 'gap';
   readonly origin: string;
+  /** The name its messages carried. */
+  readonly user: string;
   readonly missing: number;
 }
 

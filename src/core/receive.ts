@@ -2,9 +2,10 @@ import type { Frame } from '../protocol/frames.js';
 import { onChat } from './chat.js';
 import { sendFrames } from './chat-send.js';
 import { withEntry } from './collections.js';
+import { openStartWindow } from './delivery-start.js';
+import { onDigest } from './digest.js';
 import { onDirect } from './direct.js';
 import type { Effect } from './effect.js';
-import { adoptFloors } from './gaps.js';
 import { onLinks } from './gossip.js';
 import { onHello, onProof } from './handshake.js';
 import { linkRef } from './labels.js';
@@ -13,6 +14,7 @@ import { replayFor } from './log.js';
 import { memberQuit, memberSwapping } from './member-life.js';
 import { onMembers } from './membership.js';
 import type { Link, NodeState } from './state.js';
+import { withChat } from './state.js';
 
 /** A frame from a link: the handshake first, then every other frame type from a member. */
 export function onFrame(
@@ -46,9 +48,12 @@ export function onFrame(
     case 'dm':
       return onDirect(heard, frame, link.peer, out);
     case 'have': {
-      // Catch-up, second half: start unknown streams where the peer's log starts, and send it what it lacks.
-      const adopted = adoptFloors(heard, frame.floor, out);
-      return sendFrames(adopted, [link.id], replayFor(adopted.chat.log, frame.vector), out);
+      // Catch-up, second half: send the peer what it lacks (of the streams it wants, for a pull).
+      // The first `have` opens the window in which streams never delivered from may start.
+      const delivery = openStartWindow(heard.chat.delivery, at, heard.config.startWindowMs);
+      const next = delivery === heard.chat.delivery ? heard : withChat(heard, { delivery });
+      const replay = replayFor(next.chat.log, frame.vector, frame.want);
+      return sendFrames(next, [link.id], replay, out);
     }
     case 'links': {
       const member = heard.members.get(link.peer);
@@ -56,11 +61,14 @@ export function onFrame(
     }
     case 'members':
       return onMembers(heard, frame, out);
-    case 'ping':
+    case 'ping': {
       out.push({ kind: 'send', links: [link.id], frame: pongFor(heard, link, frame.t) });
-      return heard;
-    case 'pong':
-      return onPong(heard, link, frame.t, frame.seen, at);
+      return frame.sum === undefined ? heard : onDigest(heard, heardLink, frame.sum, out);
+    }
+    case 'pong': {
+      const next = onPong(heard, link, frame.t, frame.seen, at);
+      return frame.sum === undefined ? next : onDigest(next, heardLink, frame.sum, out);
+    }
     case 'bye':
       return onByeFrame(heard, link, frame.reason, frame.detail, at, out);
   }

@@ -24,6 +24,8 @@ export interface ChatSlice {
   readonly unheard: number;
   /** Lines and direct messages refused (too long, no room in a frame, no such member). */
   readonly refused: number;
+  /** Held streams: when their missing predecessors were last asked for (see pull). */
+  readonly pulledAt: ReadonlyMap<string, number>;
 }
 
 /** Direct messages: this node's own numbering, and the ids already handled. */

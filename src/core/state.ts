@@ -1,6 +1,7 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import type { NodeConfig } from './config.js';
 import { emptyDelivery } from './delivery.js';
+import type { DigestSeen } from './digest.js';
 import type { DialPurpose, Direction, LinkId } from './event.js';
 import type { Leaving } from './leaving.js';
 import type { Logged } from './log.js';
@@ -30,6 +31,8 @@ export interface Link {
   readonly hello?: HelloFrame;
   /** The member at the other end, once its hello and proof checked out. */
   readonly peer?: string;
+  /** The last comparison of vector sums on this link (see digest). */
+  readonly digest?: DigestSeen;
 }
 
 /** Another node this node knows of. */
@@ -99,6 +102,7 @@ export function initialState(config: NodeConfig): NodeState {
       owed: new Map(),
       unheard: 0,
       refused: 0,
+      pulledAt: new Map(),
     },
     direct: { seq: 0, seen: [] },
     dialer: {

@@ -1,10 +1,12 @@
-import { overdue, overdueAt } from './delivery-gaps.js';
+import { overdueAt } from './delivery-overdue.js';
+import { startWindowDue } from './delivery-start.js';
 import type { Effect } from './effect.js';
 import { forgetDeparted } from './forget.js';
-import { declareGaps } from './gaps.js';
+import { resolveGaps, startStreams } from './gaps.js';
 import { flushGossip, gossipDue } from './gossip.js';
 import { checkStalls, stallDue } from './link-pressure.js';
 import { checkLiveness, livenessDue } from './liveness.js';
+import { pullDue, pullMissing } from './pull.js';
 import { dialDueRedials, redialDue } from './redial.js';
 import { dialDueRetries, retryDue } from './retry.js';
 import type { NodeState } from './state.js';
@@ -30,10 +32,15 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'redials', due: redialDue, run: dialDueRedials },
   { name: 'retries of named peers', due: retryDue, run: dialDueRetries },
   {
+    name: 'streams started by catch-up',
+    due: (state) => startWindowDue(state.chat.delivery),
+    run: startStreams,
+  },
+  { name: 'pulls of missing messages', due: pullDue, run: pullMissing },
+  {
     name: 'gaps',
     due: (state) => overdueAt(state.chat.delivery, state.config.gapWaitMs),
-    run: (state, at, out) =>
-      declareGaps(state, overdue(state.chat.delivery, at, state.config.gapWaitMs), out),
+    run: resolveGaps,
   },
   // Memory bounds: nothing waits on them, they ride on whatever tick comes.
   { name: 'forgetting', due: () => undefined, run: (state) => forgetDeparted(state) },

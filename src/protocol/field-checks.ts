@@ -47,6 +47,11 @@ export function isToken(value: unknown): value is string {
   return typeof value === 'string' && TOKEN.test(value);
 }
 
+/** A stream name: `<id>.<incarnation>`. */
+export function isStream(value: unknown): value is string {
+  return typeof value === 'string' && STREAM.test(value);
+}
+
 /** A version vector: at most MAX_VECTOR streams, each to a sequence number. */
 export function vector(value: unknown): VectorRecord | undefined {
   if (!isObj(value)) return undefined;

@@ -108,6 +108,8 @@ export interface HaveFrame {
   readonly type: 'have';
   readonly vector: VectorRecord;
   readonly floor: VectorRecord;
+  /** A pull: only these streams are wanted (absent: every stream). */
+  readonly want?: readonly string[];
 }
 
 /** The ids of the members the sender is linked with now (for forwarding). */
@@ -119,6 +121,8 @@ export interface LinksFrame {
 export interface PingFrame {
   readonly type: 'ping';
   readonly t: number;
+  /** The sum of the sender's vector: a digest for anti-entropy. */
+  readonly sum?: number;
 }
 
 export interface PongFrame {
@@ -126,6 +130,8 @@ export interface PongFrame {
   readonly t: number;
   /** How many messages of the pinger's stream the sender has delivered: its confirmation. */
   readonly seen?: number;
+  /** As in ping. */
+  readonly sum?: number;
 }
 
 export interface ByeFrame {

@@ -4,6 +4,7 @@ import {
   fail,
   isFiniteNumber,
   isInt,
+  isStream,
   isToken,
   MAX_LIST,
   vector,
@@ -19,7 +20,11 @@ export function validateHave(value: Obj): Validated {
   const floor = vector(value.floor);
   if (vec === undefined) return fail('have: bad "vector"');
   if (floor === undefined) return fail('have: bad "floor"');
-  return { ok: true, frame: { type: 'have', vector: vec, floor } };
+  const frame = { type: 'have', vector: vec, floor } as const;
+  if (value.want === undefined) return { ok: true, frame };
+  const want = everyOrUndefined(value.want, MAX_LIST, (s) => (isStream(s) ? s : undefined));
+  if (want === undefined) return fail('have: bad "want"');
+  return { ok: true, frame: { ...frame, want } };
 }
 
 export function validateLinks(value: Obj): Validated {
@@ -28,18 +33,34 @@ export function validateLinks(value: Obj): Validated {
   return { ok: true, frame: { type: 'links', peers } };
 }
 
+/** A vector's sum: a number ≥ 0 (it may pass 2^53; it is compared, never counted on). */
+function isSum(value: unknown): value is number {
+  return isFiniteNumber(value) && value >= 0;
+}
+
 export function validatePing(value: Obj): Validated {
-  const { t } = value;
+  const { t, sum } = value;
   if (!isFiniteNumber(t)) return fail('ping: bad "t"');
-  return { ok: true, frame: { type: 'ping', t } };
+  if (sum === undefined) return { ok: true, frame: { type: 'ping', t } };
+  if (!isSum(sum)) return fail('ping: bad "sum"');
+  return { ok: true, frame: { type: 'ping', t, sum } };
 }
 
 export function validatePong(value: Obj): Validated {
-  const { t, seen } = value;
+  const { t, seen, sum } = value;
   if (!isFiniteNumber(t)) return fail('pong: bad "t"');
-  if (seen === undefined) return { ok: true, frame: { type: 'pong', t } };
-  if (!isInt(seen, 0, Number.MAX_SAFE_INTEGER)) return fail('pong: bad "seen"');
-  return { ok: true, frame: { type: 'pong', t, seen } };
+  if (seen !== undefined && !isInt(seen, 0, Number.MAX_SAFE_INTEGER))
+    return fail('pong: bad "seen"');
+  if (sum !== undefined && !isSum(sum)) return fail('pong: bad "sum"');
+  return {
+    ok: true,
+    frame: {
+      type: 'pong',
+      t,
+      ...(seen === undefined ? {} : { seen }),
+      ...(sum === undefined ? {} : { sum }),
+    },
+  };
 }
 
 export function validateBye(value: Obj): Validated {

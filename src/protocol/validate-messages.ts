@@ -25,6 +25,9 @@ export function validateChat(value: Obj): Validated {
   if (!isStr(time, 40)) return fail('chat: bad "time"');
   const texts = chatTexts(value.texts);
   if (texts === undefined) return fail('chat: bad "texts"');
+  // Every message's seq is an exact integer: the last one too.
+  // (Subtracting: `seq + length` itself may round past the limit.)
+  if (seq > Number.MAX_SAFE_INTEGER - (texts.length - 1)) return fail('chat: "seq" too large');
   const acts = value.acts === undefined ? undefined : actionIndices(value.acts, texts.length);
   if (value.acts !== undefined && acts === undefined) return fail('chat: bad "acts"');
   if (replay !== undefined && typeof replay !== 'boolean') return fail('chat: bad "replay"');

@@ -36,7 +36,7 @@ export function formatHuman(
     case 'message': {
       const who = style.name(inert(label ?? event.from), event.origin);
       const time = style.dim(localTime(event.time));
-      const text = inert(event.text);
+      const text = `${inert(event.text)}${event.unmet === true ? ' (out of order)' : ''}`;
       if (event.action)
         return `${time} * ${who} ${text}${event.to === undefined ? '' : ' (to you)'}`;
       return event.to === undefined ? `${time} ${who}: ${text}` : `${time} ${who} → you: ${text}`;

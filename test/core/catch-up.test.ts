@@ -106,13 +106,26 @@ describe('catch-up', () => {
     ]);
   });
 
-  it('a joiner starts a stream it never saw at the floor of the peer’s log', () => {
+  it('a joiner starts a stream it never saw just below the oldest message its first catch-up brings, as history', () => {
     const { effects } = fold([
       ...joined(1, BOB, 'bob'),
       frameEvent(1, { type: 'have', vector: { [`${BOB}.1`]: 30 }, floor: { [`${BOB}.1`]: 20 } }),
-      frameEvent(1, chat(BOB, 21, ['b21'], {}, true)),
+      frameEvent(1, chat(BOB, 23, ['b23', 'b24'], {}, true), 10),
+      frameEvent(1, chat(BOB, 21, ['b21', 'b22'], {}, true), 20),
+      { kind: 'tick', at: 1000 },
     ]);
-    expect(shownTexts(effects)).toEqual(['b21']);
+    expect(shownTexts(effects)).toEqual(['b21', 'b22', 'b23', 'b24']);
+    expect(effects.some((e) => e.kind === 'emit' && e.event.event === 'gap')).toBe(false);
+  });
+
+  it('a floor alone never moves a stream: what the stream really sends is shown', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      frameEvent(1, { type: 'have', vector: {}, floor: { [`${CAROL}.1`]: 50 } }),
+      { kind: 'tick', at: 2000 },
+      frameEvent(1, chat(CAROL, 1, ['c1']), 2100),
+    ]);
+    expect(shownTexts(effects)).toEqual(['c1']);
   });
 
   it('a predecessor nobody sends is given up after the wait: a gap event, then the rest, never a stall', () => {
@@ -151,17 +164,43 @@ describe('bounded memory', () => {
     expect(pushedOut.chat.log.map((m) => m.text)).toEqual(['c1', 'c2']);
     expect(pushedOut.chat.delivery.vector.has(`${BOB}.1`)).toBe(false);
     expect(pushedOut.chat.delivery.vector.get(`${CAROL}.1`)).toBe(2);
+    // Retired, not forgotten: a replay of its messages is still a duplicate.
+    expect(pushedOut.chat.delivery.retired.get(`${BOB}.1`)).toBe(1);
   });
 
-  it('keeps at most 10,000 held-back messages, dropping the overflow with a warning', () => {
-    const config = testConfig({ maxHeld: 3 });
-    const { state, effects } = fold(
-      [...joined(1, BOB, 'bob'), frameEvent(1, chat(BOB, 5, ['x5', 'x6', 'x7', 'x8', 'x9']))],
+  it('a replay of a retired stream is never shown again', () => {
+    const config = testConfig({ historyLimit: 2 });
+    const { effects } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        ...joined(2, CAROL, 'carol'),
+        frameEvent(1, chat(BOB, 1, ['b1'])),
+        frameEvent(1, { type: 'bye', reason: 'quit' }),
+        frameEvent(2, chat(CAROL, 1, ['c1', 'c2'])),
+        { kind: 'tick', at: 200 },
+        frameEvent(2, chat(BOB, 1, ['b1'], {}, true), 300),
+        { kind: 'tick', at: 10_000 },
+      ],
       config,
     );
-    expect(state.chat.delivery.heldCount).toBe(3);
-    expect(effects.find((e) => e.kind === 'warn')).toMatchObject({
-      warning: { code: 'heldFull', max: 3, dropped: 2 },
-    });
+    expect(shownTexts(effects)).toEqual(['b1', 'c1', 'c2']);
+  });
+
+  it('gives each origin its share of the held-back queue: one member cannot crowd out another', () => {
+    const config = testConfig({ maxHeld: 10, maxHeldPerOrigin: 3 });
+    const { state, effects } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        ...joined(2, CAROL, 'carol'),
+        frameEvent(1, chat(BOB, 5, ['x5', 'x6', 'x7', 'x8', 'x9'])),
+        frameEvent(2, chat(CAROL, 2, ['c2', 'c3'])),
+      ],
+      config,
+    );
+    expect(state.chat.delivery.heldCount).toBe(5);
+    expect(state.chat.delivery.held.get(`${CAROL}.1`)?.size).toBe(2);
+    expect(effects.filter((e) => e.kind === 'warn')).toMatchObject([
+      { warning: { code: 'heldFull', max: 3, dropped: 2, name: 'bb' } },
+    ]);
   });
 });

@@ -48,17 +48,22 @@ describe('the next deadline: when the core next needs the clock (table)', () => 
     });
   }
 
-  it('a held message with nothing else due: the gap wait decides', () => {
+  it('a held message with nothing else due: a pull each fifth of the gap wait, then the gap wait', () => {
     const config = testConfig({ mesh: false, peerTimeoutMs: 60_000, pingIntervalMs: 60_000 });
-    const { state } = fold(
-      [
-        ...joined(1, BOB, 'bob', 0),
-        { kind: 'tick', at: 50 },
-        frameEvent(1, chatFrom(BOB, 'bob', ['two'], { seq: 2 }), 400),
-      ],
-      config,
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob', 0),
+      { kind: 'tick', at: 50 },
+      frameEvent(1, chatFrom(BOB, 'bob', ['two'], { seq: 2 }), 400),
+    ];
+    expect(nextDeadline(fold(events, config).state)).toBe(1400);
+    const pulls = [1400, 2400, 3400, 4400].map((at): NodeEvent => ({ kind: 'tick', at }));
+    const pulled = fold([...events, ...pulls], config);
+    expect(nextDeadline(pulled.state)).toBe(5400);
+    const asked = pulled.effects.filter((e) => e.kind === 'send' && e.frame.type === 'have');
+    // One `have` at the link-up, then four pulls naming bob's stream, sent to bob (its origin).
+    expect(asked.slice(1)).toMatchObject(
+      pulls.map(() => ({ links: [1], frame: { want: [`${BOB}.1`] } })),
     );
-    expect(nextDeadline(state)).toBe(5400);
   });
 
   it('a lost member: its first redial, 250 ms later', () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Causal, DeliveryState, Ordering } from '../../src/core/delivery.js';
-import { deliverOwn, emptyDelivery, receive, vectorRecord } from '../../src/core/delivery.js';
+import { emptyDelivery } from '../../src/core/delivery.js';
+import { deliverOwn, receive, vectorRecord } from '../../src/core/delivery-receive.js';
 
 interface Msg extends Causal {
   readonly id: string;
@@ -50,7 +51,7 @@ function simulate(
   const before = new Map<string, ReadonlySet<string>>();
   const sent: Msg[] = [];
   const network: { to: number; msg: Msg }[] = [];
-  const options = { ordering, maxHeld: 1_000_000 };
+  const options = { ordering, maxHeld: 1_000_000, maxHeldPerOrigin: 1_000_000 };
   const arrive = (to: number, msg: Msg): void => {
     const member = members[to] as Member;
     const result = receive(member.state, [msg], 0, options);

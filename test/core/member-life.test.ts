@@ -157,7 +157,7 @@ const rows: Row[] = [
     setup: [...bobLinked, ...carolLinked(2)],
     event: [{ kind: 'linkDown', at: 5, link: 2, reason: 'reset' }],
     to: 'lost',
-    effects: ['warn', 'emit:leave', 'send:links'],
+    effects: ['warn', 'emit:leave', 'send:links', 'send:have'],
   },
   {
     from: 'linked',

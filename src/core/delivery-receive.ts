@@ -1,0 +1,118 @@
+import { originOf } from '../protocol/frames.js';
+import type {
+  Causal,
+  DeliveryLimits,
+  DeliveryState,
+  Received,
+  Vector,
+  VectorRecord,
+  Working,
+} from './delivery.js';
+import { depsMet, drain, frozen, working } from './delivery.js';
+
+/** How arrivals enter causal delivery: duplicates out, the next in line through, the rest held. */
+
+/** A retired stream that sends again (a late message of a member that left) is live again. */
+function revive<M extends Causal>(work: Working<M>, stream: string): void {
+  const last = work.retired.get(stream);
+  if (last === undefined || work.vector.has(stream)) return;
+  const retired = new Map(work.retired);
+  retired.delete(stream);
+  work.retired = retired;
+  work.vector.set(stream, last);
+}
+
+/** Holds a message unless its origin's share (or the whole queue) is full. */
+function hold<M extends Causal>(
+  work: Working<M>,
+  message: M,
+  at: number,
+  limits: DeliveryLimits,
+): boolean {
+  const origin = originOf(message.stream);
+  const share = work.heldBy.get(origin) ?? 0;
+  if (share >= limits.maxHeldPerOrigin || work.heldCount >= limits.maxHeld) return false;
+  const queue = work.held.get(message.stream);
+  if (queue === undefined)
+    work.held.set(message.stream, new Map([[message.seq, { message, since: at }]]));
+  else queue.set(message.seq, { message, since: at });
+  work.heldCount += 1;
+  work.heldBy.set(origin, share + 1);
+  return true;
+}
+
+/**
+ * Takes in messages as they arrive (any order, duplicates welcome) and returns
+ * what can be delivered now. A message that must wait is held, within its
+ * origin's share of the queue; beyond it, it is dropped and counted (a pull
+ * fetches it again).
+ */
+export function receive<M extends Causal>(
+  state: DeliveryState<M>,
+  incoming: readonly M[],
+  at: number,
+  limits: DeliveryLimits,
+): Received<M> {
+  const vector = new Map(state.vector);
+  // The held-back queue is copied only when something has to wait or a stream revives.
+  let work: Working<M> | undefined;
+  let fresh = 0;
+  let dropped = 0;
+  const out: M[] = [];
+  let metDeps: VectorRecord | undefined;
+  for (const message of incoming) {
+    const { stream, seq } = message;
+    // Retired streams count too: their replays are duplicates.
+    const done = vector.get(stream) ?? (work?.retired ?? state.retired).get(stream) ?? 0;
+    const queue = (work?.held ?? state.held).get(stream);
+    if (seq <= done || queue?.has(seq) === true) continue;
+    fresh += 1;
+    if (!vector.has(stream) && (work?.retired ?? state.retired).has(stream)) {
+      work ??= { ...working(state), vector };
+      revive(work, stream);
+    }
+    // Fast path: the next message of its stream, nothing of the stream waiting, deps met.
+    if (
+      seq === done + 1 &&
+      queue === undefined &&
+      (limits.ordering === 'fifo' || message.deps === metDeps || depsMet(message.deps, vector))
+    ) {
+      metDeps = message.deps;
+      vector.set(stream, seq);
+      out.push(message);
+      if ((work?.skipped ?? state.skipped).has(stream)) {
+        work ??= { ...working(state), vector };
+        work.skipped.delete(stream);
+      }
+      continue;
+    }
+    work ??= { ...working(state), vector };
+    if (!hold(work, message, at, limits)) dropped += 1;
+  }
+  if (work === undefined) {
+    if (out.length === 0 || state.heldCount === 0) {
+      const next = { ...state, vector };
+      return { state: next, delivered: out, fresh, dropped };
+    }
+    // Deliveries may have unblocked messages that were waiting.
+    work = { ...working(state), vector };
+  }
+  drain(work, limits.ordering, out);
+  return { state: frozen(work, state.window), delivered: out, fresh, dropped };
+}
+
+/** Records a message this node sent itself as delivered. */
+export function deliverOwn<M extends Causal>(
+  state: DeliveryState<M>,
+  stream: string,
+  seq: number,
+): DeliveryState<M> {
+  return { ...state, vector: new Map(state.vector).set(stream, seq) };
+}
+
+/** The vector as a JSON object, for the wire. */
+export function vectorRecord(vector: Vector, except?: string): VectorRecord {
+  const record: Record<string, number> = {};
+  for (const [stream, seq] of vector) if (stream !== except && seq > 0) record[stream] = seq;
+  return record;
+}
