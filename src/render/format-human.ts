@@ -43,7 +43,7 @@ export function formatHuman(
     }
     case 'gap':
       return style.dim(
-        `* ${event.missing} message(s) from ${inert(event.origin.slice(0, 8))} could not be had from anyone; skipped`,
+        `* ${event.missing} message(s) from ${inert(label ?? event.user)} (${inert(event.origin.slice(0, 8))}) could not be had from anyone; skipped`,
       );
     case 'stats': {
       if (event.links.length === 0) return style.dim('* no links yet');

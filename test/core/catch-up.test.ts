@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
+import { MAX_RETIRED } from '../../src/core/forget.js';
+import type { NodeState } from '../../src/core/state.js';
+import { initialState, withChat } from '../../src/core/state.js';
+import { step } from '../../src/core/step.js';
 import type { ChatFrame } from '../../src/protocol/frames.js';
 import { fold, frameEvent, joined, signedChat, testConfig } from '../helpers/core-fixtures.js';
 
@@ -202,5 +206,29 @@ describe('bounded memory', () => {
     expect(effects.filter((e) => e.kind === 'warn')).toMatchObject([
       { warning: { code: 'heldFull', max: 3, dropped: 2, name: 'bb' } },
     ]);
+  });
+});
+
+describe('retirement records', () => {
+  it('keep the newest 4,096 retired streams: the oldest goes first', () => {
+    const config = testConfig({ historyLimit: 1 });
+    const start = initialState(config);
+    const old = new Map(Array.from({ length: MAX_RETIRED }, (_, i) => [`old${i}.1`, i + 1]));
+    const state: NodeState = withChat(start, {
+      delivery: { ...start.chat.delivery, retired: old },
+    });
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(1, chat(BOB, 1, ['b1'])),
+      frameEvent(1, { type: 'bye', reason: 'quit' }),
+      frameEvent(2, chat(CAROL, 1, ['c1'])),
+      { kind: 'tick', at: 100 },
+    ];
+    const after = events.reduce((s, event) => step(s, event).state, state);
+    const { retired } = after.chat.delivery;
+    expect(retired.size).toBe(MAX_RETIRED);
+    expect(retired.has('old0.1')).toBe(false);
+    expect([...retired.keys()].at(-1)).toBe(`${BOB}.1`);
   });
 });
