@@ -103,4 +103,32 @@ describe('frame validation', () => {
     ).toBe(false);
     expect(validateFrame({ type: '__proto__' }).ok).toBe(false);
   });
+
+  it('every message of a burst has an exact seq: the last one at most 2^53 - 1', () => {
+    const MAX = Number.MAX_SAFE_INTEGER;
+    const chat = { type: 'chat', origin: 'o', inc: '1', name: 'n', deps: {}, time: 't' };
+    const frame = (seq: number, count: number) => ({
+      ...chat,
+      seq,
+      texts: Array.from({ length: count }, () => 'x'),
+      key: 'k',
+      sig: 's',
+    });
+    expect(validateFrame(frame(MAX, 1)).ok).toBe(true);
+    expect(validateFrame(frame(MAX - 3, 4)).ok).toBe(true);
+    // MAX + 4 - 1 rounds back to MAX in doubles: the check must not add.
+    expect(validateFrame(frame(MAX, 4))).toEqual({ ok: false, error: 'chat: "seq" too large' });
+    expect(validateFrame(frame(MAX - 2, 4)).ok).toBe(false);
+    expect(validateFrame({ ...frame(1, 1), deps: { 'a.1': MAX + 1 } }).ok).toBe(false);
+  });
+
+  it('a pull names streams; sums are numbers of at least 0', () => {
+    const have = { type: 'have', vector: {}, floor: {} };
+    expect(validateFrame({ ...have, want: ['a.1'] }).ok).toBe(true);
+    expect(validateFrame({ ...have, want: ['no dot'] }).ok).toBe(false);
+    expect(validateFrame({ ...have, want: 'a.1' }).ok).toBe(false);
+    expect(validateFrame({ type: 'ping', t: 1, sum: 3 }).ok).toBe(true);
+    expect(validateFrame({ type: 'ping', t: 1, sum: -1 }).ok).toBe(false);
+    expect(validateFrame({ type: 'pong', t: 1, sum: 'x' }).ok).toBe(false);
+  });
 });
