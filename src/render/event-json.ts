@@ -20,7 +20,9 @@ export function makeEventJson(): (event: OutputEvent) => string {
   // Consecutive messages mostly share sender and time: their quoted fields are kept.
   let shared: SharedFields | undefined;
   return (event) => {
-    if (event.event !== 'message' || event.to !== undefined) return JSON.stringify(event);
+    // Direct and unmet messages are rare: they take the general way.
+    if (event.event !== 'message' || event.to !== undefined || event.unmet === true)
+      return JSON.stringify(event);
     let fields = shared;
     if (
       fields === undefined ||

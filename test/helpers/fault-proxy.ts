@@ -1,10 +1,22 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 
+/** Which way bytes flow through the proxy: to the side that dialled it, or to the node behind it. */
+export type Toward = 'client' | 'upstream' | 'both';
+
+export interface DropOptions {
+  /** The direction whose bytes are dropped (default `client`: from the node behind the proxy). */
+  readonly toward?: Toward;
+  /** Bytes let through unchanged before the dropping starts (default 0). */
+  readonly after?: number;
+}
+
 /**
  * A TCP proxy on 127.0.0.1 that tests put between two nodes to cut, delay and
  * restore one link on command. While cut, it closes every connection through it
- * and every new one at once, so redials fail until it is restored.
+ * and every new one at once, so redials fail until it is restored. It can also
+ * lose bytes silently (`drop`): the connection stays up and the stream resumes
+ * wherever the dropped bytes end, mid-line if that is where.
  */
 export interface FaultProxy {
   readonly port: number;
@@ -13,17 +25,51 @@ export interface FaultProxy {
   restore(): void;
   /** Holds every chunk this long before passing it on (order kept). */
   delay(ms: number): void;
+  /**
+   * Silently drops the next `bytes` bytes flowing `toward` one side (or each of
+   * both), after letting `after` bytes through, counted over every connection
+   * from now on. Resolves once all of them are dropped (for `both`: each way).
+   */
+  drop(bytes: number, options?: DropOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+type Direction = 'client' | 'upstream';
+
+/** What is still to be let through and then dropped in one direction. */
+interface DropPlan {
+  pass: number;
+  drop: number;
+  done: () => void;
 }
 
 export async function startProxy(targetPort: number): Promise<FaultProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let isCut = false;
   let delayMs = 0;
+  const plans = new Map<Direction, DropPlan>();
 
-  const pass = (from: Socket, to: Socket): void => {
+  /** The part of `chunk` that survives the drop planned for `direction`. */
+  const filter = (direction: Direction, chunk: Buffer): Buffer => {
+    const plan = plans.get(direction);
+    if (plan === undefined) return chunk;
+    const kept = Math.min(plan.pass, chunk.length);
+    plan.pass -= kept;
+    const lost = Math.min(plan.drop, chunk.length - kept);
+    plan.drop -= lost;
+    if (plan.drop === 0) {
+      plans.delete(direction);
+      plan.done();
+    }
+    if (lost === 0) return chunk;
+    return Buffer.concat([chunk.subarray(0, kept), chunk.subarray(kept + lost)]);
+  };
+
+  const pass = (from: Socket, to: Socket, direction: Direction): void => {
     let queue = Promise.resolve();
-    from.on('data', (chunk: Buffer) => {
+    from.on('data', (data: Buffer) => {
+      const chunk = filter(direction, data);
+      if (chunk.length === 0) return;
       if (delayMs === 0) {
         to.write(chunk);
         return;
@@ -58,8 +104,8 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
       socket.on('error', drop);
       socket.on('close', drop);
     }
-    pass(client, upstream);
-    pass(upstream, client);
+    pass(client, upstream, 'upstream');
+    pass(upstream, client, 'client');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -71,6 +117,15 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
     }
     pairs.clear();
   };
+  const planDrop = (direction: Direction, bytes: number, after: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (bytes <= 0) {
+        plans.delete(direction);
+        resolve();
+        return;
+      }
+      plans.set(direction, { pass: after, drop: bytes, done: resolve });
+    });
   return {
     port,
     address: `127.0.0.1:${port}`,
@@ -80,6 +135,12 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
     },
     delay(ms) {
       delayMs = ms;
+    },
+    drop(bytes, options = {}) {
+      const toward = options.toward ?? 'client';
+      const after = options.after ?? 0;
+      const directions: Direction[] = toward === 'both' ? ['client', 'upstream'] : [toward];
+      return Promise.all(directions.map((d) => planDrop(d, bytes, after))).then(() => undefined);
     },
     close() {
       cut();

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import type { Identity } from '../../src/core/identity.js';
 import { proofText, signChat } from '../../src/core/signing.js';
 import { freshIdentity } from '../../src/io/identity.js';
+import type { VectorRecord } from '../../src/protocol/frames.js';
 
 /** A hand-driven TCP client for feeding a node exact bytes. */
 export interface RawClient {
@@ -18,20 +19,59 @@ export interface RawClient {
   hello(name: string, extra?: Record<string, unknown>): void;
   /** A chat frame of `texts` signed by this client (seq from 1 up). */
   chat(name: string, texts: readonly string[]): string;
+  /** A chat frame signed by this client with every field chosen (see signedChatLine). */
+  signed(fields: ChatFields): string;
+  /**
+   * Sends a ping and waits for its pong: the node has handled everything this
+   * client wrote before it (one link's frames are handled in order).
+   */
+  roundTrip(timeoutMs?: number): Promise<void>;
+}
+
+/** The fields of a hand-made chat frame; `inc` defaults to "1", `deps` to {}, `time` to now. */
+export interface ChatFields {
+  readonly name: string;
+  readonly seq: number;
+  readonly texts: readonly string[];
+  readonly deps?: VectorRecord;
+  readonly inc?: string;
+  readonly time?: string;
+  /** Not signed (relays may add it), so it is set after signing. */
+  readonly replay?: boolean;
+}
+
+/** One chat frame line signed by `identity` (its origin), with the fields as given, true or not. */
+export function signedChatLine(identity: Identity, fields: ChatFields): string {
+  const frame = signChat(identity, {
+    type: 'chat',
+    origin: identity.id,
+    inc: fields.inc ?? '1',
+    name: fields.name,
+    seq: fields.seq,
+    deps: fields.deps ?? {},
+    time: fields.time ?? new Date().toISOString(),
+    texts: fields.texts,
+  });
+  return `${JSON.stringify(fields.replay === undefined ? frame : { ...frame, replay: fields.replay })}\n`;
 }
 
 /**
  * Connects to a node on 127.0.0.1. With `answerPings`, it behaves as a live
  * member: it answers every ping, confirming every chat message it was sent.
+ * With `identity`, it speaks as that key pair (one member on several links);
+ * otherwise as a fresh one.
  */
 export function rawConnect(
   port: number,
-  options: { answerPings?: boolean } = {},
+  options: { answerPings?: boolean; identity?: Identity } = {},
 ): Promise<RawClient> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     const lines: string[] = [];
-    const identity = freshIdentity();
+    const identity = options.identity ?? freshIdentity();
+    /** Pongs waited for by roundTrip, by their `t`. */
+    const pongWaiters = new Map<number, () => void>();
+    let pings = 0;
     let seq = 0;
     let proved = false;
     let myName = '';
@@ -43,6 +83,14 @@ export function rawConnect(
       lines.push(...parts);
       for (const line of parts) {
         const frame = JSON.parse(line) as { type?: string; nonce?: string; id?: string };
+        if (frame.type === 'pong') {
+          const t = (frame as { t?: number }).t;
+          const waiter = t === undefined ? undefined : pongWaiters.get(t);
+          if (t !== undefined && waiter !== undefined) {
+            pongWaiters.delete(t);
+            waiter();
+          }
+        }
         if (frame.type === 'hello' && !proved && myName !== '') {
           proved = true;
           const sig = identity.sign(proofText(String(frame.nonce), identity.id, String(frame.id)));
@@ -125,6 +173,25 @@ export function rawConnect(
           });
           seq += texts.length;
           return `${JSON.stringify(frame)}\n`;
+        },
+        signed(fields) {
+          return signedChatLine(identity, fields);
+        },
+        roundTrip(timeoutMs = 15_000) {
+          pings += 1;
+          // Far from any clock reading, so never mistaken for the answer to a node's own ping.
+          const t = -pings;
+          return new Promise((done, fail) => {
+            const timer = setTimeout(() => {
+              pongWaiters.delete(t);
+              fail(new Error(`no pong for ping ${t} within ${timeoutMs} ms`));
+            }, timeoutMs);
+            pongWaiters.set(t, () => {
+              clearTimeout(timer);
+              done();
+            });
+            socket.write(`${JSON.stringify({ type: 'ping', t })}\n`);
+          });
         },
       };
       resolve(client);

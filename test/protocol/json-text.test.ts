@@ -74,11 +74,13 @@ describe('JSON written by hand is exactly what JSON.stringify writes', () => {
         history: fc.boolean(),
         action: fc.boolean(),
         to: fc.option(anyText, { nil: undefined }),
+        unmet: fc.boolean(),
       })
-      .map(({ to, ...rest }) => ({
+      .map(({ to, unmet, ...rest }) => ({
         event: 'message' as const,
         ...rest,
         ...(to === undefined ? {} : { to }),
+        ...(unmet ? { unmet: true as const } : {}),
       }));
     fc.assert(
       fc.property(event, (e) => {
