@@ -118,6 +118,7 @@ export function onChat(
       warning: {
         code: 'heldFull',
         max: next.config.maxHeldPerOrigin,
+        total: next.config.maxHeld,
         dropped: result.dropped,
         name: frame.name,
       },

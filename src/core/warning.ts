@@ -89,7 +89,9 @@ export type Warning =
   | { readonly code: 'forgedDirect'; readonly name: string }
   | {
       readonly code: 'heldFull';
+      /** Held messages of one member, at most, and of all. */
       readonly max: number;
+      readonly total: number;
       readonly dropped: number;
       readonly name: string;
     }

@@ -84,7 +84,7 @@ const WORDING: Wording = {
   forgedDirect: (w) =>
     `dropped a direct message claiming to be from ${w.name}: its signature does not verify`,
   heldFull: (w) =>
-    `held-back queue full (${w.max} messages): dropped ${w.dropped} from ${w.name}; catch-up will fetch them`,
+    `held-back queue full (at most ${w.max} messages of one member, ${w.total} in all): dropped ${w.dropped} from ${w.name}; they will be asked for again`,
   nobodyHeard: (w) =>
     `nobody heard this node: no member was linked when its ${w.lines} line(s) were sent`,
   refusedLines: (w) => `${w.lines} line(s) refused; see the warnings above`,

@@ -204,7 +204,7 @@ describe('bounded memory', () => {
     expect(state.chat.delivery.heldCount).toBe(5);
     expect(state.chat.delivery.held.get(`${CAROL}.1`)?.size).toBe(2);
     expect(effects.filter((e) => e.kind === 'warn')).toMatchObject([
-      { warning: { code: 'heldFull', max: 3, dropped: 2, name: 'bb' } },
+      { warning: { code: 'heldFull', max: 3, total: 10, dropped: 2, name: 'bb' } },
     ]);
   });
 });

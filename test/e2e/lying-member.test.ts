@@ -325,7 +325,7 @@ describe('a lying member cannot make others skip or re-show anyone’s lines', (
     const order = messages(carol).map((e) => String(e.text));
     expect(order.indexOf('question')).toBeLessThan(order.indexOf('re 1'));
     expect(carol.stderr).toMatch(
-      /held-back queue full \(2000 messages\): dropped \d+ from liar; catch-up will fetch them/,
+      /held-back queue full \(at most 2000 messages of one member, 10000 in all\): dropped \d+ from liar; they will be asked for again/,
     );
     expect(carol.stderr).not.toMatch(/held-back queue full[^\n]* from bob/);
   });

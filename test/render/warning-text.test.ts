@@ -60,6 +60,10 @@ describe('warnings in words', () => {
       "not confirmed within 5000 ms by: bob, zed#c3f0; they may have missed some of this node's 3 line(s)",
     ],
     [
+      { code: 'heldFull', max: 2000, total: 10_000, dropped: 20, name: 'mal' },
+      'held-back queue full (at most 2000 messages of one member, 10000 in all): dropped 20 from mal; they will be asked for again',
+    ],
+    [
       { code: 'forgedChat', name: 'alice', origin: 'a1b2c3d4e5f6', via: bob },
       'dropped a message claiming to be from alice (a1b2c3d4) that came from bob: its signature does not verify',
     ],
