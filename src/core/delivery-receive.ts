@@ -71,10 +71,10 @@ export function receive<M extends Causal>(
       work ??= { ...working(state), vector };
       revive(work, stream);
     }
-    // Fast path: the next message of its stream, nothing of the stream waiting, deps met.
+    // The next message of its stream with its deps met goes at once (never held: a full share
+    // must not block the very message its held ones wait for); what it unblocks drains below.
     if (
       seq === done + 1 &&
-      queue === undefined &&
       (limits.ordering === 'fifo' || message.deps === metDeps || depsMet(message.deps, vector))
     ) {
       metDeps = message.deps;

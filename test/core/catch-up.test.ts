@@ -207,6 +207,29 @@ describe('bounded memory', () => {
       { warning: { code: 'heldFull', max: 3, total: 10, dropped: 2, name: 'bb' } },
     ]);
   });
+
+  it('what was dropped is asked for again: the pull names its stream, and the reply fills it in', () => {
+    const config = testConfig({ maxHeld: 10, maxHeldPerOrigin: 3, gapWaitMs: 5000 });
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      frameEvent(1, chat(BOB, 2, ['x2', 'x3', 'x4', 'x5'])),
+      { kind: 'tick', at: 1000 },
+    ];
+    const asked = fold(events, config).effects.filter(
+      (e) => e.kind === 'send' && e.frame.type === 'have' && e.frame.want !== undefined,
+    );
+    expect(asked).toMatchObject([{ links: [1], frame: { want: [`${BOB}.1`] } }]);
+    // Bob's reply: the whole burst again, and its first line.
+    const replied = fold(
+      [
+        ...events,
+        frameEvent(1, chat(BOB, 1, ['x1'], {}, true), 1010),
+        frameEvent(1, chat(BOB, 2, ['x2', 'x3', 'x4', 'x5'], {}, true), 1020),
+      ],
+      config,
+    );
+    expect(shownTexts(replied.effects)).toEqual(['x1', 'x2', 'x3', 'x4', 'x5']);
+  });
 });
 
 describe('retirement records', () => {
