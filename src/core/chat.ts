@@ -122,7 +122,7 @@ export function onChat(
         dropped: result.dropped,
         name: frame.name,
       },
-      key: `held:${stream}`,
+      key: `held:${frame.origin}`,
     });
   }
   next = showDelivered(next, result.delivered, out);

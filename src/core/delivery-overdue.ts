@@ -1,5 +1,7 @@
-import type { Causal, DeliveryState, Held, Ordering, Working } from './delivery.js';
-import { depsMet, drain, frozen, markDelivered, skipTo, unhold, working } from './delivery.js';
+import type { Causal, DeliveryState, Held, Ordering } from './delivery.js';
+import { depsMet } from './delivery.js';
+import type { Working } from './delivery-working.js';
+import { drain, frozen, markDelivered, skipTo, unhold, working } from './delivery-working.js';
 
 /**
  * The gap wait: nothing is held longer. When a held message has waited
@@ -53,6 +55,9 @@ function highestOverdue<M extends Causal>(
   }
   return top;
 }
+
+/** How deep a chain of dependencies is followed (each hop another stream); beyond, unmet. */
+const MAX_FORCE_DEPTH = 64;
 
 /** The overdue work of one tick, on the working copy. */
 interface Forcing<M extends Causal> {
@@ -118,9 +123,11 @@ function waitsOnlyForHeld<M extends Causal>(f: Forcing<M>, message: M): boolean 
 function tryDeliver<M extends Causal>(f: Forcing<M>, entry: Held<M>, due: boolean): boolean {
   const { work } = f;
   const { message } = entry;
-  for (const stream in message.deps) {
-    const need = message.deps[stream] ?? 0;
-    if ((work.vector.get(stream) ?? 0) < need) force(f, stream, need, false);
+  if (f.visiting.size < MAX_FORCE_DEPTH) {
+    for (const stream in message.deps) {
+      const need = message.deps[stream] ?? 0;
+      if ((work.vector.get(stream) ?? 0) < need) force(f, stream, need, false);
+    }
   }
   const met = depsMet(message.deps, work.vector);
   const early = !due && f.at - entry.since < f.waitMs;

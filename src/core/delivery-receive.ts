@@ -1,4 +1,3 @@
-import { originOf } from '../protocol/frames.js';
 import type {
   Causal,
   DeliveryLimits,
@@ -6,9 +5,10 @@ import type {
   Received,
   Vector,
   VectorRecord,
-  Working,
 } from './delivery.js';
-import { depsMet, drain, frozen, working } from './delivery.js';
+import { depsMet } from './delivery.js';
+import type { Working } from './delivery-working.js';
+import { drain, frozen, hold, working } from './delivery-working.js';
 
 /** How arrivals enter causal delivery: duplicates out, the next in line through, the rest held. */
 
@@ -20,25 +20,6 @@ function revive<M extends Causal>(work: Working<M>, stream: string): void {
   retired.delete(stream);
   work.retired = retired;
   work.vector.set(stream, last);
-}
-
-/** Holds a message unless its origin's share (or the whole queue) is full. */
-function hold<M extends Causal>(
-  work: Working<M>,
-  message: M,
-  at: number,
-  limits: DeliveryLimits,
-): boolean {
-  const origin = originOf(message.stream);
-  const share = work.heldBy.get(origin) ?? 0;
-  if (share >= limits.maxHeldPerOrigin || work.heldCount >= limits.maxHeld) return false;
-  const queue = work.held.get(message.stream);
-  if (queue === undefined)
-    work.held.set(message.stream, new Map([[message.seq, { message, since: at }]]));
-  else queue.set(message.seq, { message, since: at });
-  work.heldCount += 1;
-  work.heldBy.set(origin, share + 1);
-  return true;
 }
 
 /**
@@ -68,7 +49,7 @@ export function receive<M extends Causal>(
     if (seq <= done || queue?.has(seq) === true) continue;
     fresh += 1;
     if (!vector.has(stream) && (work?.retired ?? state.retired).has(stream)) {
-      work ??= { ...working(state), vector };
+      work ??= working(state, vector);
       revive(work, stream);
     }
     // The next message of its stream with its deps met goes at once (never held: a full share
@@ -81,12 +62,12 @@ export function receive<M extends Causal>(
       vector.set(stream, seq);
       out.push(message);
       if ((work?.skipped ?? state.skipped).has(stream)) {
-        work ??= { ...working(state), vector };
+        work ??= working(state, vector);
         work.skipped.delete(stream);
       }
       continue;
     }
-    work ??= { ...working(state), vector };
+    work ??= working(state, vector);
     if (!hold(work, message, at, limits)) dropped += 1;
   }
   if (work === undefined) {
@@ -95,7 +76,7 @@ export function receive<M extends Causal>(
       return { state: next, delivered: out, fresh, dropped };
     }
     // Deliveries may have unblocked messages that were waiting.
-    work = { ...working(state), vector };
+    work = working(state, vector);
   }
   drain(work, limits.ordering, out);
   return { state: frozen(work, state.window), delivered: out, fresh, dropped };

@@ -1,5 +1,5 @@
 import type { Causal, DeliveryState } from './delivery.js';
-import { drain, frozen, skipTo, working } from './delivery.js';
+import { drain, frozen, skipTo, working } from './delivery-working.js';
 
 /**
  * Where a stream this node has never delivered from starts: just below the
@@ -46,4 +46,23 @@ export function closeStartWindow<M extends Causal>(
   const out: M[] = [];
   drain(work, 'causal', out);
   return { state: frozen(work, { phase: 'after' }), delivered: out };
+}
+
+/**
+ * The origin's own word (its `have`, on its own link): a stream never delivered
+ * from, with nothing of it here, starts at the origin's floor — the messages it
+ * can no longer resend, which no one else is asked for. Only the origin can say so.
+ */
+export function startAtOriginFloor<M extends Causal>(
+  state: DeliveryState<M>,
+  stream: string,
+  floor: number,
+): { state: DeliveryState<M>; delivered: readonly M[] } {
+  if (floor <= 0 || state.vector.has(stream) || state.retired.has(stream) || state.held.has(stream))
+    return { state, delivered: [] };
+  const work = working(state);
+  skipTo(work, stream, floor);
+  const out: M[] = [];
+  drain(work, 'causal', out);
+  return { state: frozen(work, state.window), delivered: out };
 }

@@ -11,8 +11,6 @@
  * `deps[s]` of every other stream `s`. Only delivery moves a stream (and the
  * gap wait, in delivery-overdue.ts, for a stream's own missing messages).
  */
-import { originOf } from '../protocol/frames.js';
-
 export type Vector = ReadonlyMap<string, number>;
 /** A vector as it travels: a JSON object. */
 export type VectorRecord = Readonly<Record<string, number>>;
@@ -41,8 +39,8 @@ export interface DeliveryState<M extends Causal> {
   /** Messages waiting for a predecessor: stream → seq → message, in arrival order. */
   readonly held: ReadonlyMap<string, ReadonlyMap<number, Held<M>>>;
   readonly heldCount: number;
-  /** Held messages per origin (the stream's id before its `.`): each has its share. */
-  readonly heldBy: ReadonlyMap<string, number>;
+  /** Held messages and held streams per origin (the stream's id before its `.`): its share. */
+  readonly heldBy: ReadonlyMap<string, OriginShare>;
   /** Streams forgotten from the vector (their member left): their last seq, newest last. */
   readonly retired: ReadonlyMap<string, number>;
   /**
@@ -51,6 +49,11 @@ export interface DeliveryState<M extends Causal> {
    */
   readonly skipped: ReadonlyMap<string, number>;
   readonly window: StartWindow;
+}
+
+export interface OriginShare {
+  readonly messages: number;
+  readonly streams: number;
 }
 
 export interface Held<M> {
@@ -75,6 +78,9 @@ export interface DeliveryLimits {
   /** Held messages of one origin. */
   readonly maxHeldPerOrigin: number;
 }
+
+/** Streams of one origin held at once (its incarnations): a member cannot mint thousands. */
+export const MAX_HELD_STREAMS_PER_ORIGIN = 8;
 
 export function emptyDelivery<M extends Causal>(): DeliveryState<M> {
   return {
@@ -113,50 +119,6 @@ export function nothingNew<M extends Causal>(
   return true;
 }
 
-/** The mutable copy a receive works on; the input state is never changed. */
-export interface Working<M extends Causal> {
-  vector: Map<string, number>;
-  held: Map<string, Map<number, Held<M>>>;
-  heldCount: number;
-  heldBy: Map<string, number>;
-  retired: ReadonlyMap<string, number>;
-  skipped: Map<string, number>;
-}
-
-export function working<M extends Causal>(state: DeliveryState<M>): Working<M> {
-  const held = new Map<string, Map<number, Held<M>>>();
-  for (const [stream, queue] of state.held) held.set(stream, new Map(queue));
-  return {
-    vector: new Map(state.vector),
-    held,
-    heldCount: state.heldCount,
-    heldBy: new Map(state.heldBy),
-    retired: state.retired,
-    skipped: new Map(state.skipped),
-  };
-}
-
-export function frozen<M extends Causal>(work: Working<M>, window: StartWindow): DeliveryState<M> {
-  const { vector, held, heldCount, heldBy, retired, skipped } = work;
-  return { vector, held, heldCount, heldBy, retired, skipped, window };
-}
-
-/** A message of `stream` was delivered: the vector is what was delivered again. */
-export function markDelivered<M extends Causal>(
-  work: Working<M>,
-  stream: string,
-  seq: number,
-): void {
-  work.vector.set(stream, seq);
-  if (work.skipped.size > 0) work.skipped.delete(stream);
-}
-
-/** The vector moves past what was delivered (a start, a gap): remembered for `deps`. */
-export function skipTo<M extends Causal>(work: Working<M>, stream: string, to: number): void {
-  if (!work.skipped.has(stream)) work.skipped.set(stream, work.vector.get(stream) ?? 0);
-  work.vector.set(stream, to);
-}
-
 /** What a burst depends on: what was delivered from each other stream (never a skip). */
 export function depsOf<M extends Causal>(state: DeliveryState<M>, except: string): VectorRecord {
   const record: Record<string, number> = {};
@@ -166,39 +128,4 @@ export function depsOf<M extends Causal>(state: DeliveryState<M>, except: string
     else delete record[stream];
   }
   return record;
-}
-
-/** Removes one held message (it was delivered or given up). */
-export function unhold<M extends Causal>(work: Working<M>, stream: string, seq: number): void {
-  const queue = work.held.get(stream);
-  if (queue?.delete(seq) !== true) return;
-  if (queue.size === 0) work.held.delete(stream);
-  work.heldCount -= 1;
-  const origin = originOf(stream);
-  const count = (work.heldBy.get(origin) ?? 1) - 1;
-  if (count <= 0) work.heldBy.delete(origin);
-  else work.heldBy.set(origin, count);
-}
-
-/** Delivers every held message that has become deliverable, in causal order. */
-export function drain<M extends Causal>(work: Working<M>, ordering: Ordering, out: M[]): void {
-  let progress = true;
-  // Messages of one burst share their deps: met once, met for the rest (the vector only grows).
-  let metDeps: VectorRecord | undefined;
-  while (progress) {
-    progress = false;
-    for (const [stream, queue] of [...work.held]) {
-      let next = queue.get((work.vector.get(stream) ?? 0) + 1);
-      while (next !== undefined) {
-        const { deps } = next.message;
-        if (ordering === 'causal' && deps !== metDeps && !depsMet(deps, work.vector)) break;
-        metDeps = deps;
-        out.push(next.message);
-        unhold(work, stream, next.message.seq);
-        markDelivered(work, stream, next.message.seq);
-        progress = true;
-        next = queue.get(next.message.seq + 1);
-      }
-    }
-  }
 }

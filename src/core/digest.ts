@@ -7,13 +7,15 @@ import type { Link, NodeState } from './state.js';
  * Anti-entropy at the cost of one number: pings and pongs carry `sum`, the
  * total of the sender's vector (retired streams included). A member whose
  * sum stays above this node's while this node makes no progress has
- * something it lacks: it is asked with a `have` (once per sum it announces).
+ * something it lacks: it is asked with a `have` — only for a sum above any
+ * it was asked for before, and at most once per ping interval.
  */
 
-/** What this node compared last on a link: its own sum then, and the peer sum it pulled for. */
+/** What this node compared last on a link: its own sum then, the highest peer sum it pulled for, when. */
 export interface DigestSeen {
   readonly mine: number;
   readonly pulled?: number;
+  readonly pulledAt?: number;
 }
 
 export function digestOf(state: NodeState): number {
@@ -23,15 +25,24 @@ export function digestOf(state: NodeState): number {
   return sum;
 }
 
-export function onDigest(state: NodeState, link: Link, sum: number, out: Effect[]): NodeState {
+export function onDigest(
+  state: NodeState,
+  link: Link,
+  sum: number,
+  at: number,
+  out: Effect[],
+): NodeState {
   const mine = digestOf(state);
   const seen = link.digest;
-  let pulled = seen?.pulled;
+  const recently = seen?.pulledAt !== undefined && at - seen.pulledAt < state.config.pingIntervalMs;
   // Behind it, and no further on than at the last comparison: ask it for what this node lacks.
-  if (sum > mine && seen?.mine === mine && sum !== pulled) {
+  if (sum > mine && seen?.mine === mine && sum > (seen.pulled ?? 0) && !recently) {
     sendHave(state, link.id, out);
-    pulled = sum;
+    return withDigest(state, link, { mine, pulled: sum, pulledAt: at });
   }
-  const digest: DigestSeen = pulled === undefined ? { mine } : { mine, pulled };
+  return withDigest(state, link, { ...seen, mine });
+}
+
+function withDigest(state: NodeState, link: Link, digest: DigestSeen): NodeState {
   return { ...state, links: withEntry(state.links, link.id, { ...link, digest }) };
 }

@@ -1,9 +1,9 @@
-import { originOf } from '../protocol/frames.js';
+import { originOf, streamOf } from '../protocol/frames.js';
 import { showDelivered } from './chat.js';
 import { resolveOverdue } from './delivery-overdue.js';
-import { closeStartWindow } from './delivery-start.js';
+import { closeStartWindow, startAtOriginFloor } from './delivery-start.js';
 import type { Effect } from './effect.js';
-import type { NodeState } from './state.js';
+import type { Member, NodeState } from './state.js';
 import { withChat } from './state.js';
 
 /**
@@ -15,6 +15,20 @@ import { withChat } from './state.js';
 /** The catch-up window closed: streams never delivered from start below their oldest message. */
 export function startStreams(state: NodeState, at: number, out: Effect[]): NodeState {
   const result = closeStartWindow(state.chat.delivery, at);
+  if (result.state === state.chat.delivery) return state;
+  return showDelivered(withChat(state, { delivery: result.state }), result.delivered, out);
+}
+
+/** A member's `have` on its own link: where its own stream starts, if this node has none of it. */
+export function startFromOrigin(
+  state: NodeState,
+  member: Member,
+  floor: Readonly<Record<string, number>>,
+  out: Effect[],
+): NodeState {
+  if (member.inc === undefined) return state;
+  const stream = streamOf(member.id, member.inc);
+  const result = startAtOriginFloor(state.chat.delivery, stream, floor[stream] ?? 0);
   if (result.state === state.chat.delivery) return state;
   return showDelivered(withChat(state, { delivery: result.state }), result.delivered, out);
 }

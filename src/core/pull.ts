@@ -1,4 +1,4 @@
-import { originOf } from '../protocol/frames.js';
+import { MAX_WANT, originOf, streamOf } from '../protocol/frames.js';
 import type { NodeConfig } from './config.js';
 import type { DeliveryLimits, Vector } from './delivery.js';
 import type { Effect } from './effect.js';
@@ -55,10 +55,14 @@ export function pullDue(state: NodeState): number | undefined {
   return due;
 }
 
-/** Who to ask for a stream: its origin when linked (it has its own messages), else everyone. */
+/**
+ * Who to ask for a stream: its origin when linked in that same incarnation (it
+ * has its own messages), else everyone (a restarted origin has not).
+ */
 function askWhom(state: NodeState, stream: string): readonly LinkId[] {
   const origin = state.members.get(originOf(stream));
-  if (origin?.state === 'linked' && origin.link !== undefined) return [origin.link];
+  const same = origin?.inc !== undefined && streamOf(origin.id, origin.inc) === stream;
+  if (same && origin?.state === 'linked' && origin.link !== undefined) return [origin.link];
   return activeLinks(state);
 }
 
@@ -85,6 +89,7 @@ export function pullMissing(state: NodeState, at: number, out: Effect[]): NodeSt
   }
   // Streams no longer held are forgotten here too.
   if (!changed && pulledAt.size === state.chat.pulledAt.size) return state;
-  for (const [link, streams] of wants) sendHave(state, link, out, [...streams]);
+  // At most what a receiver accepts; the rest is asked at the next pull.
+  for (const [link, streams] of wants) sendHave(state, link, out, [...streams].slice(0, MAX_WANT));
   return withChat(state, { pulledAt });
 }

@@ -6,6 +6,7 @@ import { openStartWindow } from './delivery-start.js';
 import { onDigest } from './digest.js';
 import { onDirect } from './direct.js';
 import type { Effect } from './effect.js';
+import { startFromOrigin } from './gaps.js';
 import { onLinks } from './gossip.js';
 import { onHello, onProof } from './handshake.js';
 import { linkRef } from './labels.js';
@@ -51,7 +52,10 @@ export function onFrame(
       // Catch-up, second half: send the peer what it lacks (of the streams it wants, for a pull).
       // The first `have` opens the window in which streams never delivered from may start.
       const delivery = openStartWindow(heard.chat.delivery, at, heard.config.startWindowMs);
-      const next = delivery === heard.chat.delivery ? heard : withChat(heard, { delivery });
+      const opened = delivery === heard.chat.delivery ? heard : withChat(heard, { delivery });
+      const member = opened.members.get(link.peer);
+      const next =
+        member === undefined ? opened : startFromOrigin(opened, member, frame.floor, out);
       const replay = replayFor(next.chat.log, frame.vector, frame.want);
       return sendFrames(next, [link.id], replay, out);
     }
@@ -63,11 +67,11 @@ export function onFrame(
       return onMembers(heard, frame, out);
     case 'ping': {
       out.push({ kind: 'send', links: [link.id], frame: pongFor(heard, link, frame.t) });
-      return frame.sum === undefined ? heard : onDigest(heard, heardLink, frame.sum, out);
+      return frame.sum === undefined ? heard : onDigest(heard, heardLink, frame.sum, at, out);
     }
     case 'pong': {
       const next = onPong(heard, link, frame.t, frame.seen, at);
-      return frame.sum === undefined ? next : onDigest(next, heardLink, frame.sum, out);
+      return frame.sum === undefined ? next : onDigest(next, heardLink, frame.sum, at, out);
     }
     case 'bye':
       return onByeFrame(heard, link, frame.reason, frame.detail, at, out);

@@ -153,6 +153,9 @@ export type Frame =
   | ByeFrame;
 export type FrameType = Frame['type'];
 
+/** Streams a pull (`have.want`) may name. */
+export const MAX_WANT = 4096;
+
 /** One incarnation of one node: the unit of sequence numbers and vectors. */
 export function streamOf(origin: string, inc: string): string {
   return `${origin}.${inc}`;

@@ -10,6 +10,7 @@ import {
   vector,
 } from './field-checks.js';
 import type { ByeReason } from './frames.js';
+import { MAX_WANT } from './frames.js';
 
 /** The frames that keep links going: have, links, ping, pong, bye. */
 
@@ -22,7 +23,7 @@ export function validateHave(value: Obj): Validated {
   if (floor === undefined) return fail('have: bad "floor"');
   const frame = { type: 'have', vector: vec, floor } as const;
   if (value.want === undefined) return { ok: true, frame };
-  const want = everyOrUndefined(value.want, MAX_LIST, (s) => (isStream(s) ? s : undefined));
+  const want = everyOrUndefined(value.want, MAX_WANT, (s) => (isStream(s) ? s : undefined));
   if (want === undefined) return fail('have: bad "want"');
   return { ok: true, frame: { ...frame, want } };
 }

@@ -6,7 +6,16 @@ import type { NodeState } from '../../src/core/state.js';
 import { initialState, withChat } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import type { ChatFrame } from '../../src/protocol/frames.js';
-import { fold, frameEvent, joined, signedChat, testConfig } from '../helpers/core-fixtures.js';
+import {
+  fold,
+  frameEvent,
+  hello,
+  joined,
+  linkUp,
+  proof,
+  signedChat,
+  testConfig,
+} from '../helpers/core-fixtures.js';
 
 const BOB = 'bb00000000000000';
 const CAROL = 'cc00000000000000';
@@ -122,6 +131,31 @@ describe('catch-up', () => {
     expect(effects.some((e) => e.kind === 'emit' && e.event.event === 'gap')).toBe(false);
   });
 
+  it('a quiet member’s own have says where its stream starts: what depends on it shows at once', () => {
+    const dave = `${DAVE}.1`;
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      ...joined(3, DAVE, 'dave'),
+      // Bob's log still holds a reply to dave's 30th line; nobody logs dave's lines any more.
+      frameEvent(1, chat(BOB, 1, ['b1'], { [dave]: 30 }, true), 10),
+      frameEvent(3, { type: 'have', vector: { [dave]: 30 }, floor: { [dave]: 30 } }, 20),
+      frameEvent(3, chat(DAVE, 31, ['d31']), 30),
+    ]);
+    expect(shownTexts(effects)).toEqual(['b1', 'd31']);
+    expect(effects.some((e) => e.kind === 'emit' && e.event.event === 'gap')).toBe(false);
+  });
+
+  it('another member cannot say where a stream starts: its floor for dave moves nothing', () => {
+    const dave = `${DAVE}.1`;
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      ...joined(3, DAVE, 'dave'),
+      frameEvent(1, { type: 'have', vector: { [dave]: 30 }, floor: { [dave]: 30 } }, 20),
+      frameEvent(3, chat(DAVE, 1, ['d1']), 30),
+    ]);
+    expect(shownTexts(effects)).toEqual(['d1']);
+  });
+
   it('a floor alone never moves a stream: what the stream really sends is shown', () => {
     const { effects } = fold([
       ...joined(1, BOB, 'bob'),
@@ -208,6 +242,25 @@ describe('bounded memory', () => {
     ]);
   });
 
+  it('a pull for a stream of an origin that restarted asks everyone: the origin no longer has it', () => {
+    const restarted: NodeEvent[] = [
+      linkUp(1, 0),
+      frameEvent(1, hello(BOB, 'bob', 9101, { inc: '2' }), 0),
+      frameEvent(1, proof(1, BOB), 0),
+    ];
+    const { effects } = fold([
+      ...restarted,
+      ...joined(2, CAROL, 'carol'),
+      // Carol passes on bob's old incarnation's third line; its first two are missing.
+      frameEvent(2, chat(BOB, 3, ['b3']), 10),
+      { kind: 'tick', at: 1010 },
+    ]);
+    const asked = effects.filter(
+      (e) => e.kind === 'send' && e.frame.type === 'have' && e.frame.want !== undefined,
+    );
+    expect(asked).toMatchObject([{ links: [1], frame: { want: [`${BOB}.1`] } }, { links: [2] }]);
+  });
+
   it('what was dropped is asked for again: the pull names its stream, and the reply fills it in', () => {
     const config = testConfig({ maxHeld: 10, maxHeldPerOrigin: 3, gapWaitMs: 5000 });
     const events: NodeEvent[] = [
@@ -229,6 +282,45 @@ describe('bounded memory', () => {
       config,
     );
     expect(shownTexts(replied.effects)).toEqual(['x1', 'x2', 'x3', 'x4', 'x5']);
+  });
+});
+
+describe('chains and floods a liar can build', () => {
+  it('a chain of dependencies across 3,000 streams resolves at the gap wait, each message once, no overflow', () => {
+    const config = testConfig({ gapWaitMs: 5000 });
+    const origin = (i: number) => `f${String(i).padStart(15, '0')}`;
+    const link = (i: number): ChatFrame =>
+      signedChat({
+        type: 'chat',
+        origin: origin(i),
+        inc: '1',
+        name: 'x',
+        seq: 1,
+        // Each waits for the next; the last for a message that never comes.
+        deps: i === 2999 ? { 'nobody0000000000.1': 1 } : { [`${origin(i + 1)}.1`]: 1 },
+        time: '2026-01-01T00:00:00.000Z',
+        texts: [`m${i}`],
+      });
+    const frames = Array.from({ length: 3000 }, (_, i) => frameEvent(1, link(i), 10));
+    const { state, effects } = fold(
+      [...joined(1, BOB, 'bob'), ...frames, { kind: 'tick', at: 5010 }],
+      config,
+    );
+    expect(state.chat.delivery.heldCount).toBe(0);
+    expect(new Set(shownTexts(effects)).size).toBe(3000);
+  });
+
+  it('one member holds at most 8 streams: fresh incarnations beyond that are not held', () => {
+    const frames = Array.from({ length: 20 }, (_, i) =>
+      frameEvent(1, { ...chat(BOB, 2, [`x${i}`]), inc: `i${i}` }),
+    );
+    const resigned = frames.map((event) =>
+      event.kind === 'frame' && event.frame.type === 'chat'
+        ? { ...event, frame: signedChat({ ...event.frame }) }
+        : event,
+    );
+    const { state } = fold([...joined(1, BOB, 'bob'), ...resigned]);
+    expect(state.chat.delivery.held.size).toBe(8);
   });
 });
 

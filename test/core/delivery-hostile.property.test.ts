@@ -129,6 +129,8 @@ interface Node {
   readonly hostile: Set<string>;
   /** It has shown a hostile message, or an honest one that may follow one (see `tainted`). */
   sawHostile: boolean;
+  /** The highest floor H gave it for H's own stream: H may say it cannot resend up to there. */
+  hostileFloor: number;
   /** Signatures of the chat frames that reached it. */
   readonly received: Set<string>;
   /** The first frame that brought each message. */
@@ -199,6 +201,7 @@ function newNode(index: number): Node {
     seen: [],
     hostile: new Set(),
     sawHostile: false,
+    hostileFloor: 0,
     received: new Set(),
     carrier: new Map(),
     closed: new Set(),
@@ -417,6 +420,9 @@ function fromHostile(world: World, action: Action): void {
       vector: record(action.vector),
       floor: record(action.floor),
     };
+    const node = nodeAt(world, action.to);
+    const own = frame.floor[`${HOSTILE}.1`] ?? 0;
+    node.hostileFloor = Math.max(node.hostileFloor, own);
     arrive(world, action.to, linkOf(action.to, H), frame);
   }
 }
@@ -496,7 +502,8 @@ function hostileFate(world: World, index: number): string | undefined {
   const skipped = node.gaps.includes(HOSTILE);
   for (const id of node.hostile) {
     const seq = Number(id.slice(id.lastIndexOf(':') + 1));
-    if (!once.has(id) && !skipped && seq > top)
+    // H's own floor for its own stream: the origin may say where its stream starts.
+    if (!once.has(id) && !skipped && seq > top && seq > node.hostileFloor)
       return `${NAMES[index]} neither showed nor skipped ${id} of H`;
   }
   return undefined;

@@ -29,6 +29,15 @@ describe('the digest in pings and pongs', () => {
     expect(pulls(effects) - atLinkUp).toBe(2);
   });
 
+  it('sums that go up and down do not make it ask again: only a higher one, once per ping interval', () => {
+    const alternating = Array.from({ length: 100 }, (_, i) => pong(100 + (i % 2), 1000 * (i + 1)));
+    const { effects } = fold([...linked, ...alternating]);
+    expect(pulls(effects) - atLinkUp).toBe(1);
+    const rising = Array.from({ length: 10 }, (_, i) => pong(100 + i, 1000 + 100 * i));
+    // Every 100 ms a higher sum: asked at most once per 1000 ms ping interval.
+    expect(pulls(fold([...linked, ...rising]).effects) - atLinkUp).toBe(1);
+  });
+
   it('a node that is making progress, or not behind, does not ask', () => {
     const progressing = fold([
       ...linked,
