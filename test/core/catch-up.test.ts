@@ -310,6 +310,36 @@ describe('chains and floods a liar can build', () => {
     expect(new Set(shownTexts(effects)).size).toBe(3000);
   });
 
+  it('an origin keeps at most 8 streams in the vector: minted incarnations retire, their replays stay duplicates', () => {
+    const minted = (i: number): ChatFrame =>
+      signedChat({
+        type: 'chat',
+        origin: BOB,
+        inc: `i${i}`,
+        name: 'bob',
+        seq: 1,
+        deps: {},
+        time: '2026-01-01T00:00:00.000Z',
+        texts: [`x${i}`],
+      });
+    const frames = Array.from({ length: 20 }, (_, i) => frameEvent(1, minted(i), 10));
+    const { state, effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      ...frames,
+      { kind: 'tick', at: 100 },
+      frameEvent(1, { ...minted(0), replay: true }, 200),
+      { kind: 'input', at: 300, lines: ['mine'] },
+    ]);
+    const bobs = [...state.chat.delivery.vector.keys()].filter((s) => s.startsWith(BOB));
+    expect(bobs.length).toBeLessThanOrEqual(8);
+    expect(shownTexts(effects).filter((t) => t === 'x0')).toHaveLength(1);
+    const mine = effects.flatMap((e) =>
+      e.kind === 'send' && e.frame.type === 'chat' && e.frame.origin !== BOB ? [e.frame] : [],
+    );
+    expect(mine).toHaveLength(1);
+    expect(Object.keys(mine[0]?.deps ?? {}).length).toBeLessThanOrEqual(8);
+  });
+
   it('one member holds at most 8 streams: fresh incarnations beyond that are not held', () => {
     const frames = Array.from({ length: 20 }, (_, i) =>
       frameEvent(1, { ...chat(BOB, 2, [`x${i}`]), inc: `i${i}` }),
