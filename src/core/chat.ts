@@ -125,7 +125,8 @@ export function onChat(
       key: `held:${frame.origin}`,
     });
   }
-  next = showDelivered(next, result.delivered, out);
+  const late = result.late.length === 0 ? undefined : new Set(result.late);
+  next = showDelivered(next, result.delivered, out, late);
   if (result.fresh > 0) {
     const targets = forwardTargets(next, frame.origin, from);
     next = sendFrames(next, targets, [frame], out);

@@ -6,9 +6,9 @@ import type {
   Vector,
   VectorRecord,
 } from './delivery.js';
-import { depsMet } from './delivery.js';
+import { depsMet, wasPassed } from './delivery.js';
 import type { Working } from './delivery-working.js';
-import { drain, frozen, hold, working } from './delivery-working.js';
+import { drain, frozen, hold, takePassed, working } from './delivery-working.js';
 
 /** How arrivals enter causal delivery: duplicates out, the next in line through, the rest held. */
 
@@ -40,13 +40,25 @@ export function receive<M extends Causal>(
   let fresh = 0;
   let dropped = 0;
   const out: M[] = [];
+  const late: M[] = [];
   let metDeps: VectorRecord | undefined;
   for (const message of incoming) {
     const { stream, seq } = message;
     // Retired streams count too: their replays are duplicates.
     const done = vector.get(stream) ?? (work?.retired ?? state.retired).get(stream) ?? 0;
     const queue = (work?.held ?? state.held).get(stream);
-    if (seq <= done || queue?.has(seq) === true) continue;
+    if (seq <= done) {
+      // Passed over (a start, a gap) and here after all: shown now, out of order, never lost.
+      const passed = work?.passed ?? state.passed;
+      if (passed.size === 0 || !wasPassed(passed, stream, seq)) continue;
+      work ??= working(state, vector);
+      takePassed(work, stream, seq);
+      fresh += 1;
+      out.push(message);
+      late.push(message);
+      continue;
+    }
+    if (queue?.has(seq) === true) continue;
     fresh += 1;
     if (!vector.has(stream) && (work?.retired ?? state.retired).has(stream)) {
       work ??= working(state, vector);
@@ -73,13 +85,13 @@ export function receive<M extends Causal>(
   if (work === undefined) {
     if (out.length === 0 || state.heldCount === 0) {
       const next = { ...state, vector };
-      return { state: next, delivered: out, fresh, dropped };
+      return { state: next, delivered: out, fresh, dropped, late };
     }
     // Deliveries may have unblocked messages that were waiting.
     work = working(state, vector);
   }
   drain(work, limits.ordering, out);
-  return { state: frozen(work, state.window), delivered: out, fresh, dropped };
+  return { state: frozen(work, state.window), delivered: out, fresh, dropped, late };
 }
 
 /** Records a message this node sent itself as delivered. */

@@ -6,10 +6,11 @@ import type {
   Held,
   Ordering,
   OriginShare,
+  Passed,
   StartWindow,
   VectorRecord,
 } from './delivery.js';
-import { depsMet, MAX_HELD_STREAMS_PER_ORIGIN } from './delivery.js';
+import { depsMet, MAX_HELD_STREAMS_PER_ORIGIN, MAX_PASSED_RANGES } from './delivery.js';
 
 /**
  * The mutable copy a step of delivery works on; the input state is never
@@ -25,6 +26,7 @@ export interface Working<M extends Causal> {
   readonly heldBy: Map<string, OriginShare>;
   retired: ReadonlyMap<string, number>;
   readonly skipped: Map<string, number>;
+  readonly passed: Map<string, Passed>;
 }
 
 /** A working copy of `state`; `vector`, when given, is the caller's own copy, adopted as it is. */
@@ -40,12 +42,13 @@ export function working<M extends Causal>(
     heldBy: new Map(state.heldBy),
     retired: state.retired,
     skipped: new Map(state.skipped),
+    passed: new Map(state.passed),
   };
 }
 
 export function frozen<M extends Causal>(work: Working<M>, window: StartWindow): DeliveryState<M> {
-  const { vector, held, heldCount, heldBy, retired, skipped } = work;
-  return { vector, held, heldCount, heldBy, retired, skipped, window };
+  const { vector, held, heldCount, heldBy, retired, skipped, passed } = work;
+  return { vector, held, heldCount, heldBy, retired, skipped, passed, window };
 }
 
 /** The stream's queue, this copy's own to write (made on first write). */
@@ -114,8 +117,26 @@ export function markDelivered<M extends Causal>(
 
 /** The vector moves past what was delivered (a start, a gap): remembered for `deps`. */
 export function skipTo<M extends Causal>(work: Working<M>, stream: string, to: number): void {
-  if (!work.skipped.has(stream)) work.skipped.set(stream, work.vector.get(stream) ?? 0);
+  const from = (work.vector.get(stream) ?? 0) + 1;
+  if (!work.skipped.has(stream)) work.skipped.set(stream, from - 1);
   work.vector.set(stream, to);
+  if (to < from) return;
+  const ranges = [...(work.passed.get(stream) ?? []), [from, to] as const];
+  work.passed.set(stream, ranges.slice(-MAX_PASSED_RANGES));
+}
+
+/** A passed-over message arrived after all: its seq is taken out of its range. */
+export function takePassed<M extends Causal>(work: Working<M>, stream: string, seq: number): void {
+  const ranges: (readonly [number, number])[] = [];
+  for (const [from, to] of work.passed.get(stream) ?? []) {
+    if (seq < from || seq > to) ranges.push([from, to]);
+    else {
+      if (from < seq) ranges.push([from, seq - 1]);
+      if (seq < to) ranges.push([seq + 1, to]);
+    }
+  }
+  if (ranges.length === 0) work.passed.delete(stream);
+  else work.passed.set(stream, ranges.slice(-MAX_PASSED_RANGES));
 }
 
 /** Delivers every held message that has become deliverable, in causal order. */

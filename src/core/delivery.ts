@@ -48,7 +48,25 @@ export interface DeliveryState<M extends Causal> {
    * delivery: the last seq really delivered. `deps` claim only that (see depsOf).
    */
   readonly skipped: ReadonlyMap<string, number>;
+  /** Per stream, the seqs the vector passed without delivering them: late arrivals still show. */
+  readonly passed: ReadonlyMap<string, Passed>;
   readonly window: StartWindow;
+}
+
+/** Ranges `[from, to]` of seqs, inclusive, newest last (at most MAX_PASSED_RANGES). */
+export type Passed = readonly (readonly [from: number, to: number])[];
+
+/** Passed ranges kept per stream; beyond, the oldest is forgotten (its seqs count as seen). */
+export const MAX_PASSED_RANGES = 4;
+
+/** True when `seq` of `stream` was passed over (a start or a gap) and has not arrived since. */
+export function wasPassed(
+  passed: ReadonlyMap<string, Passed>,
+  stream: string,
+  seq: number,
+): boolean {
+  for (const [from, to] of passed.get(stream) ?? []) if (seq >= from && seq <= to) return true;
+  return false;
 }
 
 export interface OriginShare {
@@ -69,6 +87,8 @@ export interface Received<M extends Causal> {
   readonly fresh: number;
   /** New messages dropped because their origin's share of the held-back queue was full. */
   readonly dropped: number;
+  /** Of `delivered`, those that arrived after the vector had passed them: shown out of order. */
+  readonly late: readonly M[];
 }
 
 export interface DeliveryLimits {
@@ -90,6 +110,7 @@ export function emptyDelivery<M extends Causal>(): DeliveryState<M> {
     heldBy: new Map(),
     retired: new Map(),
     skipped: new Map(),
+    passed: new Map(),
     window: { phase: 'before' },
   };
 }
@@ -111,7 +132,11 @@ export function nothingNew<M extends Causal>(
 ): boolean {
   const done = state.vector.get(stream) ?? state.retired.get(stream) ?? 0;
   const last = seq + count - 1;
-  if (last <= done) return true;
+  if (last <= done) {
+    if (!state.passed.has(stream)) return true;
+    for (let n = seq; n <= last; n++) if (wasPassed(state.passed, stream, n)) return false;
+    return true;
+  }
   const queue = state.held.get(stream);
   if (queue === undefined) return false;
   for (let n = Math.max(seq, done + 1), left = count; n <= last && left > 0; n++, left--)

@@ -70,15 +70,17 @@ export function forgetDeparted(state: NodeState): NodeState {
   const vector = new Map(delivery.vector);
   const retired = new Map(delivery.retired);
   const skipped = new Map(delivery.skipped);
+  const passed = new Map(delivery.passed);
   for (const stream of retiring) {
     retired.set(stream, vector.get(stream) ?? 0);
     vector.delete(stream);
     skipped.delete(stream);
+    passed.delete(stream);
   }
   for (const stream of retired.keys()) {
     if (retired.size <= MAX_RETIRED) break;
     retired.delete(stream);
   }
-  const next = { ...delivery, vector, retired, skipped };
+  const next = { ...delivery, vector, retired, skipped, passed };
   return forgetQuitMembers(withChat(state, { delivery: next }));
 }

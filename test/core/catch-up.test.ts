@@ -20,6 +20,7 @@ import {
 const BOB = 'bb00000000000000';
 const CAROL = 'cc00000000000000';
 const DAVE = 'dd00000000000000';
+const LIAR = 'ee00000000000000';
 
 function chat(
   origin: string,
@@ -154,6 +155,47 @@ describe('catch-up', () => {
       frameEvent(3, chat(DAVE, 1, ['d1']), 30),
     ]);
     expect(shownTexts(effects)).toEqual(['d1']);
+  });
+
+  it('what a start passed over still shows when it comes later: once, out of order, never hidden', () => {
+    const carol = (seq: number, text: string) => chat(CAROL, seq, [text], {}, true);
+    const { effects } = fold([
+      // A liar opens the window first and replays only carol's third line.
+      ...joined(1, BOB, 'bob'),
+      ...joined(4, LIAR, 'liar'),
+      frameEvent(4, { type: 'have', vector: {}, floor: {} }, 0),
+      frameEvent(4, carol(3, 'c3'), 10),
+      { kind: 'tick', at: 1000 },
+      // Bob's catch-up comes late, with all three.
+      frameEvent(1, carol(1, 'c1'), 1500),
+      frameEvent(1, carol(2, 'c2'), 1500),
+      frameEvent(1, carol(3, 'c3'), 1500),
+      frameEvent(1, carol(1, 'c1'), 1600),
+    ]);
+    expect(shownTexts(effects)).toEqual(['c3', 'c1', 'c2']);
+    const late = effects.flatMap((e) =>
+      e.kind === 'emit' && e.event.event === 'message' && e.event.unmet === true
+        ? [e.event.text]
+        : [],
+    );
+    expect(late).toEqual(['c1', 'c2']);
+  });
+
+  it('a message given up at the gap wait that comes after all is shown then, once', () => {
+    // (A long peer timeout: bob stays linked without pings.)
+    const config = testConfig({ gapWaitMs: 5000, peerTimeoutMs: 60_000 });
+    const { effects } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        frameEvent(1, chat(BOB, 1, ['b1']), 10),
+        frameEvent(1, chat(BOB, 4, ['b4']), 20),
+        { kind: 'tick', at: 5100 },
+        frameEvent(1, chat(BOB, 2, ['b2', 'b3']), 6000),
+        frameEvent(1, chat(BOB, 2, ['b2', 'b3']), 6100),
+      ],
+      config,
+    );
+    expect(shownTexts(effects)).toEqual(['b1', 'b4', 'b2', 'b3']);
   });
 
   it('a floor alone never moves a stream: what the stream really sends is shown', () => {
