@@ -69,6 +69,8 @@ interface Forcing<M extends Causal> {
   readonly gaps: Map<string, number>;
   /** Streams being forced now (a cycle of deps ends at them). */
   readonly visiting: Set<string>;
+  /** Streams whose next held message could not go this round: nothing waits early on them. */
+  readonly blocked: Set<string>;
 }
 
 /**
@@ -88,8 +90,9 @@ function force<M extends Causal>(f: Forcing<M>, stream: string, upTo: number, du
     if (done >= upTo || queue === undefined) break;
     const next = queue.get(done + 1);
     if (next !== undefined) {
-      if (!tryDeliver(f, next, due)) break;
-      continue;
+      if (tryDeliver(f, next, due)) continue;
+      f.blocked.add(stream);
+      break;
     }
     const first = Math.min(...queue.keys());
     if (first <= done) {
@@ -108,13 +111,15 @@ function force<M extends Causal>(f: Forcing<M>, stream: string, upTo: number, du
 /**
  * A dependency delivered early may still wait for a message that is here (held
  * behind a hole): never for one that has not arrived, nor for one being forced
- * above it (that one goes first, and this one after it, in order).
+ * above it (that one goes first, and this one after it, in order), nor for one
+ * that could not go itself (it may go once what is being forced has gone).
  */
 function waitsOnlyForHeld<M extends Causal>(f: Forcing<M>, message: M): boolean {
   for (const stream in message.deps) {
     const need = message.deps[stream] ?? 0;
     if ((f.work.vector.get(stream) ?? 0) >= need) continue;
-    if (f.visiting.has(stream) || f.work.held.get(stream)?.has(need) !== true) return false;
+    if (f.visiting.has(stream) || f.blocked.has(stream)) return false;
+    if (f.work.held.get(stream)?.has(need) !== true) return false;
   }
   return true;
 }
@@ -154,6 +159,7 @@ export function resolveOverdue<M extends Causal>(
     unmet: new Set(),
     gaps: new Map(),
     visiting: new Set(),
+    blocked: new Set(),
   };
   // Each round delivers or skips up to an overdue message, so the loop ends.
   for (;;) {
@@ -164,6 +170,7 @@ export function resolveOverdue<M extends Causal>(
       if (overdue !== undefined) break;
     }
     if (overdue === undefined) break;
+    f.blocked.clear();
     force(f, overdue[0], overdue[1], true);
     drain(f.work, ordering, f.out);
   }
