@@ -1,6 +1,7 @@
 import type { Causal, DeliveryState, Held, Ordering } from './delivery.js';
 import { depsMet } from './delivery.js';
-import type { Working } from './delivery-working.js';
+import type { Forcing } from './delivery-forcing.js';
+import { canMeet, MAX_FORCE_DEPTH, waitsOnlyForHeld } from './delivery-forcing.js';
 import { drain, frozen, markDelivered, skipTo, unhold, working } from './delivery-working.js';
 
 /**
@@ -56,23 +57,6 @@ function highestOverdue<M extends Causal>(
   return top;
 }
 
-/** How deep a chain of dependencies is followed (each hop another stream); beyond, unmet. */
-const MAX_FORCE_DEPTH = 64;
-
-/** The overdue work of one tick, on the working copy. */
-interface Forcing<M extends Causal> {
-  readonly work: Working<M>;
-  readonly at: number;
-  readonly waitMs: number;
-  readonly out: M[];
-  readonly unmet: Set<M>;
-  readonly gaps: Map<string, number>;
-  /** Streams being forced now (a cycle of deps ends at them). */
-  readonly visiting: Set<string>;
-  /** Streams whose next held message could not go this round: nothing waits early on them. */
-  readonly blocked: Set<string>;
-}
-
 /**
  * Moves `stream` up to `upTo` as far as it can. `due` when the stream's own
  * overdue message needs it: its held messages go (unmet if need be) and holes
@@ -109,26 +93,18 @@ function force<M extends Causal>(f: Forcing<M>, stream: string, upTo: number, du
 }
 
 /**
- * A dependency delivered early may still wait for a message that is here (held
- * behind a hole): never for one that has not arrived, nor for one being forced
- * above it (that one goes first, and this one after it, in order), nor for one
- * that could not go itself (it may go once what is being forced has gone).
+ * Delivers a held message that is next in its stream, what it depends on
+ * first when that can meet them all (see canMeet).
  */
-function waitsOnlyForHeld<M extends Causal>(f: Forcing<M>, message: M): boolean {
-  for (const stream in message.deps) {
-    const need = message.deps[stream] ?? 0;
-    if ((f.work.vector.get(stream) ?? 0) >= need) continue;
-    if (f.visiting.has(stream) || f.blocked.has(stream)) return false;
-    if (f.work.held.get(stream)?.has(need) !== true) return false;
-  }
-  return true;
-}
-
-/** Delivers a held message that is next in its stream, what it depends on first as far as it can be had. */
 function tryDeliver<M extends Causal>(f: Forcing<M>, entry: Held<M>, due: boolean): boolean {
-  const { work } = f;
   const { message } = entry;
-  if (f.visiting.size < MAX_FORCE_DEPTH) {
+  const { work } = f;
+  // Forced when that meets its deps, or when all it waits for is here (blocked, not invented):
+  // then what of it can go goes first, so it never comes before them.
+  const worth = (): boolean =>
+    f.visiting.size < MAX_FORCE_DEPTH &&
+    (canMeet(f, message, f.visiting.size) || waitsOnlyForHeld(f, message));
+  if (!depsMet(message.deps, work.vector) && worth()) {
     for (const stream in message.deps) {
       const need = message.deps[stream] ?? 0;
       if ((work.vector.get(stream) ?? 0) < need) force(f, stream, need, false);
@@ -160,17 +136,22 @@ export function resolveOverdue<M extends Causal>(
     gaps: new Map(),
     visiting: new Set(),
     blocked: new Set(),
+    meetable: new Map(),
   };
   // Each round delivers or skips up to an overdue message, so the loop ends.
   for (;;) {
+    // Gaps first (a stream's own missing messages), then what waits on deps: a gap may meet them.
     let overdue: [string, number] | undefined;
     for (const [stream, queue] of f.work.held) {
       const top = highestOverdue(queue, at, waitMs);
-      if (top !== undefined) overdue = [stream, top];
-      if (overdue !== undefined) break;
+      if (top === undefined) continue;
+      const hole = !queue.has((f.work.vector.get(stream) ?? 0) + 1);
+      if (overdue === undefined || hole) overdue = [stream, top];
+      if (hole) break;
     }
     if (overdue === undefined) break;
     f.blocked.clear();
+    f.meetable.clear();
     force(f, overdue[0], overdue[1], true);
     drain(f.work, ordering, f.out);
   }

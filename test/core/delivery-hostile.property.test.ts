@@ -625,7 +625,7 @@ describe('delivery with a hostile member (property test)', () => {
       fc.property(run, ({ actions, delays }) => {
         expect(simulate(actions, delays)).toBeUndefined();
       }),
-      { seed: 21, numRuns: 1000 },
+      { seed: 21, numRuns: 2000 },
     );
   });
 });
