@@ -1,8 +1,10 @@
 import { originOf, streamOf } from '../protocol/frames.js';
 import { showDelivered } from './chat.js';
+import type { DeliveryState } from './delivery.js';
 import { resolveOverdue } from './delivery-overdue.js';
 import { closeStartWindow, startAtOriginFloor } from './delivery-start.js';
 import type { Effect } from './effect.js';
+import type { Logged } from './log.js';
 import type { Member, NodeState } from './state.js';
 import { withChat } from './state.js';
 
@@ -12,11 +14,20 @@ import { withChat } from './state.js';
  * (what nobody supplied is skipped; nothing is held longer).
  */
 
+/** Takes the delivery a stream move made, and shows what it delivered (unchanged: the same state). */
+function moved(
+  state: NodeState,
+  result: { readonly state: DeliveryState<Logged>; readonly delivered: readonly Logged[] },
+  out: Effect[],
+  unmet?: ReadonlySet<Logged>,
+): NodeState {
+  if (result.state === state.chat.delivery) return state;
+  return showDelivered(withChat(state, { delivery: result.state }), result.delivered, out, unmet);
+}
+
 /** The catch-up window closed: streams never delivered from start below their oldest message. */
 export function startStreams(state: NodeState, at: number, out: Effect[]): NodeState {
-  const result = closeStartWindow(state.chat.delivery, at);
-  if (result.state === state.chat.delivery) return state;
-  return showDelivered(withChat(state, { delivery: result.state }), result.delivered, out);
+  return moved(state, closeStartWindow(state.chat.delivery, at), out);
 }
 
 /** A member's `have` on its own link: where its own stream starts, if this node has none of it. */
@@ -28,9 +39,7 @@ export function startFromOrigin(
 ): NodeState {
   if (member.inc === undefined) return state;
   const stream = streamOf(member.id, member.inc);
-  const result = startAtOriginFloor(state.chat.delivery, stream, floor[stream] ?? 0);
-  if (result.state === state.chat.delivery) return state;
-  return showDelivered(withChat(state, { delivery: result.state }), result.delivered, out);
+  return moved(state, startAtOriginFloor(state.chat.delivery, stream, floor[stream] ?? 0), out);
 }
 
 /** Who wrote a stream, for the gap event: its member, or the name on its held messages. */
@@ -46,6 +55,7 @@ function userOf(state: NodeState, stream: string): string {
 export function resolveGaps(state: NodeState, at: number, out: Effect[]): NodeState {
   const result = resolveOverdue(state.chat.delivery, at, state.config.gapWaitMs);
   if (result.delivered.length === 0 && result.gaps.size === 0) return state;
+  // Named before the move: the held messages carry the name.
   for (const [stream, missing] of result.gaps) {
     const origin = originOf(stream);
     out.push({
@@ -53,6 +63,5 @@ export function resolveGaps(state: NodeState, at: number, out: Effect[]): NodeSt
       event: { event: 'gap', origin, user: userOf(state, stream), missing },
     });
   }
-  const next = withChat(state, { delivery: result.state });
-  return showDelivered(next, result.delivered, out, result.unmet);
+  return moved(state, result, out, result.unmet);
 }

@@ -1,20 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FaultProxy } from '../helpers/fault-proxy.js';
-import { startProxy } from '../helpers/fault-proxy.js';
+import { proxyPool } from '../helpers/fault-proxy.js';
 import type { JsonEvent, NodeProcess } from '../helpers/node-process.js';
 import { killAll, poll, runToExit, startNode } from '../helpers/node-process.js';
 
-const proxies: FaultProxy[] = [];
+const { proxyTo, closeAll } = proxyPool();
 afterEach(async () => {
   killAll();
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+  await closeAll();
 });
-
-async function proxyTo(node: NodeProcess): Promise<FaultProxy> {
-  const proxy = await startProxy(node.port);
-  proxies.push(proxy);
-  return proxy;
-}
 
 const messages = (node: NodeProcess): JsonEvent[] =>
   node.events.filter((e) => e.event === 'message');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/core/identity.js';
 import { freshIdentity } from '../../src/io/identity.js';
 import type { FaultProxy } from '../helpers/fault-proxy.js';
-import { startProxy } from '../helpers/fault-proxy.js';
+import { proxyPool } from '../helpers/fault-proxy.js';
 import type { JsonEvent, NodeProcess } from '../helpers/node-process.js';
 import { killAll, linkedIds, poll, startNode } from '../helpers/node-process.js';
 import type { RawClient } from '../helpers/raw-client.js';
@@ -22,12 +22,12 @@ function gapWaitArgs(ms: number): string[] {
 /** 2^53 − 1, the highest seq there is. */
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
-const proxies: FaultProxy[] = [];
+const { proxyTo, closeAll } = proxyPool();
 const clients: RawClient[] = [];
 afterEach(async () => {
   killAll();
   for (const client of clients.splice(0)) client.socket.destroy();
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+  await closeAll();
 });
 
 const messages = (node: NodeProcess): JsonEvent[] =>
@@ -286,8 +286,7 @@ describe('a lying member cannot make others skip or re-show anyone’s lines', (
     let proxy: FaultProxy | undefined;
     const { alice, bob, carol } = await trio(gapWaitArgs(gapWait), {
       carolVia: async (first) => {
-        proxy = await startProxy(first.port);
-        proxies.push(proxy);
+        proxy = await proxyTo(first);
         return proxy.address;
       },
     });

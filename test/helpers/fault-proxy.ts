@@ -148,3 +148,24 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
     },
   };
 }
+
+/** The proxies one test file starts, to close after each test. */
+export interface ProxyPool {
+  /** A proxy to a node's port, closed by `closeAll`. */
+  proxyTo(node: { readonly port: number }): Promise<FaultProxy>;
+  closeAll(): Promise<void>;
+}
+
+export function proxyPool(): ProxyPool {
+  const proxies: FaultProxy[] = [];
+  return {
+    async proxyTo(node) {
+      const proxy = await startProxy(node.port);
+      proxies.push(proxy);
+      return proxy;
+    },
+    async closeAll() {
+      await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+    },
+  };
+}
