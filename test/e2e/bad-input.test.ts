@@ -111,14 +111,14 @@ describe('bad input from the network: a warning naming the remote, and the node 
 
   it('a peer speaking another major version is refused with a clear message on both sides', async () => {
     const client = await rawConnect(alice.port);
-    client.hello('future', { v: 3 });
+    client.hello('older', { v: 2 });
     await client.closed();
     await alice.waitForStderr(
-      /refused future \(127\.0\.0\.1:\d+\): it speaks protocol v3, this node speaks v2/,
+      /refused older \(127\.0\.0\.1:\d+\): it speaks protocol v2, this node speaks v3/,
     );
     const bye = client.frames().find((f) => f.type === 'bye');
     expect(bye).toMatchObject({ type: 'bye', reason: 'incompatible' });
-    expect(String(bye?.detail)).toMatch(/protocol v2/);
+    expect(String(bye?.detail)).toMatch(/protocol v3/);
     expect(alice.events.some((e) => e.event === 'join' && e.id === client.id)).toBe(false);
     await stillChats();
   });

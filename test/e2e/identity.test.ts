@@ -74,7 +74,7 @@ describe('handshakes that prove nothing are refused', () => {
     const aliceHello = honest.frames()[0] as { nonce: string; id: string };
     const replayedHello = JSON.stringify({
       type: 'hello',
-      v: 2,
+      v: 3,
       id: honest.id,
       inc: '1',
       name: 'carol',
@@ -104,7 +104,7 @@ describe('handshakes that prove nothing are refused', () => {
     const liar = await rawConnect(alice.port);
     const other = await rawConnect(alice.port);
     liar.write(
-      `${JSON.stringify({ type: 'hello', v: 2, id: liar.id, inc: '1', name: 'liar', port: 1, mesh: false, key: liar.identity.key, nonce: 'n' })}\n`,
+      `${JSON.stringify({ type: 'hello', v: 3, id: liar.id, inc: '1', name: 'liar', port: 1, mesh: false, key: liar.identity.key, nonce: 'n' })}\n`,
     );
     const liarHello = (await poll(
       () => liar.frames().find((f) => f.type === 'hello'),

@@ -4,6 +4,7 @@ import type { Identity } from '../../src/core/identity.js';
 import { proofText, signChat } from '../../src/core/signing.js';
 import { freshIdentity } from '../../src/io/identity.js';
 import type { VectorRecord } from '../../src/protocol/frames.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/frames.js';
 
 /** A hand-driven TCP client for feeding a node exact bytes. */
 export interface RawClient {
@@ -138,7 +139,7 @@ export function rawConnect(
           myName = name;
           const hello = {
             type: 'hello',
-            v: 2,
+            v: PROTOCOL_VERSION,
             id: identity.id,
             inc: '1',
             name,

@@ -65,7 +65,7 @@ describe('frame validation', () => {
   });
 
   it('rejects hostile shapes', () => {
-    expect(validateFrame({ type: 'hello', v: 2, id: '', name: 'x', port: 1, mesh: true }).ok).toBe(
+    expect(validateFrame({ type: 'hello', v: 3, id: '', name: 'x', port: 1, mesh: true }).ok).toBe(
       false,
     );
     expect(
