@@ -40,7 +40,9 @@ export function burstFrames(header: BurstHeader, lines: readonly Outgoing[]): Un
   let seq = header.seq;
   const flush = (): void => {
     if (texts.length === 0) return;
-    const { origin, inc, name, deps, time } = header;
+    const { origin, inc, name, time } = header;
+    // Each part is a burst of its own: the later ones depend on nothing new (only on the first).
+    const deps = frames.length === 0 ? header.deps : {};
     const frame = { type: 'chat' as const, origin, inc, name, seq, deps, time, texts };
     frames.push(acts.length === 0 ? frame : { ...frame, acts });
     seq += texts.length;

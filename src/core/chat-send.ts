@@ -6,7 +6,9 @@ import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { appendLog, loggedOf } from './log.js';
 import { noteSent } from './outcome.js';
+import { presentStreams } from './present.js';
 import { signChat } from './signing.js';
+import { changedDeps, onlyOf } from './small-deps.js';
 import type { NodeState, Outgoing } from './state.js';
 import { activeLinks, ownStream, withChat } from './state.js';
 
@@ -59,8 +61,9 @@ export function sendChat(
   const time = new Date(at).toISOString();
   const stream = ownStream(state);
   const { id, incarnation, name } = state.config;
-  // One deps object for the burst: nothing was delivered between these lines.
-  const deps = depsOf(state.chat.delivery, stream);
+  // Of the streams present, what changed since this node's previous burst (see small-deps).
+  const full = onlyOf(depsOf(state.chat.delivery, stream), presentStreams(state));
+  const { deps, sent } = changedDeps(full, state.chat.depsSent);
   const header = { origin: id, inc: incarnation, name, seq: state.chat.seq + 1, deps, time };
   // Each frame is signed once; the log keeps the signed frame for catch-up.
   const frames = burstFrames(header, texts).map((frame) => signChat(state.config.identity, frame));
@@ -68,6 +71,7 @@ export function sendChat(
   const seq = state.chat.seq + texts.length;
   const next = withChat(state, {
     seq,
+    depsSent: sent,
     delivery: deliverOwn(state.chat.delivery, stream, seq),
     log: appendLog(state.chat.log, messages, state.config.historyLimit),
   });

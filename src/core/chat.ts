@@ -9,6 +9,7 @@ import type { LinkId } from './event.js';
 import { namedOf } from './labels.js';
 import type { Logged } from './log.js';
 import { appendLog, loggedOf } from './log.js';
+import { presentStreams } from './present.js';
 import { heldLimits } from './pull.js';
 import { verifyChat } from './signing.js';
 import type { Member, NodeState } from './state.js';
@@ -108,7 +109,11 @@ export function onChat(
     frame.texts.length,
   );
   if (stream === ownStream(state)) return next;
-  const history = frame.replay === true && Date.parse(frame.time) < state.config.startedAt;
+  // A replay is history when sent before this node started, or of a stream not present (a
+  // member gone, or one whose retirement record was forgotten): never shown as live.
+  const history =
+    frame.replay === true &&
+    (Date.parse(frame.time) < state.config.startedAt || !presentStreams(state).has(stream));
   const messages = loggedOf(frame, stream, history);
   const result = receive(next.chat.delivery, messages, at, heldLimits(next.config));
   next = withChat(next, { delivery: result.state });

@@ -1,4 +1,5 @@
 import type { Causal, Held } from './delivery.js';
+import { doneOf } from './delivery.js';
 import type { Working } from './delivery-working.js';
 
 /**
@@ -34,7 +35,7 @@ export interface Forcing<M extends Causal> {
 export function waitsOnlyForHeld<M extends Causal>(f: Forcing<M>, message: M): boolean {
   for (const stream in message.deps) {
     const need = message.deps[stream] ?? 0;
-    if ((f.work.vector.get(stream) ?? 0) >= need) continue;
+    if (doneOf(f.work.vector, f.work.retired, stream) >= need) continue;
     if (f.visiting.has(stream) || f.blocked.has(stream)) return false;
     if (f.work.held.get(stream)?.has(need) !== true) return false;
   }
@@ -55,7 +56,7 @@ export function canMeet<M extends Causal>(f: Forcing<M>, message: M, depth: numb
     if (!ok) break;
     const need = message.deps[stream] ?? 0;
     const queue = f.work.held.get(stream);
-    for (let seq = (f.work.vector.get(stream) ?? 0) + 1; seq <= need && ok; seq++) {
+    for (let seq = doneOf(f.work.vector, f.work.retired, stream) + 1; seq <= need && ok; seq++) {
       const entry = queue?.get(seq);
       ok = entry !== undefined && canGo(f, entry, depth + 1);
     }

@@ -1,5 +1,5 @@
 import type { Causal, DeliveryState, Held, Ordering } from './delivery.js';
-import { depsMet } from './delivery.js';
+import { depsMet, doneOf } from './delivery.js';
 import type { Forcing } from './delivery-forcing.js';
 import { canMeet, MAX_FORCE_DEPTH, waitsOnlyForHeld } from './delivery-forcing.js';
 import { drain, frozen, markDelivered, skipTo, unhold, working } from './delivery-working.js';
@@ -104,13 +104,13 @@ function tryDeliver<M extends Causal>(f: Forcing<M>, entry: Held<M>, due: boolea
   const worth = (): boolean =>
     f.visiting.size < MAX_FORCE_DEPTH &&
     (canMeet(f, message, f.visiting.size) || waitsOnlyForHeld(f, message));
-  if (!depsMet(message.deps, work.vector) && worth()) {
+  if (!depsMet(message.deps, work.vector, work.retired) && worth()) {
     for (const stream in message.deps) {
       const need = message.deps[stream] ?? 0;
-      if ((work.vector.get(stream) ?? 0) < need) force(f, stream, need, false);
+      if (doneOf(work.vector, work.retired, stream) < need) force(f, stream, need, false);
     }
   }
-  const met = depsMet(message.deps, work.vector);
+  const met = depsMet(message.deps, work.vector, work.retired);
   const early = !due && f.at - entry.since < f.waitMs;
   if (!met && early && !waitsOnlyForHeld(f, message)) return false;
   if (!met) f.unmet.add(message);

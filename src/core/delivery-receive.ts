@@ -68,7 +68,9 @@ export function receive<M extends Causal>(
     // must not block the very message its held ones wait for); what it unblocks drains below.
     if (
       seq === done + 1 &&
-      (limits.ordering === 'fifo' || message.deps === metDeps || depsMet(message.deps, vector))
+      (limits.ordering === 'fifo' ||
+        message.deps === metDeps ||
+        depsMet(message.deps, vector, work?.retired ?? state.retired))
     ) {
       metDeps = message.deps;
       vector.set(stream, seq);

@@ -150,7 +150,8 @@ export function drain<M extends Causal>(work: Working<M>, ordering: Ordering, ou
       let next = queue.get((work.vector.get(stream) ?? 0) + 1);
       while (next !== undefined) {
         const { deps } = next.message;
-        if (ordering === 'causal' && deps !== metDeps && !depsMet(deps, work.vector)) break;
+        if (ordering === 'causal' && deps !== metDeps && !depsMet(deps, work.vector, work.retired))
+          break;
         metDeps = deps;
         out.push(next.message);
         unhold(work, stream, next.message.seq);

@@ -115,10 +115,15 @@ export function emptyDelivery<M extends Causal>(): DeliveryState<M> {
   };
 }
 
-/** True when every dependency is already delivered. */
-export function depsMet(deps: VectorRecord, vector: Vector): boolean {
+/** How far a stream is delivered: its entry in the vector, or its retirement record. */
+export function doneOf(vector: Vector, retired: Vector, stream: string): number {
+  return vector.get(stream) ?? retired.get(stream) ?? 0;
+}
+
+/** True when every dependency is already delivered (a retired stream counts its record). */
+export function depsMet(deps: VectorRecord, vector: Vector, retired: Vector): boolean {
   for (const stream in deps) {
-    if ((vector.get(stream) ?? 0) < (deps[stream] ?? 0)) return false;
+    if (doneOf(vector, retired, stream) < (deps[stream] ?? 0)) return false;
   }
   return true;
 }

@@ -1,86 +1,90 @@
-import { originOf, streamOf } from '../protocol/frames.js';
+import { originOf } from '../protocol/frames.js';
+import { withoutEntry } from './collections.js';
 import { forgetQuitMembers } from './member-life.js';
+import { presentStreams } from './present.js';
 import type { NodeState } from './state.js';
-import { ownStream, withChat } from './state.js';
+import { withChat, withDialer } from './state.js';
 
-/** Retired streams remembered (their last seq, so replays stay duplicates); the oldest go first. */
+/** Retirement records kept (a stream's last seq, so its replays stay duplicates); the oldest go first. */
 export const MAX_RETIRED = 4096;
 
-/** Streams of one origin kept in the vector: its incarnations, newest first. */
-export const MAX_STREAMS_PER_ORIGIN = 8;
-
-/** Streams of members that quit, none of whose messages remain in the log or the held-back queue. */
-function quitStreams(state: NodeState): string[] {
-  const { vector, held } = state.chat.delivery;
-  const own = ownStream(state);
-  const out: string[] = [];
-  let logged: Set<string> | undefined;
-  for (const stream of vector.keys()) {
-    const member = state.members.get(originOf(stream));
-    if (stream === own || member?.state !== 'quit' || held.has(stream)) continue;
-    logged ??= new Set(state.chat.log.map((message) => message.stream));
-    if (!logged.has(stream)) out.push(stream);
+/** When the next lost member has been lost for --redial-for. */
+export function lostDue(state: NodeState): number | undefined {
+  let due: number | undefined;
+  for (const { state: place, lostAt } of state.members.values()) {
+    if (place !== 'lost' || lostAt === undefined) continue;
+    const at = lostAt + state.config.redialForMs;
+    if (due === undefined || at < due) due = at;
   }
-  return out;
+  return due;
+}
+
+/** Members lost longer than --redial-for: gone, with their streams' records and their redials. */
+export function forgetLostMembers(state: NodeState, at: number): NodeState {
+  const gone = new Set<string>();
+  for (const member of state.members.values()) {
+    const { lostAt } = member;
+    if (member.state === 'lost' && lostAt !== undefined && at - lostAt >= state.config.redialForMs)
+      gone.add(member.id);
+  }
+  if (gone.size === 0) return state;
+  const members = new Map(state.members);
+  let { redials } = state.dialer;
+  for (const id of gone) {
+    members.delete(id);
+    redials = withoutEntry(redials, id);
+  }
+  const { delivery } = state.chat;
+  const retired = new Map(delivery.retired);
+  for (const stream of delivery.retired.keys())
+    if (gone.has(originOf(stream))) retired.delete(stream);
+  const next = withDialer({ ...state, members }, { redials });
+  return withChat(next, { delivery: { ...delivery, retired } });
+}
+
+/** Drops the oldest entries (first in insertion order) beyond `max`. */
+function trimOldest<V>(map: Map<string, V>, max: number): void {
+  for (const key of map.keys()) {
+    if (map.size <= max) break;
+    map.delete(key);
+  }
 }
 
 /**
- * Older incarnations of an origin beyond MAX_STREAMS_PER_ORIGIN (a member that
- * mints streams, or restarts often): all but the newest, and never its current one.
- */
-function extraIncarnations(state: NodeState): string[] {
-  const { vector, held } = state.chat.delivery;
-  const byOrigin = new Map<string, string[]>();
-  for (const stream of vector.keys()) {
-    const origin = originOf(stream);
-    const streams = byOrigin.get(origin);
-    if (streams === undefined) byOrigin.set(origin, [stream]);
-    else streams.push(stream);
-  }
-  const out: string[] = [];
-  for (const [origin, streams] of byOrigin) {
-    if (streams.length <= MAX_STREAMS_PER_ORIGIN) continue;
-    const member = state.members.get(origin);
-    const current = member?.inc === undefined ? undefined : streamOf(origin, member.inc);
-    let extra = streams.length - MAX_STREAMS_PER_ORIGIN;
-    // The vector keeps the order streams were first delivered from: the oldest go first.
-    for (const stream of streams) {
-      if (extra === 0) break;
-      if (stream === current || stream === ownStream(state) || held.has(stream)) continue;
-      out.push(stream);
-      extra -= 1;
-    }
-  }
-  return out;
-}
-
-/**
- * Keeps memory bounded over a long life: retires the streams of members that
- * quit once none of their messages remain in the log or the held-back queue,
- * and an origin's incarnations beyond MAX_STREAMS_PER_ORIGIN (out of the
- * vector, so out of every frame's deps, but remembered with their last seq),
- * and forgets all but the newest 256 quit members (forgetQuitMembers). (A
- * stream whose origin this node never linked with is kept: nothing tells it
- * that such a member left.)
+ * Keeps the vector to the streams present (see present.ts): a stream that is
+ * not present leaves it once none of its messages is held back, for a
+ * retirement record (its last seq, still counted for duplicates and deps; the
+ * newest MAX_RETIRED kept), and a retired stream that is present again comes
+ * back. Also forgets all but the newest quit members (forgetQuitMembers).
  */
 export function forgetDeparted(state: NodeState): NodeState {
-  const retiring = new Set([...quitStreams(state), ...extraIncarnations(state)]);
-  if (retiring.size === 0) return forgetQuitMembers(state);
+  const present = presentStreams(state);
   const { delivery } = state.chat;
+  const leaving = [...delivery.vector.keys()].filter(
+    (stream) => !present.has(stream) && !delivery.held.has(stream),
+  );
+  const returning = [...present].filter(
+    (stream) => !delivery.vector.has(stream) && delivery.retired.has(stream),
+  );
+  if (leaving.length === 0 && returning.length === 0) return forgetQuitMembers(state);
   const vector = new Map(delivery.vector);
   const retired = new Map(delivery.retired);
   const skipped = new Map(delivery.skipped);
   const passed = new Map(delivery.passed);
-  for (const stream of retiring) {
+  for (const stream of returning) {
+    vector.set(stream, retired.get(stream) ?? 0);
+    retired.delete(stream);
+  }
+  for (const stream of leaving) {
+    // Newest last: a stream retired again moves to the end.
+    retired.delete(stream);
     retired.set(stream, vector.get(stream) ?? 0);
     vector.delete(stream);
     skipped.delete(stream);
-    passed.delete(stream);
   }
-  for (const stream of retired.keys()) {
-    if (retired.size <= MAX_RETIRED) break;
-    retired.delete(stream);
-  }
+  trimOldest(retired, MAX_RETIRED);
+  // What was passed over stays shown when it comes (a retired stream too), within the bound.
+  trimOldest(passed, MAX_RETIRED);
   const next = { ...delivery, vector, retired, skipped, passed };
   return forgetQuitMembers(withChat(state, { delivery: next }));
 }

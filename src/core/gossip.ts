@@ -4,6 +4,8 @@ import { vectorRecord } from './delivery-receive.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { logFloor } from './log.js';
+import { presentStreams } from './present.js';
+import { onlyOf } from './small-deps.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
 
@@ -125,8 +127,10 @@ export function sendHave(
   out: Effect[],
   want?: readonly string[],
 ): void {
-  const vector = vectorRecord(state.chat.delivery.vector);
-  const floor = logFloor(state.chat.log, state.chat.delivery.vector);
+  // Only the streams present: a have's size follows who is here, never the room's history.
+  const present = presentStreams(state);
+  const vector = onlyOf(vectorRecord(state.chat.delivery.vector), present);
+  const floor = onlyOf(logFloor(state.chat.log, state.chat.delivery.vector), present);
   const frame = { type: 'have', vector, floor } as const;
   out.push({ kind: 'send', links: [link], frame: want === undefined ? frame : { ...frame, want } });
 }

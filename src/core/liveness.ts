@@ -1,6 +1,7 @@
 import type { PongFrame } from '../protocol/frames.js';
 import { streamOf } from '../protocol/frames.js';
 import { withEntry, withoutEntry } from './collections.js';
+import { doneOf } from './delivery.js';
 import { digestOf } from './digest.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
@@ -164,7 +165,11 @@ export function pongFor(state: NodeState, link: Link, t: number): PongFrame {
   return {
     type: 'pong',
     t,
-    seen: state.chat.delivery.vector.get(streamOf(member.id, member.inc)) ?? 0,
+    seen: doneOf(
+      state.chat.delivery.vector,
+      state.chat.delivery.retired,
+      streamOf(member.id, member.inc),
+    ),
     sum,
   };
 }

@@ -16,7 +16,8 @@ export type Place = PeerState | 'absent';
  * it (`dialled`); that dial never became a link (`dialFailed`); its hello and
  * proof checked out on a link (`linked`); its link went away without a
  * goodbye (`lost`: closed, silent, or a swap that never came); it said
- * goodbye (`quit`); too many quit since, it is dropped (`forgotten`).
+ * goodbye (`quit`); too many quit since, or lost longer than --redial-for,
+ * it is dropped (`forgotten`).
  */
 export type MemberChange =
   | 'heardOf'
@@ -35,6 +36,7 @@ export type MemberChange =
  *   absent ──heardOf──▶ known ──dialled──▶ connecting ──dialFailed──▶ known
  *   any ──linked──▶ linked ──lost──▶ lost ──linked──▶ linked
  *   linked, lost ──quit──▶ quit ──forgotten──▶ absent
+ *   lost ──forgotten (not back within --redial-for)──▶ absent
  */
 export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberChange, Place>>>>> =
   {
@@ -42,7 +44,7 @@ export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberC
     known: { dialled: 'connecting', linked: 'linked' },
     connecting: { dialFailed: 'known', linked: 'linked' },
     linked: { linked: 'linked', lost: 'lost', quit: 'quit' },
-    lost: { linked: 'linked', quit: 'quit' },
+    lost: { linked: 'linked', quit: 'quit', forgotten: 'absent' },
     quit: { linked: 'linked', forgotten: 'absent' },
   };
 
@@ -117,7 +119,7 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
     who: namedOf(state, member.id, member.name),
   });
   const { link: _link, swappingSince: _swap, peers: _peers, ...rest } = member;
-  const lost: Member = { ...rest, state: to };
+  const lost: Member = { ...rest, state: to, lostAt: at };
   const next = scheduleRedial(
     { ...state, members: withEntry(state.members, member.id, lost) },
     lost,
@@ -157,7 +159,7 @@ export function memberSwapping(state: NodeState, link: Link, at: number): NodeSt
 
 /** Keeps the table bounded: all but the newest MAX_QUIT_MEMBERS members that quit are forgotten. */
 export function forgetQuitMembers(state: NodeState): NodeState {
-  const quit = [...state.members.values()].filter((member) => allows(member, 'forgotten'));
+  const quit = [...state.members.values()].filter((member) => member.state === 'quit');
   if (quit.length <= MAX_QUIT_MEMBERS) return state;
   const members = new Map(state.members);
   for (const member of quit.slice(0, quit.length - MAX_QUIT_MEMBERS)) members.delete(member.id);

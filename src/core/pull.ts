@@ -1,6 +1,7 @@
 import { MAX_WANT, originOf, streamOf } from '../protocol/frames.js';
 import type { NodeConfig } from './config.js';
 import type { DeliveryLimits, Vector } from './delivery.js';
+import { doneOf } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { sendHave } from './gossip.js';
@@ -28,12 +29,13 @@ export function pullEveryMs(config: NodeConfig): number {
 }
 
 /** The streams the first waiting message of a stream waits for: its own, or its deps' (never this node's). */
-function wantedFor(vector: Vector, head: Logged, own: string): string[] {
+function wantedFor(vector: Vector, retired: Vector, head: Logged, own: string): string[] {
   const done = vector.get(head.stream) ?? 0;
   if (head.seq > done + 1) return [head.stream];
   const want: string[] = [];
   for (const stream in head.deps)
-    if (stream !== own && (vector.get(stream) ?? 0) < (head.deps[stream] ?? 0)) want.push(stream);
+    if (stream !== own && doneOf(vector, retired, stream) < (head.deps[stream] ?? 0))
+      want.push(stream);
   return want;
 }
 
@@ -67,7 +69,7 @@ function askWhom(state: NodeState, stream: string): readonly LinkId[] {
 }
 
 export function pullMissing(state: NodeState, at: number, out: Effect[]): NodeState {
-  const { vector, held } = state.chat.delivery;
+  const { vector, held, retired } = state.chat.delivery;
   const pulledAt = new Map<string, number>();
   const wants = new Map<LinkId, Set<string>>();
   let changed = false;
@@ -78,7 +80,7 @@ export function pullMissing(state: NodeState, at: number, out: Effect[]): NodeSt
       asked = askAt(state, stream, entry.since) <= at;
       if (!asked) break;
       const head = queue.get((vector.get(stream) ?? 0) + 1) ?? entry;
-      for (const want of wantedFor(vector, head.message, ownStream(state)))
+      for (const want of wantedFor(vector, retired, head.message, ownStream(state)))
         for (const link of askWhom(state, want))
           wants.set(link, (wants.get(link) ?? new Set()).add(want));
       break;

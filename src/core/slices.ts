@@ -12,6 +12,8 @@ import type { Retry } from './retry.js';
 export interface ChatSlice {
   /** The last sequence number used for this node's messages. */
   readonly seq: number;
+  /** What this node's previous burst depended on, entry by entry: the next carries what changed. */
+  readonly depsSent: ReadonlyMap<string, number>;
   /** Causal delivery: the version vector and the held-back messages. */
   readonly delivery: DeliveryState<Logged>;
   /** The newest delivered and sent messages, for catch-up. */

@@ -52,6 +52,8 @@ export interface Member {
   /** The address named on our command line that reached it: redial that one. */
   readonly named?: string;
   readonly linkedAt?: number;
+  /** When it was last lost: forgotten --redial-for after, unless back. */
+  readonly lostAt?: number;
   readonly rttMs?: number;
   /** The ids it said it is linked with (its `links` frame): it needs no forwarding from them. */
   readonly peers?: ReadonlySet<string>;
@@ -96,6 +98,7 @@ export function initialState(config: NodeConfig): NodeState {
     keysByName: new Map(),
     chat: {
       seq: 0,
+      depsSent: new Map(),
       delivery: emptyDelivery<Logged>(),
       log: [],
       waiting: [],

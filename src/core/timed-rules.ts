@@ -1,7 +1,7 @@
 import { overdueAt } from './delivery-overdue.js';
 import { startWindowDue } from './delivery-start.js';
 import type { Effect } from './effect.js';
-import { forgetDeparted } from './forget.js';
+import { forgetDeparted, forgetLostMembers, lostDue } from './forget.js';
 import { resolveGaps, startStreams } from './gaps.js';
 import { flushGossip, gossipDue } from './gossip.js';
 import { checkStalls, stallDue } from './link-pressure.js';
@@ -29,6 +29,7 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'gossip held back', due: gossipDue, run: flushGossip },
   { name: 'pings, handshakes, silence', due: livenessDue, run: checkLiveness },
   { name: 'links that do not read', due: stallDue, run: checkStalls },
+  { name: 'members lost too long', due: lostDue, run: forgetLostMembers },
   { name: 'redials', due: redialDue, run: dialDueRedials },
   { name: 'retries of named peers', due: retryDue, run: dialDueRetries },
   {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import { MAX_RETIRED } from '../../src/core/forget.js';
+import { sendHave } from '../../src/core/gossip.js';
 import type { NodeState } from '../../src/core/state.js';
 import { initialState, withChat } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
@@ -13,6 +14,7 @@ import {
   joined,
   linkUp,
   proof,
+  SELF,
   signedChat,
   testConfig,
 } from '../helpers/core-fixtures.js';
@@ -226,26 +228,32 @@ describe('catch-up', () => {
 });
 
 describe('bounded memory', () => {
-  it('forgets the stream of a member that quit once none of its messages remain in the log', () => {
-    const config = testConfig({ historyLimit: 2 });
+  it('retires the stream of a member that quit at once: out of deps and have, its record kept', () => {
     const events: NodeEvent[] = [
       ...joined(1, BOB, 'bob'),
       ...joined(2, CAROL, 'carol'),
       frameEvent(1, chat(BOB, 1, ['b1'])),
       frameEvent(1, { type: 'bye', reason: 'quit' }),
-      { kind: 'tick', at: 100 },
     ];
-    const kept = fold(events, config).state;
-    expect(kept.chat.delivery.vector.has(`${BOB}.1`)).toBe(true);
-    const pushedOut = fold(
-      [...events, frameEvent(2, chat(CAROL, 1, ['c1', 'c2'])), { kind: 'tick', at: 200 }],
-      config,
-    ).state;
-    expect(pushedOut.chat.log.map((m) => m.text)).toEqual(['c1', 'c2']);
-    expect(pushedOut.chat.delivery.vector.has(`${BOB}.1`)).toBe(false);
-    expect(pushedOut.chat.delivery.vector.get(`${CAROL}.1`)).toBe(2);
+    const before = fold(events).state;
+    expect(before.chat.delivery.vector.has(`${BOB}.1`)).toBe(true);
+    const { state, effects } = fold([
+      ...events,
+      { kind: 'tick', at: 100 },
+      { kind: 'input', at: 300, lines: ['hi'] },
+    ]);
+    expect(state.chat.delivery.vector.has(`${BOB}.1`)).toBe(false);
     // Retired, not forgotten: a replay of its messages is still a duplicate.
-    expect(pushedOut.chat.delivery.retired.get(`${BOB}.1`)).toBe(1);
+    expect(state.chat.delivery.retired.get(`${BOB}.1`)).toBe(1);
+    expect(state.chat.log.map((m) => m.text)).toContain('b1');
+    const sent = effects.flatMap((e) => (e.kind === 'send' ? [e.frame] : []));
+    const mine = sent.filter((f) => f.type === 'chat' && f.texts[0] === 'hi');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ deps: {} });
+    const out: Effect[] = [];
+    sendHave(state, 2, out);
+    expect(out).toMatchObject([{ frame: { type: 'have', vector: { [`${SELF}.1`]: 1 } } }]);
+    expect(JSON.stringify(out)).not.toContain(`${BOB}.1`);
   });
 
   it('a replay of a retired stream is never shown again', () => {

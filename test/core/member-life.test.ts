@@ -226,6 +226,18 @@ rows.push({
   effects: [],
 });
 
+rows.push({
+  from: 'lost',
+  change: 'forgotten',
+  id: CAROL,
+  setup: [...bobLinked, ...carolLinked(2), { kind: 'linkDown', at: 5, link: 2, reason: 'reset' }],
+  // Not back within --redial-for (10 minutes by default): forgotten, and never dialled again
+  // (bob, silent as long, is lost at the same tick).
+  event: [{ kind: 'tick', at: 5 + 10 * 60_000 }],
+  to: 'absent',
+  effects: ['close', 'emit:leave'],
+});
+
 /** Changes that are not in the table for a place leave the member where it is. */
 const unchanged: Row[] = [
   {
