@@ -4,9 +4,10 @@ import { freshIdentity } from '../../src/io/identity.js';
 import type { FaultProxy } from '../helpers/fault-proxy.js';
 import { proxyPool } from '../helpers/fault-proxy.js';
 import type { JsonEvent, NodeProcess } from '../helpers/node-process.js';
-import { killAll, linkedIds, poll, startNode } from '../helpers/node-process.js';
+import { killAll, poll } from '../helpers/node-process.js';
 import type { RawClient } from '../helpers/raw-client.js';
-import { rawConnect, signedChatLine } from '../helpers/raw-client.js';
+import { signedChatLine } from '../helpers/raw-client.js';
+import { joinRaw, messages, trio } from '../helpers/room.js';
 
 /**
  * Only a stream's origin decides what is in it: a member with a valid key of
@@ -30,8 +31,6 @@ afterEach(async () => {
   await closeAll();
 });
 
-const messages = (node: NodeProcess): JsonEvent[] =>
-  node.events.filter((e) => e.event === 'message');
 const from = (node: NodeProcess, origin: string): JsonEvent[] =>
   messages(node).filter((e) => e.origin === origin);
 const textsFrom = (node: NodeProcess, origin: string): string[] =>
@@ -67,54 +66,9 @@ async function untilShows(
   );
 }
 
-interface Trio {
-  readonly alice: NodeProcess;
-  readonly bob: NodeProcess;
-  readonly carol: NodeProcess;
-}
-
-/**
- * alice, then bob and carol naming alice (carol by `carolVia` when given, e.g.
- * a proxy in front of alice), returned once each lists the other two as joined.
- */
-async function trio(
-  args: readonly string[],
-  options: {
-    readonly aliceArgs?: readonly string[];
-    readonly carolVia?: (alice: NodeProcess) => Promise<string>;
-  } = {},
-): Promise<Trio> {
-  const alice = await startNode('alice', [], { args: [...args, ...(options.aliceArgs ?? [])] });
-  const bob = await startNode('bob', [alice.address], { args });
-  const carolPeer = options.carolVia === undefined ? alice.address : await options.carolVia(alice);
-  const carol = await startNode('carol', [carolPeer], { args });
-  const all = [alice, bob, carol];
-  for (const node of all) {
-    const others = all.filter((other) => other !== node);
-    await poll(
-      () => (others.every((other) => linkedIds(node).has(other.id)) ? true : undefined),
-      `${node.name} linked with the other two`,
-      20_000,
-      () => node.stdout,
-    );
-  }
-  return { alice, bob, carol };
-}
-
 /** A raw client linked with `node` as `name` (handshake done), answering its pings. */
-async function joinAs(node: NodeProcess, name: string, identity?: Identity): Promise<RawClient> {
-  const client = await rawConnect(
-    node.port,
-    identity === undefined ? { answerPings: true } : { answerPings: true, identity },
-  );
-  clients.push(client);
-  client.hello(name);
-  await node.waitFor(
-    (e) => e.event === 'join' && e.id === client.id,
-    `${name} joined ${node.name}`,
-  );
-  return client;
-}
+const joinAs = (node: NodeProcess, name: string, identity?: Identity): Promise<RawClient> =>
+  joinRaw(node, name, clients, identity);
 
 /** The stream the node behind `client` speaks for: `<its id>.<inc of its hello>`. */
 async function streamOfPeer(client: RawClient): Promise<string> {
