@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { FrameSizes, FramesResult } from './frames.js';
+import { frameSizes } from './frames.js';
 import type { Build, Summary } from './harness.js';
 import { baselineJson, baselinePlain, fmt, rxchat, stopAll, summarise } from './harness.js';
 import type { LatencyResult } from './latency.js';
@@ -22,14 +24,16 @@ import {
  *
  *   --quick               tiny sizes, one run each (the smoke test)
  *   --out=<file>          write there instead of docs/BENCHMARKS.md
- *   --compare-bin=<file>  also run W1 and W4 idle with another build of rxchat (e.g. a
- *                         `git worktree` of an older commit, built: its dist/bin/rxchat.js),
- *                         interleaved round by round with this one, a row for each
+ *   --compare-bin=<file>  also run W1, W4 idle and the frame sizes with another build of rxchat
+ *                         (e.g. a `git worktree` of an older commit, built: its
+ *                         dist/bin/rxchat.js), interleaved round by round (frame sizes: room by
+ *                         room) with this one, a row (frame sizes: a column) for each
  *   --compare-label=<s>   what to call it
  *   --only=<list>         run only these workloads, comma-separated: w1 (fan-out), w2 (latency),
  *                         w3 (mesh formation), idle (W4 idle: memory and CPU), flood (W4 flood),
- *                         w4 (both of those), other; the report holds only their sections and
- *                         targets, so it needs --out (docs/BENCHMARKS.md keeps full runs only)
+ *                         w4 (both of those), frames (chat and have frame sizes, fresh and after
+ *                         churn), other; the report holds only their sections and targets, so it
+ *                         needs --out (docs/BENCHMARKS.md keeps full runs only)
  *
  * e.g. node dist-bench/run.js --only=w1,idle --compare-bin=../old/dist/bin/rxchat.js
  *        --compare-label=before --out=/tmp/ab.md
@@ -46,6 +50,11 @@ const FLOOD_MS = quick ? 1500 : 10_000;
 const IDLE_MS = quick ? 1000 : 10_000;
 const IDLE_RUNS = quick ? 1 : 3;
 const IDLE_SETTLE_MS = quick ? 0 : 2000;
+/** Frame sizes: the rooms, the burst, and the restarts of one member in the churned room. */
+const FRAME_ROOMS = quick ? [3] : [3, 8, 32];
+const FRAME_BURST = quick ? 20 : 500;
+const FRAME_CHURN_ROOM = quick ? 3 : 8;
+const FRAME_RESTARTS = quick ? 2 : 20;
 const option = (name: string): string | undefined =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 
@@ -55,7 +64,7 @@ function refuse(why: string): never {
   process.exit(2);
 }
 
-const WORKLOADS = ['w1', 'w2', 'w3', 'idle', 'flood', 'other'] as const;
+const WORKLOADS = ['w1', 'w2', 'w3', 'idle', 'flood', 'frames', 'other'] as const;
 type Workload = (typeof WORKLOADS)[number];
 const onlyOption = option('only');
 const only: ReadonlySet<Workload> | undefined = (() => {
@@ -130,6 +139,64 @@ interface Target {
   readonly aim: string;
   readonly measured: string;
   readonly ok: boolean;
+}
+
+/** The three rows of one room at one moment: a cell per build (– where it was not measured). */
+function frameRows(
+  size: number,
+  when: string,
+  sizes: readonly (FrameSizes | undefined)[],
+): string[] {
+  const cells = (cell: (s: FrameSizes) => string): string =>
+    sizes.map((s) => (s === undefined ? '–' : cell(s))).join(' | ');
+  const frames = (count: number): string => `${n(count)} frame${count === 1 ? '' : 's'}`;
+  return [
+    `| ${size} | one line | ${when} | ${cells((s) => `${n(s.line)} bytes`)} |`,
+    `| ${size} | ${n(FRAME_BURST)}-line burst | ${when} | ${cells((s) => `${n(s.burstBytes)} bytes in ${frames(s.burstFrames)}`)} |`,
+    `| ${size} | \`have\` | ${when} | ${cells((s) => `${n(s.have)} bytes`)} |`,
+  ];
+}
+
+/** Frame sizes: each room once for each build in turn; the churned room after its restarts too. */
+async function framesSection(builds: readonly Build[]): Promise<string> {
+  const rows: string[] = [];
+  const versions = new Map<Build, Set<number>>(builds.map((build) => [build, new Set()]));
+  for (const size of FRAME_ROOMS) {
+    const restarts = size === FRAME_CHURN_ROOM ? FRAME_RESTARTS : 0;
+    const results: FramesResult[] = [];
+    for (const build of builds) {
+      const result = await frameSizes(size, FRAME_BURST, restarts, build);
+      for (const measured of [result.fresh, result.churned])
+        if (measured !== undefined) versions.get(build)?.add(measured.version);
+      results.push(result);
+    }
+    const fresh = results.map((r) => r.fresh);
+    const churned = results.map((r) => r.churned);
+    rows.push(...frameRows(size, 'fresh', fresh));
+    if (restarts > 0) rows.push(...frameRows(size, `after ${restarts} restarts`, churned));
+  }
+  const label = (build: Build): string => (build === signed ? 'this build' : build.label);
+  const spoke = builds.map(
+    (build) =>
+      `${[...(versions.get(build) ?? [])].map((v) => `v${v}`).join(' and ')} with ${label(build)}`,
+  );
+  return `## Frame sizes
+
+What one member writes to a link, in bytes of the JSON line with its newline, caught by a hand-made
+member (a probe, speaking the member's protocol version) linked with it: the live \`chat\` frame of
+one ~60-byte line, every frame of a burst of ${n(FRAME_BURST)} such lines written at once to its stdin, and
+the \`have\` it sends the probe right after the handshake. Each room is a fresh full mesh of real
+processes where every member has spoken once. After restarts: in the room of ${FRAME_CHURN_ROOM}, one member was then
+restarted ${FRAME_RESTARTS} times (SIGKILL, then a new start on a new port without \`--identity\`, so a new id and
+stream each time; each time until it was linked with everyone and had said one line), and the same
+was measured again from a member that stayed. One run of each build per room, the builds in turn.
+
+| members | frame | room | ${builds.map(label).join(' | ')} |
+|---|---|---|${builds.map(() => '---|').join('')}
+${rows.join('\n')}
+
+The probe spoke protocol ${spoke.join(', ')}.
+`;
 }
 
 async function main(): Promise<void> {
@@ -339,6 +406,9 @@ ${n(IDLE_SETTLE_MS / 1000)} s after their mesh had formed, per second of it; med
 ${idleCpuRows.join('\n')}
 `
 }`);
+
+  if (selected('frames'))
+    sections.push(await framesSection(compared === undefined ? [signed] : [signed, compared]));
 
   // Other measurements of the node's guarantees.
   const others = quick ? 1 : 3;

@@ -1,7 +1,7 @@
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { connect } from 'node:net';
+import { benchLine, spokenRoom } from './frames.js';
 import type { BenchNode, Build } from './harness.js';
 import { cpuMsOf, peakRssMbOf, rxchat, startBenchNode, stopAll, until } from './harness.js';
+import { openProbe } from './probe.js';
 
 export interface FanOutResult {
   readonly ms: number;
@@ -102,72 +102,17 @@ export async function fanOut(
  * of one ~60-byte line, in a mesh of `size` where every member has spoken.
  */
 export async function causalOverhead(size: number): Promise<{ frame: number; without: number }> {
-  const first = await startBenchNode('n0', []);
-  const nodes = [first];
-  for (let i = 1; i < size; i++) nodes.push(await startBenchNode(`n${i}`, [first.address]));
-  await until(
-    nodes,
-    () => nodes.every((n) => n.linked.size >= size - 1),
-    `mesh of ${size}`,
-    30_000,
-  );
-  const heard = new Map<BenchNode, number>(nodes.map((n) => [n, 0]));
-  for (const node of nodes)
-    node.onEvent((e) => e.event === 'message' && heard.set(node, (heard.get(node) ?? 0) + 1));
-  for (const [i, node] of nodes.entries()) node.child.stdin.write(`hello from ${i}\n`);
-  await until(
-    nodes,
-    () => nodes.every((n) => (heard.get(n) ?? 0) >= size - 1),
-    'everyone spoke',
-    30_000,
-  );
-  const frame = await captureChatFrame(first, `line 000001 ${'x'.repeat(45)}`);
+  const [first] = await spokenRoom(size);
+  const probe = await openProbe(first as BenchNode);
+  const captured = await probe.say([benchLine(1)], 15_000);
+  probe.close();
   stopAll();
+  const frame = captured.frames[0] ?? {};
   const { inc: _inc, deps: _deps, key: _key, sig: _sig, ...plain } = frame;
   return {
-    frame: Buffer.byteLength(`${JSON.stringify(frame)}\n`),
+    frame: captured.bytes[0] ?? 0,
     without: Buffer.byteLength(`${JSON.stringify(plain)}\n`),
   };
-}
-
-/** Joins `node` as a hand-made member and returns the chat frame it sends for `text`. */
-function captureChatFrame(node: BenchNode, text: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: node.port });
-    let partial = '';
-    const timer = setTimeout(() => reject(new Error('no chat frame')), 15_000);
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const key = publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
-    const id = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 16);
-    socket.on('connect', () => {
-      socket.write(
-        `${JSON.stringify({ type: 'hello', v: 3, id, inc: '1', name: 'probe', port: 1, mesh: false, key, nonce: 'bench' })}\n`,
-      );
-      until([node], () => node.linked.has(id), 'probe joined', 10_000).then(
-        () => node.child.stdin.write(`${text}\n`),
-        reject,
-      );
-    });
-    socket.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const frame = JSON.parse(line) as Record<string, unknown>;
-        if (frame.type === 'hello') {
-          // Prove this probe's key: sign the node's nonce and both ids.
-          const text = ['rxchat-proof-v1', String(frame.nonce), id, String(frame.id)].join('\n');
-          const digest = createHash('sha256').update(text).digest();
-          const sig = sign(null, digest, privateKey).toString('base64');
-          socket.write(`${JSON.stringify({ type: 'proof', sig })}\n`);
-        }
-        if (frame.type === 'chat' && frame.replay !== true) {
-          clearTimeout(timer);
-          socket.destroy();
-          resolve(frame);
-        }
-      }
-    });
-  });
 }
 
 /** Three members; one frozen for `freezeMs` while another sends `lines`: ms from thawing until it showed all. */

@@ -40,5 +40,17 @@ describe('the benchmark harness (tiny sizes, so it cannot rot)', () => {
       /\| W4: peak RSS of an idle member \| < 60 MB \| [\d.]+ MB \| (met|\*\*not met\*\*) \|/,
     );
     expect(text).toMatch(/\| SIGSTOP of one of 3 members/);
+    // Frame sizes: a line, a burst and a have, fresh and after the churn, each in bytes.
+    for (const when of ['fresh', 'after 2 restarts'])
+      expect(text).toMatch(
+        new RegExp(
+          `## Frame sizes[\\s\\S]*\\| 3 \\| one line \\| ${when} \\| [\\d,]+ bytes \\|\\n\\| 3 \\| 20-line burst \\| ${when} \\| [\\d,]+ bytes in \\d+ frames? \\|\\n\\| 3 \\| \`have\` \\| ${when} \\| [\\d,]+ bytes \\|`,
+        ),
+      );
+    expect(text).toMatch(/The probe spoke protocol v\d+ with this build\./);
+    // The probe's other use: the metadata in a live frame.
+    expect(text).toMatch(
+      /\| causal and signature metadata .* \| \d+ bytes per frame, \d+ of them metadata \|/,
+    );
   });
 });
