@@ -66,7 +66,8 @@ export function forgetDeparted(state: NodeState): NodeState {
   const returning = [...present].filter(
     (stream) => !delivery.vector.has(stream) && delivery.retired.has(stream),
   );
-  if (leaving.length === 0 && returning.length === 0) return forgetQuitMembers(state);
+  const over = delivery.retired.size > MAX_RETIRED || delivery.passed.size > MAX_RETIRED;
+  if (leaving.length === 0 && returning.length === 0 && !over) return forgetQuitMembers(state);
   const vector = new Map(delivery.vector);
   const retired = new Map(delivery.retired);
   const skipped = new Map(delivery.skipped);

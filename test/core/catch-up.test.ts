@@ -426,4 +426,68 @@ describe('retirement records', () => {
     expect(retired.has('old0.1')).toBe(false);
     expect([...retired.keys()].at(-1)).toBe(`${BOB}.1`);
   });
+
+  it('a replay of a stream whose record was evicted is shown as history, never as live', () => {
+    const config = testConfig({ historyLimit: 1 });
+    const start = initialState(config);
+    // bob's stream retired first, then 4,096 newer ones: its record is the oldest, evicted.
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(1, chat(BOB, 1, ['b1'])),
+      frameEvent(1, { type: 'bye', reason: 'quit' }),
+      { kind: 'tick', at: 100 },
+    ];
+    const retiredBob = events.reduce((s, event) => step(s, event).state, start);
+    expect(retiredBob.chat.delivery.retired.has(`${BOB}.1`)).toBe(true);
+    const newer = new Map(retiredBob.chat.delivery.retired);
+    for (let i = 0; i < MAX_RETIRED; i++) newer.set(`new${i}.1`, 1);
+    const crowded = withChat(retiredBob, {
+      delivery: { ...retiredBob.chat.delivery, retired: newer },
+    });
+    const evicted = step(crowded, { kind: 'tick', at: 200 }).state;
+    expect(evicted.chat.delivery.retired.has(`${BOB}.1`)).toBe(false);
+    const { effects } = step(evicted, frameEvent(2, chat(BOB, 1, ['b1'], {}, true), 300));
+    const shown = effects.flatMap((e) =>
+      e.kind === 'emit' && e.event.event === 'message' ? [e.event] : [],
+    );
+    expect(shown).toMatchObject([{ text: 'b1', history: true }]);
+  });
+
+  it('a member lost longer than --redial-for is forgotten with its retirement records', () => {
+    const config = testConfig({ redialForMs: 60_000, peerTimeoutMs: 1e12 });
+    const lost: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(2, chat(CAROL, 1, ['c1'])),
+      { kind: 'linkDown', at: 10, link: 2, reason: 'reset' },
+      { kind: 'tick', at: 20 },
+    ];
+    const kept = fold(lost, config).state;
+    expect(kept.chat.delivery.vector.has(`${CAROL}.1`)).toBe(false);
+    expect(kept.chat.delivery.retired.get(`${CAROL}.1`)).toBe(1);
+    expect(kept.members.get(CAROL)?.state).toBe('lost');
+    const gone = fold([...lost, { kind: 'tick', at: 10 + 60_000 }], config).state;
+    expect(gone.members.has(CAROL)).toBe(false);
+    expect(gone.chat.delivery.retired.has(`${CAROL}.1`)).toBe(false);
+    expect(gone.dialer.redials.has(CAROL)).toBe(false);
+  });
+
+  it('a lost member back in the same incarnation is present again: its stream returns to the vector', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    const { state } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        ...joined(2, CAROL, 'carol'),
+        frameEvent(2, chat(CAROL, 1, ['c1', 'c2'])),
+        { kind: 'linkDown', at: 10, link: 2, reason: 'reset' },
+        { kind: 'tick', at: 20 },
+        ...joined(3, CAROL, 'carol', 30),
+        { kind: 'tick', at: 40 },
+      ],
+      config,
+    );
+    expect(state.chat.delivery.vector.get(`${CAROL}.1`)).toBe(2);
+    expect(state.chat.delivery.retired.has(`${CAROL}.1`)).toBe(false);
+  });
 });
