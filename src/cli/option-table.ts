@@ -20,7 +20,7 @@ export const OPTIONS: readonly (readonly [flags: string, text: string, fallback:
   ],
   [
     '--redial-for <ms>',
-    'how long to keep dialling a lost member, or a named peer not up yet',
+    'how long to keep dialling a lost member (then it is forgotten), or a named peer not up yet',
     String(OPTION_DEFAULTS.redialForMs),
   ],
   [
