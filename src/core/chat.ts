@@ -109,11 +109,12 @@ export function onChat(
     frame.texts.length,
   );
   if (stream === ownStream(state)) return next;
-  // A replay is history when sent before this node started, or of a stream not present (a
-  // member gone, or one whose retirement record was forgotten): never shown as live.
-  const history =
-    frame.replay === true &&
-    (Date.parse(frame.time) < state.config.startedAt || !presentStreams(state).has(stream));
+  // History, never live: a replay sent before this node started, or of a stream not present (a
+  // member gone, or one whose retirement record was forgotten); and any frame of a stream not
+  // present that was sent before this node started (`replay` is unsigned: a relay may drop it).
+  const old = Date.parse(frame.time) < state.config.startedAt;
+  const absent = (): boolean => !presentStreams(state).has(stream);
+  const history = frame.replay === true ? old || absent() : old && absent();
   const messages = loggedOf(frame, stream, history);
   const result = receive(next.chat.delivery, messages, at, heldLimits(next.config));
   next = withChat(next, { delivery: result.state });

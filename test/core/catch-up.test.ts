@@ -447,11 +447,17 @@ describe('retirement records', () => {
     });
     const evicted = step(crowded, { kind: 'tick', at: 200 }).state;
     expect(evicted.chat.delivery.retired.has(`${BOB}.1`)).toBe(false);
-    const { effects } = step(evicted, frameEvent(2, chat(BOB, 1, ['b1'], {}, true), 300));
-    const shown = effects.flatMap((e) =>
-      e.kind === 'emit' && e.event.event === 'message' ? [e.event] : [],
-    );
-    expect(shown).toMatchObject([{ text: 'b1', history: true }]);
+    const shownBy = (frame: ChatFrame, node = evicted) =>
+      step(node, frameEvent(2, frame, 300)).effects.flatMap((e) =>
+        e.kind === 'emit' && e.event.event === 'message' ? [e.event] : [],
+      );
+    expect(shownBy(chat(BOB, 1, ['b1'], {}, true))).toMatchObject([{ text: 'b1', history: true }]);
+    // `replay` is not signed: a relay that drops it still cannot pass off an old line as live.
+    const started = {
+      ...evicted,
+      config: { ...evicted.config, startedAt: Date.parse('2026-06-01') },
+    };
+    expect(shownBy(chat(BOB, 1, ['b1']), started)).toMatchObject([{ text: 'b1', history: true }]);
   });
 
   it('a member lost longer than --redial-for is forgotten with its retirement records', () => {
