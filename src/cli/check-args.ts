@@ -1,4 +1,4 @@
-import { parseHostPort } from '../core/address.js';
+import { isDialable, parseHostPort } from '../core/address.js';
 import type { CliOptions } from './options.js';
 import { OPTION_DEFAULTS } from './options.js';
 
@@ -69,6 +69,9 @@ function checkAddresses(options: RawOptions): Addresses | string {
     (typeof advertise !== 'string' || parseHostPort(advertise) === undefined)
   ) {
     return `--advertise must be host:port, got "${String(advertise).slice(0, 80)}"`;
+  }
+  if (typeof advertise === 'string' && !isDialable(advertise)) {
+    return `--advertise must name an address others can dial, not "${advertise.slice(0, 80)}"`;
   }
   return {
     ...(typeof host === 'string' ? { host } : {}),

@@ -37,3 +37,9 @@ export function hostOf(address: string): string {
 export function isUnspecifiedHost(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
 }
+
+/** True for a `host:port` another node can dial: well formed, and not an unspecified host. */
+export function isDialable(address: string): boolean {
+  const parsed = parseHostPort(address);
+  return parsed !== undefined && !isUnspecifiedHost(parsed.host);
+}

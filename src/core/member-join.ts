@@ -1,5 +1,5 @@
 import type { HelloFrame } from '../protocol/frames.js';
-import { formatHostPort, hostOf } from './address.js';
+import { formatHostPort, hostOf, isDialable } from './address.js';
 import { withEntry, withoutEntry } from './collections.js';
 import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
@@ -24,7 +24,11 @@ function linkedMember(
   return {
     id: hello.id,
     name: hello.name,
-    address: hello.advertise ?? formatHostPort(hostOf(link.remote), hello.port),
+    // An advertised address nobody can dial is not used: the connection's address is.
+    address:
+      hello.advertise !== undefined && isDialable(hello.advertise)
+        ? hello.advertise
+        : formatHostPort(hostOf(link.remote), hello.port),
     mesh: hello.mesh,
     state: 'linked',
     link: link.id,

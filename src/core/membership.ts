@@ -1,4 +1,5 @@
 import type { MemberInfo, MembersFrame } from '../protocol/frames.js';
+import { isDialable } from './address.js';
 import type { Effect } from './effect.js';
 import { heardOf } from './member-life.js';
 import type { PeersEvent, StatsEvent } from './output-event.js';
@@ -17,7 +18,8 @@ function shouldDialLearned(state: NodeState, info: MemberInfo): boolean {
 export function onMembers(state: NodeState, frame: MembersFrame, out: Effect[]): NodeState {
   const draft = { members: new Map(state.members), dialing: new Set(state.dialer.dialing) };
   for (const info of frame.members) {
-    if (info.id === state.config.id) continue;
+    // An address nobody can dial (`0.0.0.0`, `::`, not host:port) is no member's: ignored.
+    if (info.id === state.config.id || !isDialable(info.address)) continue;
     heardOf(draft, info, shouldDialLearned(state, info), out);
   }
   return {

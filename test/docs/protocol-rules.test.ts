@@ -302,19 +302,25 @@ describe('PROTOCOL.md what a node sends', () => {
 });
 
 describe('PROTOCOL.md addresses', () => {
-  it('an advertise, and a members address, are taken and dialled as given', () => {
+  it('an address is never 0.0.0.0 or ::: an undialable advertise is not used, such gossip is ignored', () => {
     const events = [
       linkUp(1, 0),
       frameEvent(1, hello(LOWER, 'bob', 9100, { advertise: '0.0.0.0:9100' })),
       frameEvent(1, proof(1, LOWER)),
     ];
-    expect(fold(events).state.members.get(LOWER)?.address).toBe('0.0.0.0:9100');
+    expect(fold(events).state.members.get(LOWER)?.address).toBe('127.0.0.1:9100');
     const gossip = frameEvent(1, {
       type: 'members',
-      members: [{ id: HIGHER, name: 'carol', address: '[::]:9200', mesh: true }],
+      members: [
+        { id: HIGHER, name: 'carol', address: '[::]:9200', mesh: true },
+        { id: 'c100000000000000', name: 'dave', address: '0.0.0.0:9300', mesh: true },
+        { id: 'c200000000000000', name: 'erin', address: 'not an address', mesh: true },
+      ],
     });
-    const dials = fold([...events, gossip]).effects.filter((e) => e.kind === 'dial');
-    expect(dials).toMatchObject([{ target: '[::]:9200' }]);
+    const after = fold([...events, gossip]);
+    expect(after.effects.filter((e) => e.kind === 'dial')).toEqual([]);
+    expect([...after.state.members.keys()]).toEqual([LOWER]);
+    expect(protocol).toContain('An address is **never** `0.0.0.0` or `::`');
   });
 });
 

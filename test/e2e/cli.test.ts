@@ -37,6 +37,11 @@ describe('exit code 2: a bad command line, one line naming what is wrong plus a 
       /--advertise must be host:port/,
     ],
     [
+      'an --advertise nobody can dial',
+      ['0', 'alice', '--advertise', '0.0.0.0:8080'],
+      /--advertise must name an address others can dial, not "0\.0\.0\.0:8080"/,
+    ],
+    [
       'an option without its value',
       ['0', 'alice', '--peer-timeout'],
       /--peer-timeout needs a value: a whole number of milliseconds/,
