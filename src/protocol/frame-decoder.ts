@@ -20,6 +20,18 @@ export interface FrameDecoder {
   write(chunk: Buffer): boolean;
 }
 
+/** A line whose JSON is `null`: ndjson would end its stream on it (every later line lost). */
+const NULL_LINE = /^[ \t\r]*null[ \t\r]*$/;
+
+/** The lines of `lines` but those that are JSON `null`, and how many those were. */
+function withoutNulls(lines: Buffer): { readonly lines: Buffer; readonly nulls: number } {
+  if (!lines.includes('null')) return { lines, nulls: 0 };
+  const all = lines.toString('utf8').split('\n');
+  const kept = all.filter((line) => !NULL_LINE.test(line));
+  const nulls = all.length - kept.length;
+  return { lines: nulls === 0 ? lines : Buffer.from(kept.join('\n')), nulls };
+}
+
 /**
  * Bytes in, validated frames out. The line screen runs first so that the
  * length limit and UTF-8 hold whatever ndjson would let through; ndjson then
@@ -52,7 +64,10 @@ export function createFrameDecoder(
         broken = true;
         return false;
       }
-      if (result.lines.length > 0) parser.write(result.lines);
+      const { lines, nulls } = withoutNulls(result.lines);
+      for (let n = 0; n < nulls; n++)
+        sink.problem({ kind: 'invalid', error: 'frame is not a JSON object' });
+      if (lines.length > 0) parser.write(lines);
       return true;
     },
   };

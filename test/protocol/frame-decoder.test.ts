@@ -31,6 +31,23 @@ describe('the frame decoder (screen, then ndjson, then validation)', () => {
     expect(problems.map((p) => p.kind)).toEqual(['not-json', 'invalid', 'invalid', 'invalid']);
   });
 
+  it('a line that is JSON null is dropped like any non-object, and the lines after it still decode', () => {
+    const { frames, problems } = decode([
+      '{"type":"ping","t":1}\nnull\n',
+      ' null \r\n{"type":"ping","t":2}\n',
+      '{"type":"ping","t":3,"x":"null"}\n',
+    ]);
+    expect(frames).toEqual([
+      { type: 'ping', t: 1 },
+      { type: 'ping', t: 2 },
+      { type: 'ping', t: 3 },
+    ]);
+    expect(problems).toEqual([
+      { kind: 'invalid', error: 'frame is not a JSON object' },
+      { kind: 'invalid', error: 'frame is not a JSON object' },
+    ]);
+  });
+
   it('refuses a line over 64 KiB and stays closed', () => {
     const { open, problems } = decode([`${'x'.repeat(65_536)}\n`, '{"type":"ping","t":1}\n']);
     expect(open).toEqual([false, false]);
