@@ -33,7 +33,10 @@ function run(
       out.push({ kind: 'warn', warning: { code: 'usage', command: command.command } });
       return state;
     case 'direct':
-      return sendDirect(state, command.target, command.text, command.action, at, out);
+      if (!exceedsFrame(command.text))
+        return sendDirect(state, command.target, command.text, command.action, at, out);
+      out.push({ kind: 'warn', warning: { code: 'lineUnfit' } });
+      return noteRefused(state);
     case 'tooLong':
       out.push({
         kind: 'warn',

@@ -393,6 +393,18 @@ describe('the effects of the step', () => {
     }
   });
 
+  it('a /msg that would not fit in one frame once encoded is refused, nothing sent', () => {
+    // 15,000 escape characters: within the line limit, but 90 KB once JSON-escaped.
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      { kind: 'input', at: 1, lines: [`/msg bob ${'\u001b'.repeat(15_000)}`] },
+    ]);
+    expect(effects.filter((e) => e.kind === 'send' && e.frame.type === 'dm')).toEqual([]);
+    expect(effects.filter((e) => e.kind === 'warn')).toMatchObject([
+      { warning: { code: 'lineUnfit' } },
+    ]);
+  });
+
   it('a node that sent nothing, or whose lines every present member confirmed, exits 0', () => {
     const quiet = fold([...joined(1, BOB, 'bob'), { kind: 'inputEnd', at: 2 }]);
     expect(quiet.state.leaving).toMatchObject({ phase: 'closing', code: 0 });
