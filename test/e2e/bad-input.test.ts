@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../helpers/node-process.js';
 import { killAll, startNode } from '../helpers/node-process.js';
@@ -107,6 +109,27 @@ describe('bad input from the network: a warning naming the remote, and the node 
     await split.closed();
     await alice.waitForStderr(/over the 64 KiB frame limit/);
     await stillChats();
+  });
+
+  it('a node of another major version that it dials refuses it: one clear line at this end too', async () => {
+    // An older node, as far as the wire shows: its hello once the dialer spoke, then its refusal.
+    const older = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('{"type":"hello","v":2,"id":"0123456789abcdef","name":"oldie"}\n');
+        socket.end(
+          '{"type":"bye","reason":"incompatible","detail":"this node speaks protocol v2"}\n',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+    const { port } = older.address() as AddressInfo;
+    const dialer = await startNode('dialer', [`127.0.0.1:${port}`]);
+    await dialer.waitForStderr(
+      /refused oldie \(127\.0\.0\.1:\d+\): it speaks protocol v2, this node speaks v3/,
+    );
+    older.close();
+    dialer.end();
+    expect(dialer.events.some((e) => e.event === 'join')).toBe(false);
   });
 
   it('a peer speaking another major version is refused with a clear message on both sides', async () => {
