@@ -68,13 +68,20 @@ function force<M extends Causal>(f: Forcing<M>, stream: string, upTo: number, du
   if (f.visiting.has(stream)) return;
   f.visiting.add(stream);
   const { work } = f;
+  let afterGap = false;
   for (;;) {
     const done = work.vector.get(stream) ?? 0;
     const queue = work.held.get(stream);
     if (done >= upTo || queue === undefined) break;
     const next = queue.get(done + 1);
     if (next !== undefined) {
-      if (tryDeliver(f, next, due)) continue;
+      if (tryDeliver(f, next, due)) {
+        // What the skipped messages depended on is not known (deps name only what changed
+        // since the previous burst): the first message after a gap is not known to be in order.
+        if (afterGap) f.unmet.add(next.message);
+        afterGap = false;
+        continue;
+      }
       f.blocked.add(stream);
       break;
     }
@@ -88,6 +95,7 @@ function force<M extends Causal>(f: Forcing<M>, stream: string, upTo: number, du
     if (first > upTo || !due) break;
     f.gaps.set(stream, (f.gaps.get(stream) ?? 0) + first - 1 - done);
     skipTo(work, stream, first - 1);
+    afterGap = true;
   }
   f.visiting.delete(stream);
 }

@@ -12,14 +12,14 @@ import { drain, frozen, hold, takePassed, working } from './delivery-working.js'
 
 /** How arrivals enter causal delivery: duplicates out, the next in line through, the rest held. */
 
-/** A retired stream that sends again (a late message of a member that left) is live again. */
+/**
+ * A retired stream that sends again (a late message of a member that left) is
+ * in the vector again, from its record; the record stays (the vector's entry
+ * counts first) until the stream retires again, so this copies nothing big.
+ */
 function revive<M extends Causal>(work: Working<M>, stream: string): void {
   const last = work.retired.get(stream);
-  if (last === undefined || work.vector.has(stream)) return;
-  const retired = new Map(work.retired);
-  retired.delete(stream);
-  work.retired = retired;
-  work.vector.set(stream, last);
+  if (last !== undefined && !work.vector.has(stream)) work.vector.set(stream, last);
 }
 
 /**

@@ -1,11 +1,12 @@
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import { sendHave } from './gossip.js';
+import { haveStreams } from './present.js';
 import type { Link, NodeState } from './state.js';
 
 /**
  * Anti-entropy at the cost of one number: pings and pongs carry `sum`, the
- * total of the sender's vector (retired streams included). A member whose
+ * total of what the sender's `have` would say (see present.ts). A member whose
  * sum stays above this node's while this node makes no progress has
  * something it lacks: it is asked with a `have` — only for a sum above any
  * it was asked for before, and at most once per ping interval.
@@ -18,10 +19,10 @@ export interface DigestSeen {
   readonly pulledAt?: number;
 }
 
+/** The sum of what this node's `have` would say: two members with one view of the room agree. */
 export function digestOf(state: NodeState): number {
   let sum = 0;
-  for (const seq of state.chat.delivery.vector.values()) sum += seq;
-  for (const seq of state.chat.delivery.retired.values()) sum += seq;
+  for (const seq of haveStreams(state).values()) sum += seq;
   return sum;
 }
 

@@ -1,4 +1,3 @@
-import { originOf } from '../protocol/frames.js';
 import { withoutEntry } from './collections.js';
 import { forgetQuitMembers } from './member-life.js';
 import { presentStreams } from './present.js';
@@ -19,7 +18,7 @@ export function lostDue(state: NodeState): number | undefined {
   return due;
 }
 
-/** Members lost longer than --redial-for: gone, with their streams' records and their redials. */
+/** Members lost longer than --redial-for: gone, with their redials. */
 export function forgetLostMembers(state: NodeState, at: number): NodeState {
   const gone = new Set<string>();
   for (const member of state.members.values()) {
@@ -34,12 +33,9 @@ export function forgetLostMembers(state: NodeState, at: number): NodeState {
     members.delete(id);
     redials = withoutEntry(redials, id);
   }
-  const { delivery } = state.chat;
-  const retired = new Map(delivery.retired);
-  for (const stream of delivery.retired.keys())
-    if (gone.has(originOf(stream))) retired.delete(stream);
-  const next = withDialer({ ...state, members }, { redials });
-  return withChat(next, { delivery: { ...delivery, retired } });
+  // Their retirement records stay (within their bound): should one come back after all, what
+  // it said before is still a duplicate, never shown twice.
+  return withDialer({ ...state, members }, { redials });
 }
 
 /** Drops the oldest entries (first in insertion order) beyond `max`. */
@@ -66,7 +62,9 @@ export function forgetDeparted(state: NodeState): NodeState {
   const returning = [...present].filter(
     (stream) => !delivery.vector.has(stream) && delivery.retired.has(stream),
   );
-  const over = delivery.retired.size > MAX_RETIRED || delivery.passed.size > MAX_RETIRED;
+  const over = [delivery.retired, delivery.passed, delivery.skipped].some(
+    (m) => m.size > MAX_RETIRED,
+  );
   if (leaving.length === 0 && returning.length === 0 && !over) return forgetQuitMembers(state);
   const vector = new Map(delivery.vector);
   const retired = new Map(delivery.retired);
@@ -81,9 +79,10 @@ export function forgetDeparted(state: NodeState): NodeState {
     retired.delete(stream);
     retired.set(stream, vector.get(stream) ?? 0);
     vector.delete(stream);
-    skipped.delete(stream);
   }
   trimOldest(retired, MAX_RETIRED);
+  // What a start or a gap moved past stays known (deps claim only what was delivered).
+  trimOldest(skipped, MAX_RETIRED);
   // What was passed over stays shown when it comes (a retired stream too), within the bound.
   trimOldest(passed, MAX_RETIRED);
   const next = { ...delivery, vector, retired, skipped, passed };

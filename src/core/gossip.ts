@@ -1,11 +1,10 @@
 import type { LinksFrame, MemberInfo } from '../protocol/frames.js';
 import { withEntry } from './collections.js';
-import { vectorRecord } from './delivery-receive.js';
+import { doneOf } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { logFloor } from './log.js';
-import { presentStreams } from './present.js';
-import { onlyOf } from './small-deps.js';
+import { haveStreams } from './present.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
 
@@ -127,10 +126,12 @@ export function sendHave(
   out: Effect[],
   want?: readonly string[],
 ): void {
-  // Only the streams present: a have's size follows who is here, never the room's history.
-  const present = presentStreams(state);
-  const vector = onlyOf(vectorRecord(state.chat.delivery.vector), present);
-  const floor = onlyOf(logFloor(state.chat.log, state.chat.delivery.vector), present);
+  // Only the streams present (and the newest lost): a have's size follows who is here.
+  const streams = haveStreams(state);
+  const { vector: delivered, retired } = state.chat.delivery;
+  for (const stream of want ?? []) streams.set(stream, doneOf(delivered, retired, stream));
+  const vector = Object.fromEntries(streams);
+  const floor = logFloor(state.chat.log, streams);
   const frame = { type: 'have', vector, floor } as const;
   out.push({ kind: 'send', links: [link], frame: want === undefined ? frame : { ...frame, want } });
 }

@@ -30,18 +30,24 @@ export function appendLog(
 /**
  * The frames that carry what a peer with vector `theirs` lacks, in log (causal)
  * order, each once and unchanged (their signatures still hold), marked replay;
- * with `want`, only the messages of those streams.
+ * with `want`, only the messages of those streams; of a stream `theirs` does
+ * not name, only when `unnamed` says so.
  */
 export function replayFor(
   log: readonly Logged[],
   theirs: VectorRecord,
   want?: readonly string[],
+  unnamed: (stream: string) => boolean = () => true,
 ): ChatFrame[] {
   const frames = new Set<ChatFrame>();
   const wanted = want === undefined ? undefined : new Set(want);
-  for (const message of log)
-    if (message.seq > (theirs[message.stream] ?? 0) && wanted?.has(message.stream) !== false)
-      frames.add(message.frame);
+  for (const message of log) {
+    const { stream } = message;
+    const known = theirs[stream];
+    if (wanted !== undefined ? !wanted.has(stream) : known === undefined && !unnamed(stream))
+      continue;
+    if (message.seq > (known ?? 0)) frames.add(message.frame);
+  }
   return [...frames].map((frame) => (frame.replay === true ? frame : { ...frame, replay: true }));
 }
 

@@ -58,7 +58,7 @@ export function memberJoined(
     next = stopRetrying(next, link.target);
   const known = next.members.get(hello.id);
   if (!allows(known, 'linked')) return next;
-  if (known?.state === 'linked') return secondLink(next, known, linked, out);
+  if (known?.state === 'linked') return secondLink(next, known, linked, hello, out);
   const member = linkedMember(known, link, hello, at);
   // Linked another way (it dialled us, or through gossip): its named address needs no retries.
   for (const target of [member.address, member.named])

@@ -14,6 +14,7 @@ import { onPong, pongFor } from './liveness.js';
 import { replayFor } from './log.js';
 import { memberQuit, memberSwapping } from './member-life.js';
 import { onMembers } from './membership.js';
+import { presentStreams } from './present.js';
 import type { Link, NodeState } from './state.js';
 import { withChat } from './state.js';
 
@@ -56,8 +57,14 @@ export function onFrame(
       const member = opened.members.get(link.peer);
       const next =
         member === undefined ? opened : startFromOrigin(opened, member, frame.floor, out);
-      const replay = replayFor(next.chat.log, frame.vector, frame.want);
-      return sendFrames(next, [link.id], replay, out);
+      // A stream its have does not name: sent on the first have of a link (a newcomer lacks
+      // everything), or when it is present here; else the peer had it and let it go.
+      const present = link.caughtUp === true ? presentStreams(next) : undefined;
+      const unnamed = (stream: string): boolean => present?.has(stream) ?? true;
+      const replay = replayFor(next.chat.log, frame.vector, frame.want, unnamed);
+      const caughtUp = { ...heardLink, caughtUp: true as const };
+      const marked = { ...next, links: withEntry(next.links, link.id, caughtUp) };
+      return sendFrames(marked, [link.id], replay, out);
     }
     case 'links': {
       const member = heard.members.get(link.peer);

@@ -1,5 +1,7 @@
+import type { HelloFrame } from '../protocol/frames.js';
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
+import { sendHave } from './gossip.js';
 import type { Link, Member, NodeState } from './state.js';
 
 /** Of two links between the same pair, both ends keep the one the smaller id dialled. */
@@ -8,8 +10,18 @@ function isPreferred(state: NodeState, link: Link, peerId: string): boolean {
   return dialer === (state.config.id < peerId ? state.config.id : peerId);
 }
 
-/** A second link to a linked member: keep the preferred one, say `bye duplicate` on the other. */
-export function secondLink(state: NodeState, known: Member, link: Link, out: Effect[]): NodeState {
+/**
+ * A second link to a linked member: keep the preferred one, say `bye duplicate`
+ * on the other. A kept new link speaks for the member as its hello says (a
+ * restart in between brings a new incarnation), and catches up.
+ */
+export function secondLink(
+  state: NodeState,
+  known: Member,
+  link: Link,
+  hello: HelloFrame,
+  out: Effect[],
+): NodeState {
   const current = known.link === undefined ? undefined : state.links.get(known.link);
   if (current !== undefined && !isPreferred(state, link, known.id)) {
     out.push({ kind: 'send', links: [link.id], frame: { type: 'bye', reason: 'duplicate' } });
@@ -21,5 +33,9 @@ export function secondLink(state: NodeState, known: Member, link: Link, out: Eff
     out.push({ kind: 'close', link: current.id, graceful: true });
   }
   const { swappingSince: _swap, ...rest } = known;
-  return { ...state, members: withEntry(state.members, known.id, { ...rest, link: link.id }) };
+  const { inc, key, name } = hello;
+  const member: Member = { ...rest, link: link.id, inc, key, name };
+  const next = { ...state, members: withEntry(state.members, known.id, member) };
+  sendHave(next, link.id, out);
+  return next;
 }

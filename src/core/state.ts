@@ -31,6 +31,8 @@ export interface Link {
   readonly hello?: HelloFrame;
   /** The member at the other end, once its hello and proof checked out. */
   readonly peer?: string;
+  /** Set once a `have` arrived on this link: later ones get no stream they leave out (see receive). */
+  readonly caughtUp?: true;
   /** The last comparison of vector sums on this link (see digest). */
   readonly digest?: DigestSeen;
 }

@@ -460,7 +460,7 @@ describe('retirement records', () => {
     expect(shownBy(chat(BOB, 1, ['b1']), started)).toMatchObject([{ text: 'b1', history: true }]);
   });
 
-  it('a member lost longer than --redial-for is forgotten with its retirement records', () => {
+  it('a member lost longer than --redial-for is forgotten; its retirement records stay', () => {
     const config = testConfig({ redialForMs: 60_000, peerTimeoutMs: 1e12 });
     const lost: NodeEvent[] = [
       ...joined(1, BOB, 'bob'),
@@ -475,7 +475,18 @@ describe('retirement records', () => {
     expect(kept.members.get(CAROL)?.state).toBe('lost');
     const gone = fold([...lost, { kind: 'tick', at: 10 + 60_000 }], config).state;
     expect(gone.members.has(CAROL)).toBe(false);
-    expect(gone.chat.delivery.retired.has(`${CAROL}.1`)).toBe(false);
+    // Should she come back after all, what she said before is still a duplicate.
+    expect(gone.chat.delivery.retired.get(`${CAROL}.1`)).toBe(1);
+    const back = fold(
+      [
+        ...lost,
+        { kind: 'tick', at: 10 + 60_000 },
+        ...joined(3, CAROL, 'carol', 70_000),
+        frameEvent(3, chat(CAROL, 1, ['c1'], {}, true), 70_001),
+      ],
+      config,
+    ).effects.filter((e) => e.kind === 'emit' && e.event.event === 'message');
+    expect(back).toHaveLength(1);
     expect(gone.dialer.redials.has(CAROL)).toBe(false);
   });
 

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../src/core/effect.js';
+import type { NodeEvent } from '../../src/core/event.js';
+import { sendHave } from '../../src/core/gossip.js';
+import { presentStreams } from '../../src/core/present.js';
+import type { NodeState } from '../../src/core/state.js';
+import { step } from '../../src/core/step.js';
+import type { ChatFrame, Frame, HaveFrame } from '../../src/protocol/frames.js';
+import { frameJson } from '../../src/protocol/json-text.js';
+import {
+  fold,
+  frameEvent,
+  hello,
+  joined,
+  LOWER,
+  linkUp,
+  proof,
+  SELF,
+  signedChat,
+  testConfig,
+} from '../helpers/core-fixtures.js';
+
+const BOB = 'bb00000000000000';
+const CAROL = 'cc00000000000000';
+
+function chat(
+  origin: string,
+  seq: number,
+  texts: string[],
+  deps: Record<string, number> = {},
+  fields: Partial<ChatFrame> = {},
+): ChatFrame {
+  const { replay, ...rest } = fields;
+  const signed = signedChat({
+    type: 'chat',
+    origin,
+    inc: '1',
+    name: origin.slice(0, 2),
+    seq,
+    deps,
+    time: '2026-01-01T00:00:00.000Z',
+    texts,
+    ...rest,
+  });
+  return replay === true ? { ...signed, replay } : signed;
+}
+
+const shown = (effects: readonly Effect[]) =>
+  effects.flatMap((e) => (e.kind === 'emit' && e.event.event === 'message' ? [e.event] : []));
+const sentChats = (effects: readonly Effect[]) =>
+  effects.flatMap((e) => (e.kind === 'send' && e.frame.type === 'chat' ? [e.frame] : []));
+const haveOf = (state: NodeState, link: number): HaveFrame => {
+  const out: Effect[] = [];
+  sendHave(state, link, out);
+  const frame = out[0]?.kind === 'send' ? out[0].frame : undefined;
+  return frame as HaveFrame;
+};
+
+/**
+ * Which streams a node's metadata speaks of (present.ts), and what follows
+ * from it: a peer that has what this node has is sent nothing back, a member
+ * back on a second link speaks for its new incarnation, gossip cannot make
+ * strangers present, a start survives retirement, and the message after a
+ * gap is marked (what the skipped ones depended on is not known).
+ */
+
+describe('have and its answer speak of the streams present', () => {
+  it('a peer with the very same history is sent nothing back; a newcomer on its first have gets it all', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    // 200 of bob's lines, who is lost then, and 100 lines of a stranger (no member) relayed.
+    const STRANGER = 'ee00000000000000';
+    const lines = [
+      ...Array.from({ length: 200 }, (_, i) => chat(BOB, i + 1, [`b${i + 1}`])),
+      ...Array.from({ length: 100 }, (_, i) => chat(STRANGER, i + 1, [`s${i + 1}`])),
+    ];
+    const { state } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        ...joined(2, CAROL, 'carol'),
+        frameEvent(2, { type: 'have', vector: {}, floor: {} }, 1),
+        ...lines.map((frame) => frameEvent(1, frame, 1)),
+        { kind: 'linkDown', at: 10, link: 1, reason: 'reset' },
+        frameEvent(1, { type: 'bye', reason: 'quit' }, 10),
+        { kind: 'tick', at: 20 },
+      ],
+      config,
+    );
+    const replayedTo = (node: NodeState, have: HaveFrame, link: number) =>
+      sentChats(step(node, frameEvent(link, have, 30)).effects).reduce(
+        (n, f) => n + f.texts.length,
+        0,
+      );
+    // Carol has exactly what this node has: her have is this node's own.
+    expect(replayedTo(state, haveOf(state, 2), 2)).toBe(0);
+    const newcomer = fold([...joined(4, 'dd00000000000000', 'dave', 25)], config).state;
+    const withDave = {
+      ...state,
+      links: newcomer.links,
+      members: new Map([...state.members, ...newcomer.members]),
+    };
+    expect(replayedTo(withDave, { type: 'have', vector: {}, floor: {} }, 4)).toBe(300);
+  });
+  it('a member that restarted onto a second link speaks for its new incarnation: replies depend on its lines', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    const low = (seq: number, texts: string[], inc: string) =>
+      chat(LOWER, seq, texts, {}, { inc, name: 'low' });
+    const { state, effects } = fold(
+      [
+        ...joined(1, LOWER, 'low'),
+        frameEvent(1, low(1, ['old1', 'old2', 'old3'], '1'), 1),
+        // It restarted (same --identity) and dialled in before the old link timed out; it has the
+        // smaller id, so its new link is kept and the old one ended (bye duplicate).
+        linkUp(2, 5),
+        frameEvent(2, hello(LOWER, 'low', 9102, { inc: '2' }), 5),
+        frameEvent(2, proof(2, LOWER), 5),
+        frameEvent(2, low(1, ['question?'], '2'), 6),
+        { kind: 'tick', at: 7 },
+        { kind: 'input', at: 8, lines: ['answer'] },
+      ],
+      config,
+    );
+    expect(state.members.get(LOWER)?.link).toBe(2);
+    const reply = sentChats(effects).find((f) => f.texts[0] === 'answer');
+    expect(reply?.deps).toEqual({ [`${LOWER}.2`]: 1 });
+    expect(presentStreams(state).has(`${LOWER}.2`)).toBe(true);
+  });
+  it('a member that gossips 1,500 ids it holds keys for and relays a line of each makes none of them present', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    const fake = Array.from({ length: 1500 }, (_, i) => `f${i.toString(16).padStart(15, '0')}`);
+    const events: NodeEvent[] = [...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')];
+    for (let k = 0; k < fake.length; k += 500) {
+      const members = fake
+        .slice(k, k + 500)
+        .map((id) => ({ id, name: 'x', address: '10.0.0.9:1', mesh: false }));
+      events.push(frameEvent(1, { type: 'members', members } as Frame, 1));
+    }
+    for (const id of fake)
+      events.push(frameEvent(1, chat(id, 1, ['.'], {}, { inc: 'i', name: 'x' }), 2));
+    events.push({ kind: 'tick', at: 3 }, { kind: 'tick', at: 4 });
+    events.push({ kind: 'input', at: 5, lines: ['hello room'] });
+    const { state, effects } = fold(events, config);
+    const have = haveOf(state, 2);
+    const mine = sentChats(effects).find((f) => f.texts[0] === 'hello room');
+    const entries = Object.keys(mine?.deps ?? {}).length;
+    expect(Buffer.byteLength(frameJson(have))).toBeLessThan(4096);
+    expect(entries).toBeLessThanOrEqual(2);
+    expect(state.chat.delivery.vector.size).toBeLessThanOrEqual(3);
+  });
+  it('a stream started at its origin floor, retired and back: deps still claim only what was delivered', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    const carol = `${CAROL}.1`;
+    const { effects } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        ...joined(2, CAROL, 'carol'),
+        frameEvent(2, { type: 'have', vector: { [carol]: 30 }, floor: { [carol]: 30 } }, 1),
+        { kind: 'input', at: 2, lines: ['before'] },
+        { kind: 'linkDown', at: 3, link: 2, reason: 'reset' },
+        { kind: 'tick', at: 4 },
+        ...joined(3, CAROL, 'carol', 5),
+        { kind: 'tick', at: 6 },
+        { kind: 'input', at: 7, lines: ['after'] },
+      ],
+      config,
+    );
+    const chats = sentChats(effects).filter((f) => f.origin === SELF);
+    expect(chats.find((f) => f.texts[0] === 'before')?.deps).toEqual({});
+    // Nothing of carol was ever delivered: no member is made to wait for her first 30 lines.
+    expect(chats.find((f) => f.texts[0] === 'after')?.deps).toEqual({});
+  });
+});
+
+describe('the message after a gap', () => {
+  const DAVE = 'dd00000000000000';
+  const run = (daveDeps: Record<string, number>) => {
+    const config = testConfig({ gapWaitMs: 5000, peerTimeoutMs: 1e12 });
+    const { effects } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        ...joined(2, CAROL, 'carol'),
+        ...joined(3, DAVE, 'dave'),
+        // bob's question waits for carol:1, which never comes.
+        frameEvent(1, chat(BOB, 1, ['question'], { [`${CAROL}.1`]: 1 }), 10),
+        // dave:1 ("answer", deps {bob:1}) is lost everywhere; dave:2 is a follow-up to it.
+        frameEvent(3, chat(DAVE, 2, ['follow-up'], daveDeps), 20),
+        { kind: 'tick', at: 6000 },
+      ],
+      config,
+    );
+    return shown(effects).map((e) => `${e.text}${e.unmet === true ? ' (unmet)' : ''}`);
+  };
+  it('is marked unmet: what the skipped messages depended on (small deps name only changes) is not known', () => {
+    expect(run({ [`${BOB}.1`]: 1 })).toEqual(['question (unmet)', 'follow-up (unmet)']);
+    expect(run({})).toContain('follow-up (unmet)');
+  });
+});
