@@ -140,8 +140,9 @@ function captureChatFrame(node: BenchNode, text: string): Promise<Record<string,
     const key = publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
     const id = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 16);
     socket.on('connect', () => {
+      // v: the protocol version the node speaks (PROTOCOL_VERSION in src/protocol/frames.ts).
       socket.write(
-        `${JSON.stringify({ type: 'hello', v: 2, id, inc: '1', name: 'probe', port: 1, mesh: false, key, nonce: 'bench' })}\n`,
+        `${JSON.stringify({ type: 'hello', v: 3, id, inc: '1', name: 'probe', port: 1, mesh: false, key, nonce: 'bench' })}\n`,
       );
       until([node], () => node.linked.has(id), 'probe joined', 10_000).then(
         () => node.child.stdin.write(`${text}\n`),
