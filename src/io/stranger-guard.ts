@@ -99,7 +99,11 @@ export function makeStrangerGuard(deps: GuardDeps): StrangerGuard {
   return {
     onConnection,
     refuse,
-    onTlsError: (error, socket) => refuse(socket, tlsFailure(error)),
+    onTlsError: (error, socket) => {
+      // Node's TLS timeout starts at the first byte: the guard's, from the connection, refused it.
+      if (error.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') socket.destroy();
+      else refuse(socket, tlsFailure(error));
+    },
     mayLink,
     linked: (socket) => stopTimeout(strangers.get(connectionKey(socket))),
     authenticated: forget,

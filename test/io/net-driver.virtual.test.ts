@@ -369,6 +369,24 @@ describe('an accepted connection: the first byte decides', () => {
     });
   });
 
+  it('a closed room: a TLS handshake not done in time is refused once, by the guard', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const acceptor = new FakeAcceptor();
+      const [raw, secure] = [new FakeSocket(43_003), new FakeSocket(43_003)];
+      const net = fakeDriver(ts, server, { acceptor });
+      ts.schedule(() => accept(server, raw, Buffer.from([0x16, 0x03])), 10);
+      // Node's own timeout started at the first byte, after the guard's: it says nothing more.
+      const timeout = Object.assign(new Error('timeout'), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' });
+      ts.schedule(() => acceptor.emit('tlsClientError', timeout, secure), 5020);
+      expectObservable(net.event$.pipe(map(brief)), '^ 6s !').toBe('5010ms r', {
+        r: 'refused: no handshake within 5000 ms',
+      });
+      ts.schedule(() => expect([raw.destroyed, secure.destroyed]).toEqual([true, true]), 5021);
+    });
+  });
+
   it('the link limit is checked again when a connection becomes a link', () => {
     const ts = scheduler();
     ts.run(({ expectObservable }) => {
