@@ -99,7 +99,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
       : closedTransport(roomKey(options.secret), defaultLimits.handshakeTimeoutMs);
   let bound: Awaited<ReturnType<typeof listen>>;
   try {
-    bound = await listen(transport, options.host, options.port);
+    bound = await listen(options.host, options.port);
   } catch (error) {
     io.stderr.write(`rxchat: ${(error as Error).message}\n`);
     return 1;

@@ -59,12 +59,14 @@ export type NodeEvent =
       readonly link: LinkId;
       readonly reason: string;
     }
-  /** A connection turned away before it became a link (limits, TLS). */
+  /** A connection turned away before it became a link (limits, its first byte, TLS). */
   | {
       readonly kind: 'refused';
       readonly at: number;
       readonly remote: string;
       readonly reason: string;
+      /** Refusals of one group from one host are one warning, repeats counted; else by reason. */
+      readonly group?: string;
     }
   /**
    * stdout fell behind and the node stopped reading its links (true), or it

@@ -16,16 +16,23 @@ export type Admission =
   | { readonly admitted: false; readonly reason: string };
 
 /**
+ * Whether a connection ready for its hello may become a link: the link limit,
+ * checked again then, as others may have become links while it waited for its
+ * first byte or its TLS.
+ */
+export function admitLink(links: number, limits: Pick<AdmitLimits, 'maxLinks'>): Admission {
+  return links >= limits.maxLinks
+    ? { admitted: false, reason: `the node has ${limits.maxLinks} links already (--max-links)` }
+    : { admitted: true };
+}
+
+/**
  * Whether a new TCP connection may go on to its handshake: the limits on
  * strangers, decided from counts alone (no sockets, no clock).
  */
 export function admit(counts: ConnectionCounts, limits: AdmitLimits): Admission {
-  if (counts.links >= limits.maxLinks) {
-    return {
-      admitted: false,
-      reason: `the node has ${limits.maxLinks} links already (--max-links)`,
-    };
-  }
+  const asLink = admitLink(counts.links, limits);
+  if (!asLink.admitted) return asLink;
   if (counts.strangersFromAddress >= limits.maxUnauthenticatedPerAddress) {
     return {
       admitted: false,

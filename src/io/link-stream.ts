@@ -4,6 +4,7 @@ import type { DecodeProblem } from '../protocol/frame-decoder.js';
 import { createFrameDecoder } from '../protocol/frame-decoder.js';
 import type { EdgeScope } from './edge-scope.js';
 import { remoteOf } from './edge-scope.js';
+import { TLS_HANDSHAKE_BYTE } from './first-byte.js';
 import type { LinkTable } from './link-table.js';
 import type { ReadRate } from './read-rate.js';
 import { readRateLimit } from './read-rate.js';
@@ -31,9 +32,6 @@ export interface LinkStreamDeps {
   /** Just before its linkDown: what else tracks the link lets go of it. */
   readonly closing: (link: LinkId) => void;
 }
-
-/** The first byte of a TLS ClientHello. */
-const TLS_HANDSHAKE_BYTE = 0x16;
 
 function describeProblem(problem: DecodeProblem): string {
   switch (problem.kind) {
@@ -92,6 +90,8 @@ function readLink(
     rate.count(chunk.length);
     if (!decoder.write(chunk)) socket.destroy();
   });
+  // An accepted socket comes paused, its first byte read back; it flows now unless reading is held.
+  if (!deps.table.readingHeld) socket.resume();
   return rate;
 }
 

@@ -1,14 +1,17 @@
 import type { AddressInfo, Server } from 'node:net';
-import type { Transport } from './transport.js';
+import { createServer } from 'node:net';
 
-/** Binds a TCP server; rejects with a one-line reason (port in use, bad address). */
+/**
+ * Binds a TCP server, in an open room and a closed one alike (an accepted
+ * socket's first byte decides whether TLS starts); rejects with a one-line
+ * reason (port in use, bad address).
+ */
 export function listen(
-  transport: Transport,
   host: string | undefined,
   port: number,
 ): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = transport.createServer();
+    const server = createServer({ noDelay: true });
     const onError = (error: NodeJS.ErrnoException): void => {
       const where = `${host ?? 'all interfaces'} port ${port}`;
       const why =

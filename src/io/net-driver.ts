@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Observable, SchedulerLike } from 'rxjs';
-import { merge, mergeMap, Observable as RxObservable, Subject } from 'rxjs';
+import { merge, mergeMap, Subject } from 'rxjs';
 import type { DialPurpose, LinkId, NodeEvent } from '../core/event.js';
 import type { Frame } from '../protocol/frames.js';
 import { makeDialer } from './dialer.js';
-import type { EdgeScope } from './edge-scope.js';
 import { makeEdgeScope } from './edge-scope.js';
+import { incoming$ } from './incoming.js';
 import type { Connection } from './link-stream.js';
 import { linkEvents } from './link-stream.js';
 import { makeLinkTable } from './link-table.js';
 import { makeLinkWriter } from './link-writer.js';
-import type { StrangerGuard } from './stranger-guard.js';
 import { makeStrangerGuard } from './stranger-guard.js';
 import type { LinkServer, Transport } from './transport.js';
 
@@ -33,7 +32,10 @@ export interface NetDriverOptions {
  * them (stdin held, the link dropped, and when) is the core's (link-pressure).
  */
 export interface LinkLimits {
-  /** TLS must be done by then, or the socket is destroyed (the hello is timed by the core). */
+  /**
+   * The first byte and TLS must be done by then, or the socket is destroyed (the hello is
+   * timed by the core).
+   */
   readonly handshakeTimeoutMs: number;
   /** Links (connections) at once; more are refused. */
   readonly maxLinks: number;
@@ -71,32 +73,6 @@ export interface NetDriver {
 }
 
 const randomNonce = (): string => randomBytes(16).toString('base64');
-
-/** Connections the server hands out, ready for the hello; the teardown is the whole edge's. */
-function incoming$(
-  server: LinkServer,
-  transport: Transport,
-  guard: StrangerGuard,
-  scope: EdgeScope,
-): Observable<Connection> {
-  return new RxObservable<Connection>((subscriber) => {
-    const onReady = (socket: Connection['socket']): void => {
-      // A connection the guard refused is destroyed already: it never becomes a link.
-      if (!socket.destroyed) subscriber.next({ socket, direction: 'in' });
-    };
-    // The guard first: in an open room `connection` is also the ready event.
-    server.on('connection', guard.onConnection);
-    server.on('tlsClientError', guard.onTlsError);
-    server.on(transport.readyEvent, onReady);
-    return () => {
-      server.off('connection', guard.onConnection);
-      server.off('tlsClientError', guard.onTlsError);
-      server.off(transport.readyEvent, onReady);
-      server.close();
-      scope.dispose();
-    };
-  });
-}
 
 /**
  * The edge composed of its parts: the stranger guard, one link stream per

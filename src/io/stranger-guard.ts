@@ -1,28 +1,33 @@
 import type { Subscription } from 'rxjs';
 import type { NodeEvent } from '../core/event.js';
 import type { AdmitLimits } from './admit.js';
-import { admit } from './admit.js';
+import { admit, admitLink } from './admit.js';
 import type { EdgeScope } from './edge-scope.js';
 import { connectionKey, remoteOf } from './edge-scope.js';
 import { tlsFailure } from './tls-failure.js';
 import type { LinkSocket } from './transport.js';
 
 export interface GuardLimits extends AdmitLimits {
-  /** TLS must be done by then (hello is the core's to time, once the socket is a link). */
+  /** The first byte and TLS must be done by then (the hello is the core's to time, once a link). */
   readonly handshakeTimeoutMs: number;
 }
 
 /**
  * The limits on strangers: every TCP connection until it said hello. It
- * admits or refuses each (see `admit`), and destroys one whose TLS is not
- * done within the handshake timeout: before it is a link the core does not
- * know it, and Node's own handshakeTimeout reports but leaves the socket open.
+ * admits or refuses each (see `admit`), and destroys one that is not ready
+ * for its hello (its first byte judged, its TLS done) within the handshake
+ * timeout: before it is a link the core does not know it, and Node's own
+ * handshakeTimeout reports but leaves the socket open.
  */
 export interface StrangerGuard {
-  /** The server's `connection` listener: a TCP connection, before TLS and hello. */
+  /** The server's `connection` listener: a TCP connection, before its first byte. */
   onConnection(socket: LinkSocket): void;
-  /** The server's `tlsClientError` listener. */
+  /** Turns it away: a `refused` event (one warning per `group` and host), and it is destroyed. */
+  refuse(socket: LinkSocket, reason: string, group?: string): void;
+  /** The TLS acceptor's `tlsClientError` listener. */
   onTlsError(error: NodeJS.ErrnoException, socket: LinkSocket): void;
+  /** Ready for its hello: whether it may become a link (the link limit, again); refused if not. */
+  mayLink(socket: LinkSocket): boolean;
   /** It became a link: from now on the core times its handshake. */
   linked(socket: LinkSocket): void;
   /** It said hello: it no longer counts against its address. */
@@ -48,8 +53,9 @@ export function makeStrangerGuard(deps: GuardDeps): StrangerGuard {
   /** Connections that have not said hello yet, by `address:port`. */
   const strangers = new Map<string, Stranger>();
   const perAddress = new Map<string, number>();
-  const refuse = (socket: LinkSocket, reason: string): void => {
-    report({ kind: 'refused', at: scope.now(), remote: remoteOf(socket), reason });
+  const refuse = (socket: LinkSocket, reason: string, group?: string): void => {
+    const refused = { kind: 'refused', at: scope.now(), remote: remoteOf(socket), reason } as const;
+    report(group === undefined ? refused : { ...refused, group });
     socket.destroy();
   };
   const stopTimeout = (stranger: Stranger | undefined): void => {
@@ -85,9 +91,20 @@ export function makeStrangerGuard(deps: GuardDeps): StrangerGuard {
     });
     socket.once('close', () => forget(socket));
   };
+  const mayLink = (socket: LinkSocket): boolean => {
+    const admission = admitLink(deps.linkCount(), limits);
+    if (!admission.admitted) refuse(socket, admission.reason);
+    return admission.admitted;
+  };
   return {
     onConnection,
-    onTlsError: (error, socket) => refuse(socket, tlsFailure(error)),
+    refuse,
+    onTlsError: (error, socket) => {
+      // Node's TLS timeout starts at the first byte: the guard's, from the connection, refused it.
+      if (error.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') socket.destroy();
+      else refuse(socket, tlsFailure(error));
+    },
+    mayLink,
     linked: (socket) => stopTimeout(strangers.get(connectionKey(socket))),
     authenticated: forget,
   };

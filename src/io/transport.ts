@@ -1,5 +1,4 @@
-import type { Server } from 'node:net';
-import { createServer as createNetServer, connect as netConnect } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
 import { PSK_CIPHERS, PSK_IDENTITY } from './room-key.js';
 
@@ -16,48 +15,67 @@ export interface LinkSocket {
   destroy(error?: Error): unknown;
   pause(): unknown;
   resume(): unknown;
+  /** Puts bytes read back at the front, to be read again (the first byte, once judged). */
+  unshift(chunk: Buffer): unknown;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
   once(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
   once(event: 'close' | 'drain' | 'connect' | 'secureConnect', listener: () => void): unknown;
   off(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer) => void): unknown;
 }
 
-/** What the network edge uses of the listening server. */
+/** What the network edge uses of the listening server (a `net.Server` in both rooms). */
 export interface LinkServer {
-  on(event: 'connection' | 'secureConnection', listener: (socket: LinkSocket) => void): unknown;
-  on(
-    event: 'tlsClientError',
-    listener: (error: NodeJS.ErrnoException, socket: LinkSocket) => void,
-  ): unknown;
-  off(event: 'connection' | 'secureConnection', listener: (socket: LinkSocket) => void): unknown;
-  off(
-    event: 'tlsClientError',
-    listener: (error: NodeJS.ErrnoException, socket: LinkSocket) => void,
-  ): unknown;
+  on(event: 'connection', listener: (socket: LinkSocket) => void): unknown;
+  off(event: 'connection', listener: (socket: LinkSocket) => void): unknown;
   close(): unknown;
 }
 
 /**
- * How bytes travel: in the clear for an open room, TLS 1.3 with a pre-shared
- * key for a closed one. Everything above works on the sockets it hands out.
+ * A closed room's TLS server, which never listens: an accepted socket whose
+ * first byte is a TLS handshake is handed to it (`emit('connection')`, the
+ * documented way to inject a connection into a `tls.Server`), and it hands
+ * back the TLS socket on `secureConnection`, or says why TLS failed on
+ * `tlsClientError`: the events, PSK and handshake timeout of a listening one.
+ * (A bare `new TLSSocket(socket, { isServer: true, pskCallback })` takes the
+ * PSK too, in Node 20, but says its handshake is done only by the undocumented
+ * `secure` event, and a timeout or a hang-up during it by no public event.)
  */
-export interface Transport {
-  readonly closedRoom: boolean;
-  createServer(): Server;
-  /** The server event that hands out a socket ready for the hello. */
-  readonly readyEvent: 'connection' | 'secureConnection';
+export interface TlsAcceptor {
+  emit(event: 'connection', socket: LinkSocket): boolean;
+  on(event: 'secureConnection', listener: (socket: LinkSocket) => void): unknown;
+  on(
+    event: 'tlsClientError',
+    listener: (error: NodeJS.ErrnoException, socket: LinkSocket) => void,
+  ): unknown;
+  off(event: 'secureConnection', listener: (socket: LinkSocket) => void): unknown;
+  off(
+    event: 'tlsClientError',
+    listener: (error: NodeJS.ErrnoException, socket: LinkSocket) => void,
+  ): unknown;
+}
+
+interface Dialling {
   /** Dials; the socket is ready for the hello on `connectEvent`. */
   connect(host: string, port: number): LinkSocket;
   readonly connectEvent: 'connect' | 'secureConnect';
 }
 
+/**
+ * How bytes travel: in the clear for an open room, TLS 1.3 with a pre-shared
+ * key for a closed one. Everything above works on the sockets it hands out.
+ * Both rooms listen on plain TCP; an accepted socket's first byte decides
+ * (`firstByteVerdict`), and a closed room's TLS starts after it.
+ */
+export type Transport =
+  | (Dialling & { readonly closedRoom: false })
+  | (Dialling & { readonly closedRoom: true; readonly tlsAcceptor: TlsAcceptor });
+
 export function openTransport(): Transport {
   return {
     closedRoom: false,
-    createServer: () => createNetServer({ noDelay: true }),
-    readyEvent: 'connection',
     connect: (host, port) => netConnect({ host, port, noDelay: true }),
     connectEvent: 'connect',
   };
@@ -71,14 +89,12 @@ export function closedTransport(key: Buffer, handshakeTimeoutMs: number): Transp
   } as const;
   return {
     closedRoom: true,
-    createServer: () =>
-      createTlsServer({
-        ...tlsOptions,
-        handshakeTimeout: handshakeTimeoutMs,
-        noDelay: true,
-        pskCallback: (_socket, identity) => (identity === PSK_IDENTITY ? key : null),
-      }),
-    readyEvent: 'secureConnection',
+    // Never listens: the room's plain TCP server hands it the sockets that start TLS.
+    tlsAcceptor: createTlsServer({
+      ...tlsOptions,
+      handshakeTimeout: handshakeTimeoutMs,
+      pskCallback: (_socket, identity) => (identity === PSK_IDENTITY ? key : null),
+    }),
     connect: (host, port) =>
       tlsConnect({
         ...tlsOptions,

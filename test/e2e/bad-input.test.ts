@@ -40,7 +40,9 @@ function remoteOf(client: RawClient): string {
 
 describe('bad input from the network: a warning naming the remote, and the node carries on', () => {
   it.each([
-    ['a line that is not JSON', 'this is not json\n', /not JSON/],
+    // Each starts with `{`, as a frame does: any other first byte is refused before any line is
+    // read (test/e2e/first-byte.test.ts).
+    ['a line that is not JSON', '{this is not json\n', /not JSON/],
     [
       'JSON that is not a known frame',
       '{"type":"launch","missiles":1}\n',
@@ -56,7 +58,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
       '{"type":"chat","origin":"x","inc":"1","deps":{},"name":"x","seq":1,"time":"t","texts":["hi"],"key":"k","sig":"s"}\n',
       /"chat" before the handshake/,
     ],
-    ['bytes that are not UTF-8', Buffer.from([0xff, 0xfe, 0x7b, 0x0a]), /not UTF-8/],
+    ['bytes that are not UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x0a]), /not UTF-8/],
   ])('pre-handshake %s: warned, connection closed', async (_what, bytes, warning) => {
     const client = await rawConnect(alice.port);
     const remote = remoteOf(client);
@@ -98,7 +100,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
 
   it('a line over 64 KiB closes that connection, also when TCP splits it', async () => {
     const whole = await rawConnect(alice.port);
-    whole.write(`${'x'.repeat(70 * 1024)}\n`);
+    whole.write(`{${'x'.repeat(70 * 1024)}\n`);
     await whole.closed();
     const split = await handshaken('longline');
     // Two writes, the second after the first reached the kernel: the node sees two chunks.
@@ -147,9 +149,15 @@ describe('bad input from the network: a warning naming the remote, and the node 
   });
 
   it('a connection that never says hello is closed after the handshake timeout', async () => {
-    const client = await rawConnect(alice.port);
-    await client.closed(15_000);
+    // One says nothing at all (the edge's timeout); one only its first byte (then the core's).
+    const [silent, brief] = await Promise.all([rawConnect(alice.port), rawConnect(alice.port)]);
+    const silentRemote = remoteOf(silent).replace(/\./g, '\\.');
+    brief.write('{');
+    await Promise.all([silent.closed(15_000), brief.closed(15_000)]);
+    await alice.waitForStderr(new RegExp(`refused ${silentRemote}: no handshake within 5000 ms`));
     await alice.waitForStderr(/did not complete the handshake within 5000 ms; closed/);
+    expect(silent.socket.bytesRead).toBe(0);
+    expect(brief.frames().map((f) => f.type)).toEqual(['hello']);
     await stillChats();
   });
 

@@ -27,7 +27,7 @@ function openDriver(server: Server): NetDriver {
 async function driverWithClients(
   count: number,
 ): Promise<{ net: NetDriver; links: number[]; clients: Socket[] }> {
-  const { server, port } = await listen(openTransport(), '127.0.0.1', 0);
+  const { server, port } = await listen('127.0.0.1', 0);
   const net = openDriver(server);
   // One subscription for the whole test: unsubscribing would close the links.
   const event$ = net.event$.pipe(share({ connector: () => new ReplaySubject<NodeEvent>() }));
@@ -39,7 +39,12 @@ async function driverWithClients(
       toArray(),
     ),
   );
-  const clients = Array.from({ length: count }, () => connect({ host: '127.0.0.1', port }));
+  // Each speaks first: an accepted connection is a link only once its first byte came.
+  const clients = Array.from({ length: count }, () => {
+    const client = connect({ host: '127.0.0.1', port });
+    client.write('{"type":"ping","t":0}\n');
+    return client;
+  });
   const links = (await ups).map((e) => e.link);
   cleanup.push(() => {
     subscription.unsubscribe();
@@ -71,9 +76,9 @@ describe('the network edge', () => {
   });
 
   it('reports a dial that cannot connect as dialFailed, with the reason', async () => {
-    const { server } = await listen(openTransport(), '127.0.0.1', 0);
+    const { server } = await listen('127.0.0.1', 0);
     const net = openDriver(server);
-    const closed = await listen(openTransport(), '127.0.0.1', 0);
+    const closed = await listen('127.0.0.1', 0);
     await new Promise<void>((resolve) => closed.server.close(() => resolve()));
     const failed = firstValueFrom(net.event$.pipe(filter((e) => e.kind === 'dialFailed')));
     net.dial(`127.0.0.1:${closed.port}`, { kind: 'initial' });

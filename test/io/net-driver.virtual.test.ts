@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { NodeEvent } from '../../src/core/event.js';
 import type { LinkLimits } from '../../src/io/net-driver.js';
 import { defaultLimits, makeNetDriver } from '../../src/io/net-driver.js';
-import type { LinkSocket, Transport } from '../../src/io/transport.js';
+import type { LinkSocket, TlsAcceptor, Transport } from '../../src/io/transport.js';
 
 /** A socket that never talks by itself: the test says when it connects, and it never drains. */
 class FakeSocket extends EventEmitter implements LinkSocket {
@@ -13,6 +13,9 @@ class FakeSocket extends EventEmitter implements LinkSocket {
   writable = true;
   writableLength = 0;
   destroyed = false;
+  paused = false;
+  /** What was read back, to be read again. */
+  readonly unshifted: Buffer[] = [];
   constructor(readonly remotePort: number) {
     super();
   }
@@ -36,10 +39,25 @@ class FakeSocket extends EventEmitter implements LinkSocket {
     return this;
   }
   pause(): this {
+    this.paused = true;
     return this;
   }
   resume(): this {
+    this.paused = false;
     return this;
+  }
+  unshift(chunk: Buffer): this {
+    this.unshifted.push(chunk);
+    return this;
+  }
+}
+
+/** The TLS acceptor of a closed room: the test plays its events; it records what it was handed. */
+class FakeAcceptor extends EventEmitter implements TlsAcceptor {
+  readonly handed: LinkSocket[] = [];
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'connection') this.handed.push(args[0] as LinkSocket);
+    return super.emit(event, ...args);
   }
 }
 
@@ -51,16 +69,17 @@ class FakeServer extends EventEmitter {
   }
 }
 
-function fakeTransport(closedRoom: boolean, dialled: FakeSocket): Transport {
-  return {
-    closedRoom,
-    createServer: () => {
-      throw new Error('not used');
-    },
-    readyEvent: closedRoom ? 'secureConnection' : 'connection',
-    connect: () => dialled,
-    connectEvent: closedRoom ? 'secureConnect' : 'connect',
-  };
+function fakeTransport(acceptor: FakeAcceptor | undefined, dialled: FakeSocket): Transport {
+  const connect = () => dialled;
+  return acceptor === undefined
+    ? { closedRoom: false, connect, connectEvent: 'connect' }
+    : { closedRoom: true, tlsAcceptor: acceptor, connect, connectEvent: 'secureConnect' };
+}
+
+/** A connection accepted by `server` whose first chunk, if any, arrives at once. */
+function accept(server: FakeServer, socket: FakeSocket, first?: string | Buffer): void {
+  server.emit('connection', socket);
+  if (first !== undefined) socket.emit('data', Buffer.from(first));
 }
 
 function scheduler(): TestScheduler {
@@ -89,12 +108,16 @@ function brief(event: NodeEvent): string {
 function fakeDriver(
   ts: TestScheduler,
   server: FakeServer,
-  options: { closedRoom?: boolean; connectTimeoutMs?: number; limits?: LinkLimits } = {},
+  options: {
+    acceptor?: FakeAcceptor | undefined;
+    connectTimeoutMs?: number;
+    limits?: LinkLimits;
+  } = {},
   dialled = new FakeSocket(1),
 ) {
   return makeNetDriver({
     server,
-    transport: fakeTransport(options.closedRoom ?? false, dialled),
+    transport: fakeTransport(options.acceptor, dialled),
     scheduler: ts,
     connectTimeoutMs: options.connectTimeoutMs ?? 5000,
     limits: options.limits ?? defaultLimits,
@@ -102,21 +125,30 @@ function fakeDriver(
   });
 }
 
+/** Each room, with what its driver is given (a closed room's TLS acceptor). */
+const ROOMS: [string, () => FakeAcceptor | undefined][] = [
+  ['an open room', () => undefined],
+  ['a closed room', () => new FakeAcceptor()],
+];
+
 describe('the network edge in virtual time', () => {
-  it('a connection that never finishes TLS is refused at the handshake timeout', () => {
-    const ts = scheduler();
-    ts.run(({ expectObservable }) => {
-      const server = new FakeServer();
-      const socket = new FakeSocket(40_001);
-      const net = fakeDriver(ts, server, { closedRoom: true });
-      ts.schedule(() => server.emit('connection', socket), 10);
-      expectObservable(net.event$.pipe(map(brief)), '^ 6s !').toBe('5010ms r', {
-        r: 'refused: no handshake within 5000 ms',
+  it.each(ROOMS)(
+    '%s: a connection that sends nothing is refused at the handshake timeout',
+    (_room, acceptor) => {
+      const ts = scheduler();
+      ts.run(({ expectObservable }) => {
+        const server = new FakeServer();
+        const socket = new FakeSocket(40_001);
+        const net = fakeDriver(ts, server, { acceptor: acceptor() });
+        ts.schedule(() => server.emit('connection', socket), 10);
+        expectObservable(net.event$.pipe(map(brief)), '^ 6s !').toBe('5010ms r', {
+          r: 'refused: no handshake within 5000 ms',
+        });
+        ts.schedule(() => expect(socket.destroyed).toBe(false), 5009);
+        ts.schedule(() => expect(socket.destroyed).toBe(true), 5011);
       });
-      ts.schedule(() => expect(socket.destroyed).toBe(false), 5009);
-      ts.schedule(() => expect(socket.destroyed).toBe(true), 5011);
-    });
-  });
+    },
+  );
 
   it('a dial that gets no answer fails at the connect timeout', () => {
     const ts = scheduler();
@@ -137,7 +169,7 @@ describe('the network edge in virtual time', () => {
       const socket = new FakeSocket(40_002);
       const limits = { ...defaultLimits, congestedBytes: 10 };
       const net = fakeDriver(ts, server, { limits });
-      ts.schedule(() => server.emit('connection', socket), 1);
+      ts.schedule(() => accept(server, socket, '{'), 1);
       // From 500 ms frames over the congestion mark are written, and never drain.
       for (const at of [500, 600, 3000])
         ts.schedule(() => net.send([1], { type: 'ping', t: at }), at);
@@ -157,7 +189,7 @@ describe('the network edge in virtual time', () => {
       const socket = new FakeSocket(40_004);
       const limits = { ...defaultLimits, congestedBytes: 10, maxUnsentBytes: 40 };
       const net = fakeDriver(ts, server, { limits });
-      ts.schedule(() => server.emit('connection', socket), 1);
+      ts.schedule(() => accept(server, socket, '{'), 1);
       // Each ping is 22 bytes: 22 unsent is congested, 44 overfull, 66 is nothing new.
       for (const at of [10, 20, 30]) ts.schedule(() => net.send([1], { type: 'ping', t: 1 }), at);
       // The core's verdict, as the sink carries it out.
@@ -179,7 +211,7 @@ describe('the network edge in virtual time', () => {
       const server = new FakeServer();
       const socket = new FakeSocket(40_005);
       const net = fakeDriver(ts, server, { limits: { ...defaultLimits, congestedBytes: 10 } });
-      ts.schedule(() => server.emit('connection', socket), 1);
+      ts.schedule(() => accept(server, socket, '{'), 1);
       ts.schedule(() => net.send([1], { type: 'ping', t: 1 }), 10);
       ts.schedule(() => {
         socket.writableLength = 0;
@@ -194,32 +226,38 @@ describe('the network edge in virtual time', () => {
     });
   });
 
-  it('refuses connections over the per-address limit before they become links', () => {
-    const ts = scheduler();
-    ts.run(({ expectObservable }) => {
-      const server = new FakeServer();
-      const net = fakeDriver(ts, server, {
-        closedRoom: true,
-        limits: { ...defaultLimits, maxUnauthenticatedPerAddress: 2 },
+  it.each(ROOMS)(
+    '%s: refuses connections over the per-address limit while they wait for their first byte',
+    (_room, acceptor) => {
+      const ts = scheduler();
+      ts.run(({ expectObservable }) => {
+        const server = new FakeServer();
+        const net = fakeDriver(ts, server, {
+          acceptor: acceptor(),
+          limits: { ...defaultLimits, maxUnauthenticatedPerAddress: 2 },
+        });
+        const sockets = [1, 2, 3].map((i) => new FakeSocket(41_000 + i));
+        sockets.forEach((socket, i) => {
+          ts.schedule(() => server.emit('connection', socket), 10 + i);
+        });
+        // The first two wait for their first byte (and are refused at the timeout); the third at once.
+        expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('12ms r', {
+          r: 'refused: over 2 connections from one address still without a handshake',
+        });
+        ts.schedule(
+          () => expect(sockets.map((s) => s.destroyed)).toEqual([false, false, true]),
+          50,
+        );
       });
-      const sockets = [1, 2, 3].map((i) => new FakeSocket(41_000 + i));
-      sockets.forEach((socket, i) => {
-        ts.schedule(() => server.emit('connection', socket), 10 + i);
-      });
-      // The first two wait for their TLS (and are refused at the timeout); the third at once.
-      expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('12ms r', {
-        r: 'refused: over 2 connections from one address still without a handshake',
-      });
-      ts.schedule(() => expect(sockets.map((s) => s.destroyed)).toEqual([false, false, true]), 50);
-    });
-  });
+    },
+  );
 
   it('unsubscribing closes the server, destroys every socket and cancels the timers', () => {
     const ts = scheduler();
     ts.run(({ expectObservable }) => {
       const server = new FakeServer();
       const pending = new FakeSocket(40_003);
-      const net = fakeDriver(ts, server, { closedRoom: true });
+      const net = fakeDriver(ts, server, { acceptor: new FakeAcceptor() });
       ts.schedule(() => server.emit('connection', pending), 1);
       // Unsubscribed at 100 ms: no refusal at 5000 ms, the socket and the server are closed.
       expectObservable(net.event$.pipe(map(brief)), '^ 99ms !').toBe('');
@@ -227,6 +265,144 @@ describe('the network edge in virtual time', () => {
         expect(server.closed).toBe(true);
         expect(pending.destroyed).toBe(true);
       }, 100);
+    });
+  });
+});
+
+describe('an accepted connection: the first byte decides', () => {
+  it('an open room: no link before the first byte; `{` makes one, the byte read back and read again', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const socket = new FakeSocket(42_001);
+      const net = fakeDriver(ts, server);
+      ts.schedule(() => accept(server, socket), 10);
+      ts.schedule(() => socket.emit('data', Buffer.from('{"type":')), 300);
+      expectObservable(net.event$.pipe(map(brief)), '^ 6s !').toBe('300ms l', { l: 'linkUp' });
+      ts.schedule(() => {
+        expect(socket.unshifted.map(String)).toEqual(['{"type":']);
+        expect(socket.paused).toBe(false);
+        expect(socket.destroyed).toBe(false);
+      }, 301);
+      // A link now: the edge's timeout is over, the hello is the core's to time.
+      ts.schedule(() => expect(socket.destroyed).toBe(false), 5999);
+    });
+  });
+
+  it.each([
+    [
+      'an open room',
+      undefined,
+      [0x16, 0x03, 0x01],
+      'it spoke TLS, but this room is open (no secret)',
+      'tlsInOpenRoom',
+    ],
+    [
+      'an open room',
+      undefined,
+      'GET / HTTP/1.1\r\n',
+      'its first byte 0x47 is neither rxchat nor TLS',
+      'neither',
+    ],
+    [
+      'a closed room',
+      new FakeAcceptor(),
+      '{"type":"hello"}\n',
+      'it spoke in the clear, but this room is closed',
+      'clearInClosedRoom',
+    ],
+    [
+      'a closed room',
+      new FakeAcceptor(),
+      [0x00],
+      'its first byte 0x00 is neither rxchat nor TLS',
+      'neither',
+    ],
+  ] as const)(
+    '%s: first bytes %j are refused at once: %s',
+    (_room, acceptor, bytes, reason, group) => {
+      const ts = scheduler();
+      ts.run(({ expectObservable }) => {
+        const server = new FakeServer();
+        const socket = new FakeSocket(42_002);
+        const net = fakeDriver(ts, server, { acceptor });
+        const chunk = typeof bytes === 'string' ? bytes : Buffer.from(bytes);
+        ts.schedule(() => accept(server, socket, chunk), 10);
+        const refusal = (e: NodeEvent) =>
+          e.kind === 'refused' ? `${e.reason} [${e.group}]` : e.kind;
+        expectObservable(net.event$.pipe(map(refusal)), '^ 6s !').toBe('10ms r', {
+          r: `${reason} [${group}]`,
+        });
+        ts.schedule(() => expect(socket.destroyed).toBe(true), 11);
+        ts.schedule(() => expect(acceptor?.handed ?? []).toEqual([]), 11);
+      });
+    },
+  );
+
+  it('a closed room: a TLS handshake goes to the TLS acceptor; its secure socket is the link, its failure is refused as before', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const acceptor = new FakeAcceptor();
+      // Two connections, each a TCP socket and the TLS socket that wraps it (one address:port).
+      const [raw, secure] = [new FakeSocket(43_001), new FakeSocket(43_001)];
+      const [rawToo, secureToo] = [new FakeSocket(43_002), new FakeSocket(43_002)];
+      const net = fakeDriver(ts, server, { acceptor });
+      // As a TLS socket does: destroying it closes the TCP socket it wraps.
+      secureToo.once('close', () => rawToo.destroy());
+      const hello = Buffer.from([0x16, 0x03, 0x01, 0x00]);
+      ts.schedule(() => accept(server, raw, hello), 10);
+      ts.schedule(() => {
+        expect(acceptor.handed).toEqual([raw]);
+        expect(raw.unshifted).toEqual([hello]);
+        expect(raw.paused).toBe(true);
+      }, 11);
+      ts.schedule(() => acceptor.emit('secureConnection', secure), 20);
+      ts.schedule(() => accept(server, rawToo, hello), 30);
+      const binder = Object.assign(new Error('binder'), { code: 'ERR_SSL_BINDER_DOES_NOT_VERIFY' });
+      ts.schedule(() => acceptor.emit('tlsClientError', binder, secureToo), 40);
+      expectObservable(net.event$.pipe(map(brief)), '^ 6s !').toBe('20ms l 19ms r', {
+        l: 'linkUp',
+        r: 'refused: it uses a different room secret',
+      });
+      ts.schedule(() => expect([secure.destroyed, secureToo.destroyed]).toEqual([false, true]), 41);
+    });
+  });
+
+  it('a closed room: a TLS handshake not done in time is refused once, by the guard', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const acceptor = new FakeAcceptor();
+      const [raw, secure] = [new FakeSocket(43_003), new FakeSocket(43_003)];
+      const net = fakeDriver(ts, server, { acceptor });
+      ts.schedule(() => accept(server, raw, Buffer.from([0x16, 0x03])), 10);
+      // Node's own timeout started at the first byte, after the guard's: it says nothing more.
+      const timeout = Object.assign(new Error('timeout'), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' });
+      ts.schedule(() => acceptor.emit('tlsClientError', timeout, secure), 5020);
+      expectObservable(net.event$.pipe(map(brief)), '^ 6s !').toBe('5010ms r', {
+        r: 'refused: no handshake within 5000 ms',
+      });
+      ts.schedule(() => expect([raw.destroyed, secure.destroyed]).toEqual([true, true]), 5021);
+    });
+  });
+
+  it('the link limit is checked again when a connection becomes a link', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const [first, second] = [new FakeSocket(44_001), new FakeSocket(44_002)];
+      const net = fakeDriver(ts, server, { limits: { ...defaultLimits, maxLinks: 1 } });
+      // Both are admitted while there is no link; both speak; only one may be a link.
+      ts.schedule(() => accept(server, first), 1);
+      ts.schedule(() => accept(server, second), 2);
+      ts.schedule(() => first.emit('data', Buffer.from('{')), 10);
+      ts.schedule(() => second.emit('data', Buffer.from('{')), 11);
+      expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('10ms l r', {
+        l: 'linkUp',
+        r: 'refused: the node has 1 links already (--max-links)',
+      });
+      ts.schedule(() => expect([first.destroyed, second.destroyed]).toEqual([false, true]), 12);
     });
   });
 });
