@@ -4,7 +4,7 @@ import { doneOf } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { logFloor } from './log.js';
-import { haveStreams } from './present.js';
+import { haveStreams, presentStreams } from './present.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
 
@@ -131,7 +131,12 @@ export function sendHave(
   const { vector: delivered, retired } = state.chat.delivery;
   for (const stream of want ?? []) streams.set(stream, doneOf(delivered, retired, stream));
   const vector = Object.fromEntries(streams);
-  const floor = logFloor(state.chat.log, streams);
+  // A floor only for the streams present: of the others there is nothing to start.
+  const present = presentStreams(state);
+  const floor = logFloor(
+    state.chat.log,
+    new Map([...streams].filter(([stream]) => present.has(stream))),
+  );
   const frame = { type: 'have', vector, floor } as const;
   out.push({ kind: 'send', links: [link], frame: want === undefined ? frame : { ...frame, want } });
 }

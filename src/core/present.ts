@@ -19,7 +19,7 @@ export function presentStreams(state: NodeState): Set<string> {
 }
 
 /** Members that left remembered in a `have`: the newest lost ones. */
-export const MAX_LOST_IN_HAVE = 64;
+export const MAX_LOST_IN_HAVE = 32;
 
 /**
  * What a `have` speaks of, with how far each is delivered: the streams

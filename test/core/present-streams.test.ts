@@ -100,6 +100,27 @@ describe('have and its answer speak of the streams present', () => {
     };
     expect(replayedTo(withDave, { type: 'have', vector: {}, floor: {} }, 4)).toBe(300);
   });
+  it('a have names the newest 32 members lost (what a crashed member sent reaches all), and stays small', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    const events: NodeEvent[] = [...joined(1, BOB, 'bob')];
+    const crashed = Array.from({ length: 40 }, (_, i) => `d${i.toString(16).padStart(15, '0')}`);
+    for (const [i, id] of crashed.entries()) {
+      events.push(...joined(10 + i, id, 'd', i), frameEvent(10 + i, chat(id, 1, ['x']), i));
+      events.push({ kind: 'linkDown', at: i + 0.5, link: 10 + i, reason: 'reset' });
+    }
+    const { state } = fold(events, config);
+    const have = haveOf(state, 1);
+    const named = Object.keys(have.vector);
+    expect(named.filter((stream) => stream.startsWith('d'))).toEqual(
+      crashed
+        .slice(8)
+        .reverse()
+        .map((id) => `${id}.1`),
+    );
+    expect(Object.keys(have.floor).every((stream) => !stream.startsWith('d'))).toBe(true);
+    expect(Buffer.byteLength(frameJson(have))).toBeLessThan(4096);
+  });
+
   it('a member that restarted onto a second link speaks for its new incarnation: replies depend on its lines', () => {
     const config = testConfig({ peerTimeoutMs: 1e12 });
     const low = (seq: number, texts: string[], inc: string) =>
