@@ -23,7 +23,10 @@ export function secondLink(
   out: Effect[],
 ): NodeState {
   const current = known.link === undefined ? undefined : state.links.get(known.link);
-  if (current !== undefined && !isPreferred(state, link, known.id)) {
+  // Both dialled by one node (a redial while the other end still holds the old link): the newer
+  // is kept, the live one. Else both ends keep the one the smaller id dialled.
+  const sameDialer = current !== undefined && current.direction === link.direction;
+  if (current !== undefined && !sameDialer && !isPreferred(state, link, known.id)) {
     out.push({ kind: 'send', links: [link.id], frame: { type: 'bye', reason: 'duplicate' } });
     out.push({ kind: 'close', link: link.id, graceful: true });
     return state;

@@ -140,15 +140,15 @@ const rows: Row[] = [
     effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
   },
   {
-    // A second link from carol (she dialled too; the smaller id's dial is kept: ours, link 2 —
-    // here both are hers, so the newer one replaces it and the old one is told `duplicate`).
+    // A second link from carol: both are hers (a redial while this node still held the old
+    // one), so the newer replaces it, the old one is told `duplicate`, and the new one catches up.
     from: 'linked',
     change: 'linked',
     id: CAROL,
     setup: [...bobLinked, ...carolLinked(2)],
     event: carolLinked(3),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'send:bye', 'close'],
+    effects: ['send:hello', 'send:proof', 'send:bye', 'close', 'send:have'],
   },
   {
     from: 'linked',
@@ -169,8 +169,8 @@ const rows: Row[] = [
     effects: ['emit:leave'],
   },
   {
-    // Carol dialled twice (links 2 and 3); link 3 is told `duplicate` and is closing when link 2
-    // drops: carol is lost, and her goodbye then arrives on link 3.
+    // Carol dialled twice (links 2 and 3); link 2 is told `duplicate` and is closing when link 3
+    // drops: carol is lost, and her goodbye then arrives on link 2.
     from: 'lost',
     change: 'quit',
     id: CAROL,
@@ -178,9 +178,9 @@ const rows: Row[] = [
       ...bobLinked,
       ...carolLinked(2),
       ...carolLinked(3),
-      { kind: 'linkDown', at: 5, link: 2, reason: 'reset' },
+      { kind: 'linkDown', at: 5, link: 3, reason: 'reset' },
     ],
-    event: [quit(3)],
+    event: [quit(2)],
     to: 'quit',
     effects: [],
   },
