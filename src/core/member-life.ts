@@ -31,12 +31,15 @@ export type MemberChange =
 /**
  * One member's life, all of it: each place and where each change takes it.
  * A change not listed leaves the member as it is (gossip about a member that
- * is linked, lost or quit changes nothing; a member lost twice is lost once).
+ * is linked or lost changes nothing; a member lost twice is lost once). Gossip
+ * about a member that quit means it came back (a restart with --identity):
+ * it is dialled again by whichever end should dial.
  *
  *   absent ──heardOf──▶ known ──dialled──▶ connecting ──dialFailed──▶ known
  *   any ──linked──▶ linked ──lost──▶ lost ──linked──▶ linked
  *   linked, lost ──quit──▶ quit ──forgotten──▶ absent
  *   lost ──forgotten (not back within --redial-for)──▶ absent
+ *   quit ──heardOf──▶ known, quit ──dialled──▶ connecting (gossip says it is back)
  */
 export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberChange, Place>>>>> =
   {
@@ -45,7 +48,7 @@ export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberC
     connecting: { dialFailed: 'known', linked: 'linked' },
     linked: { linked: 'linked', lost: 'lost', quit: 'quit' },
     lost: { linked: 'linked', quit: 'quit', forgotten: 'absent' },
-    quit: { linked: 'linked', forgotten: 'absent' },
+    quit: { linked: 'linked', forgotten: 'absent', heardOf: 'known', dialled: 'connecting' },
   };
 
 export function placeOf(member: Member | undefined): Place {
@@ -146,7 +149,10 @@ export function memberQuit(state: NodeState, link: Link, out: Effect[]): NodeSta
       who: namedOf(state, member.id, member.name),
     });
   }
-  return { ...state, members: withEntry(state.members, member.id, { ...rest, state: to }) };
+  const next = { ...state, members: withEntry(state.members, member.id, { ...rest, state: to }) };
+  // Whom it is linked with changed: the others forward to it from now on what the quitter sent.
+  if (member.state === 'linked') announceLinks(next, out);
+  return next;
 }
 
 /** Its link was the loser of a simultaneous dial: still linked, its other link is awaited. */
