@@ -38,8 +38,21 @@ export function isUnspecifiedHost(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
 }
 
-/** True for a `host:port` another node can dial: well formed, and not an unspecified host. */
+/** True for hosts that name no one node: IPv4 multicast (224/4), broadcast, IPv6 multicast (ff00::/8). */
+export function isGroupHost(host: string): boolean {
+  const v4 = /^(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.exec(host);
+  if (v4 !== null) {
+    const first = Number(v4[1]);
+    return (first >= 224 && first <= 239) || host === '255.255.255.255';
+  }
+  return /^ff[0-9a-f]{2}:/i.test(host);
+}
+
+/**
+ * True for a `host:port` another node can dial: well formed, and its host
+ * neither unspecified (`0.0.0.0`, `::`) nor a group (multicast, broadcast).
+ */
 export function isDialable(address: string): boolean {
   const parsed = parseHostPort(address);
-  return parsed !== undefined && !isUnspecifiedHost(parsed.host);
+  return parsed !== undefined && !isUnspecifiedHost(parsed.host) && !isGroupHost(parsed.host);
 }

@@ -123,6 +123,10 @@ export function onDirect(
     });
     return next;
   }
+  // Passed on only toward a member this node knows of and that has not left: a direct message
+  // to an id nobody knows would otherwise travel to every member.
+  const addressee = next.members.get(frame.to);
+  if (addressee === undefined || addressee.state === 'quit') return next;
   const links = route(next, frame.to, from);
   if (links.length > 0) out.push({ kind: 'send', links, frame });
   return next;

@@ -34,7 +34,8 @@ export function peersEvent(state: NodeState): PeersEvent {
     id: member.id,
     address: member.address,
     state: member.state,
-    rtt: member.rttMs ?? null,
+    // A round trip is only known while linked: an old one says nothing of a member gone.
+    rtt: member.state === 'linked' ? (member.rttMs ?? null) : null,
   }));
   return { event: 'peers', peers };
 }

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import { sendHave } from '../../src/core/gossip.js';
+import { peersEvent } from '../../src/core/membership.js';
 import { presentStreams } from '../../src/core/present.js';
+import { signDirect } from '../../src/core/signing.js';
 import type { NodeState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import type { ChatFrame, Frame, HaveFrame } from '../../src/protocol/frames.js';
 import { frameJson } from '../../src/protocol/json-text.js';
 import {
+  fakeIdentity,
   fold,
   frameEvent,
   hello,
@@ -213,5 +216,44 @@ describe('the message after a gap', () => {
   it('is marked unmet: what the skipped messages depended on (small deps name only changes) is not known', () => {
     expect(run({ [`${BOB}.1`]: 1 })).toEqual(['question (unmet)', 'follow-up (unmet)']);
     expect(run({})).toContain('follow-up (unmet)');
+  });
+});
+
+describe('direct messages and peers, for members known', () => {
+  const dm = (to: string) =>
+    signDirect(fakeIdentity(BOB), {
+      type: 'dm',
+      id: `${BOB}.1:d1`,
+      origin: BOB,
+      inc: '1',
+      name: 'bob',
+      to,
+      text: 'psst',
+      time: '2026-01-01T00:00:00.000Z',
+    });
+
+  it('a direct message to an id nobody knows is dropped, not passed on to every member', () => {
+    const linked = [...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')];
+    const passed = (to: string) =>
+      fold([...linked, frameEvent(1, dm(to), 5)]).effects.filter(
+        (e) => e.kind === 'send' && e.frame.type === 'dm',
+      );
+    expect(passed('ff00000000000000')).toEqual([]);
+    // To a member it knows, it is passed on.
+    expect(passed(CAROL)).toMatchObject([{ links: [2] }]);
+  });
+
+  it('a member no longer linked has no round-trip time in peers', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    const { state } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        frameEvent(1, { type: 'pong', t: 0, seen: 0 }, 20),
+        { kind: 'linkDown', at: 30, link: 1, reason: 'reset' },
+      ],
+      config,
+    );
+    expect(state.members.get(BOB)?.rttMs).toBe(20);
+    expect(peersEvent(state).peers).toMatchObject([{ id: BOB, state: 'lost', rtt: null }]);
   });
 });

@@ -313,6 +313,10 @@ describe('PROTOCOL.md addresses', () => {
         { id: HIGHER, name: 'carol', address: '[::]:9200', mesh: true },
         { id: 'c100000000000000', name: 'dave', address: '0.0.0.0:9300', mesh: true },
         { id: 'c200000000000000', name: 'erin', address: 'not an address', mesh: true },
+        { id: 'c300000000000000', name: 'fay', address: '224.0.0.1:1', mesh: true },
+        { id: 'c400000000000000', name: 'gus', address: '255.255.255.255:1', mesh: true },
+        { id: 'c500000000000000', name: 'hal', address: '[ff02::1]:1', mesh: true },
+        { id: 'c600000000000000', name: 'ivy', address: '0.0.0.0:1', mesh: true },
       ],
     });
     const after = fold([...events, gossip]);
