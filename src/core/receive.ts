@@ -1,22 +1,17 @@
 import type { Frame } from '../protocol/frames.js';
 import { onChat } from './chat.js';
-import { sendFrames } from './chat-send.js';
 import { withEntry } from './collections.js';
-import { openStartWindow } from './delivery-start.js';
 import { onDigest } from './digest.js';
 import { onDirect } from './direct.js';
 import type { Effect } from './effect.js';
-import { startFromOrigin } from './gaps.js';
 import { onLinks } from './gossip.js';
 import { onHello, onProof } from './handshake.js';
+import { onHave } from './have-reply.js';
 import { linkRef } from './labels.js';
 import { onPong, pongFor } from './liveness.js';
-import { replayFor } from './log.js';
 import { memberQuit, memberSwapping } from './member-life.js';
 import { onMembers } from './membership.js';
-import { presentStreams } from './present.js';
 import type { Link, NodeState } from './state.js';
-import { withChat } from './state.js';
 
 /** A frame from a link: the handshake first, then every other frame type from a member. */
 export function onFrame(
@@ -49,23 +44,8 @@ export function onFrame(
       return onChat(heard, frame, link.peer, at, out);
     case 'dm':
       return onDirect(heard, frame, link.peer, out);
-    case 'have': {
-      // Catch-up, second half: send the peer what it lacks (of the streams it wants, for a pull).
-      // The first `have` opens the window in which streams never delivered from may start.
-      const delivery = openStartWindow(heard.chat.delivery, at, heard.config.startWindowMs);
-      const opened = delivery === heard.chat.delivery ? heard : withChat(heard, { delivery });
-      const member = opened.members.get(link.peer);
-      const next =
-        member === undefined ? opened : startFromOrigin(opened, member, frame.floor, out);
-      // A stream its have does not name: sent on the first have of a link (a newcomer lacks
-      // everything), or when it is present here; else the peer had it and let it go.
-      const present = link.caughtUp === true ? presentStreams(next) : undefined;
-      const unnamed = (stream: string): boolean => present?.has(stream) ?? true;
-      const replay = replayFor(next.chat.log, frame.vector, frame.want, unnamed);
-      const caughtUp = { ...heardLink, caughtUp: true as const };
-      const marked = { ...next, links: withEntry(next.links, link.id, caughtUp) };
-      return sendFrames(marked, [link.id], replay, out);
-    }
+    case 'have':
+      return onHave(heard, heardLink, frame, at, out);
     case 'links': {
       const member = heard.members.get(link.peer);
       return member === undefined ? heard : onLinks(heard, member, frame);

@@ -3,6 +3,7 @@ import type { NodeConfig } from './config.js';
 import { emptyDelivery } from './delivery.js';
 import type { DigestSeen } from './digest.js';
 import type { DialPurpose, Direction, LinkId } from './event.js';
+import type { Replayed } from './have-reply.js';
 import type { Leaving } from './leaving.js';
 import type { Logged } from './log.js';
 import type { PeerState } from './output-event.js';
@@ -33,6 +34,8 @@ export interface Link {
   readonly peer?: string;
   /** Set once a `have` arrived on this link: later ones get no stream they leave out (see receive). */
   readonly caughtUp?: true;
+  /** What answers to its `have` frames sent it this ping interval (see have-reply). */
+  readonly replayed?: Replayed;
   /** The last comparison of vector sums on this link (see digest). */
   readonly digest?: DigestSeen;
 }

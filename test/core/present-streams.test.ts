@@ -103,6 +103,35 @@ describe('have and its answer speak of the streams present', () => {
     };
     expect(replayedTo(withDave, { type: 'have', vector: {}, floor: {} }, 4)).toBe(300);
   });
+  it('300 have frames on one link get at most --history messages in answer per ping interval', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    const lines = Array.from({ length: 300 }, (_, i) => chat(BOB, i + 1, [`b${i + 1}`]));
+    const { state } = fold(
+      [
+        ...joined(1, BOB, 'bob'),
+        ...joined(2, CAROL, 'carol'),
+        ...lines.map((f) => frameEvent(1, f, 1)),
+      ],
+      config,
+    );
+    const ask = (at: number) => frameEvent(2, { type: 'have', vector: {}, floor: {} }, at);
+    const answered = (events: readonly NodeEvent[]) =>
+      events.reduce(
+        (acc, event) => {
+          const result = step(acc.state, event);
+          return {
+            state: result.state,
+            sent: acc.sent + sentChats(result.effects).reduce((n, f) => n + f.texts.length, 0),
+          };
+        },
+        { state, sent: 0 },
+      ).sent;
+    const flood = Array.from({ length: 300 }, () => ask(10));
+    expect(answered(flood)).toBe(config.historyLimit);
+    // The next interval has its own budget.
+    expect(answered([...flood, ask(10 + config.pingIntervalMs)])).toBe(config.historyLimit + 300);
+  });
+
   it('a have names the newest 32 members lost (what a crashed member sent reaches all), and stays small', () => {
     const config = testConfig({ peerTimeoutMs: 1e12 });
     const events: NodeEvent[] = [...joined(1, BOB, 'bob')];
