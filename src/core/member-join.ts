@@ -1,9 +1,10 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import { formatHostPort, hostOf, isDialable } from './address.js';
+import { firstHave } from './catch-up.js';
 import { withEntry, withoutEntry } from './collections.js';
 import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
-import { gossipJoin, sendHave, sendMembership } from './gossip.js';
+import { gossipJoin, sendMembership } from './gossip.js';
 import { isNewKey, namedOf, rememberKey } from './labels.js';
 import { allows } from './member-life.js';
 import { stopRetrying } from './retry.js';
@@ -77,6 +78,5 @@ export function memberJoined(
     ...(newKey ? { newKey: true } : {}),
   });
   sendMembership(next, link.id, out);
-  sendHave(next, link.id, out);
-  return gossipJoin(next, member, at, out);
+  return gossipJoin(firstHave(next, link.id, at, out), member, at, out);
 }

@@ -26,6 +26,8 @@ export interface ChatSlice {
   readonly unheard: number;
   /** Lines and direct messages refused (too long, no room in a frame, no such member). */
   readonly refused: number;
+  /** When this node, fresh (nothing delivered from anyone), asked one link for everything. */
+  readonly catchUpAt?: number;
   /** Held streams: when their missing predecessors were last asked for (see pull). */
   readonly pulledAt: ReadonlyMap<string, number>;
 }

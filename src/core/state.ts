@@ -34,6 +34,8 @@ export interface Link {
   readonly peer?: string;
   /** Set once a `have` arrived on this link: later ones get no stream they leave out (see receive). */
   readonly caughtUp?: true;
+  /** When this link is sent the `have` put off while another link's catch-up came (see catch-up). */
+  readonly haveDueAt?: number;
   /** What answers to its `have` frames sent it this ping interval (see have-reply). */
   readonly replayed?: Replayed;
   /** The last comparison of vector sums on this link (see digest). */

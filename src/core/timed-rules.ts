@@ -1,3 +1,4 @@
+import { catchUpDue, sendDueHaves } from './catch-up.js';
 import { overdueAt } from './delivery-overdue.js';
 import { startWindowDue } from './delivery-start.js';
 import type { Effect } from './effect.js';
@@ -37,6 +38,7 @@ export const TIMED_RULES: readonly TimedRule[] = [
     due: (state) => startWindowDue(state.chat.delivery),
     run: startStreams,
   },
+  { name: 'have frames put off while a joiner catches up', due: catchUpDue, run: sendDueHaves },
   { name: 'pulls of missing messages', due: pullDue, run: pullMissing },
   {
     name: 'gaps',

@@ -31,6 +31,8 @@ export interface MemoryNode {
   /** Every `--json` event it emitted, in order. */
   readonly events: OutputEvent[];
   readonly warnings: string[];
+  /** Chat messages that arrived on its links, duplicates included (what it read). */
+  chatIn: number;
   /** The exit code, once its runNode$ emitted one. */
   exitCode: number | undefined;
   /** True once its runNode$ completed, and when (virtual ms). */
@@ -101,6 +103,7 @@ export class MemoryRoom {
       address,
       events: [],
       warnings: [],
+      chatIn: 0,
       exitCode: undefined,
       completed: false,
       completedAt: undefined,
@@ -167,6 +170,7 @@ export class MemoryRoom {
             if (!peer.open) return;
             const checked = validateFrame(JSON.parse(bytes));
             if (!checked.ok) throw new Error(`invalid frame on the wire: ${checked.error}`);
+            if (checked.frame.type === 'chat') peer.node.chatIn += checked.frame.texts.length;
             peer.node.emit({ kind: 'frame', at: now(), link: peer.link, frame: checked.frame });
           });
         }
