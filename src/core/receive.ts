@@ -73,6 +73,9 @@ function onByeFrame(
   at: number,
   out: Effect[],
 ): NodeState {
+  // A goodbye ends the link from this side too: a peer that says bye and holds the socket open
+  // does not keep a slot (the edge destroys a link it ended that the peer does not close).
+  out.push({ kind: 'close', link: link.id, graceful: true });
   if (reason === 'quit') return memberQuit(state, link, out);
   if (reason === 'duplicate') return memberSwapping(state, link, at);
   out.push({

@@ -58,6 +58,9 @@ export const defaultLimits: LinkLimits = {
   readBytesPerSecond: 32 * 1024 * 1024,
 };
 
+/** How long a link this node ended may stay open waiting for the peer to close its side. */
+export const END_GRACE_MS = 2000;
+
 /**
  * The network edge: sockets become events, and send/dial/close effects become
  * socket calls. Subscribing to `event$` starts it; unsubscribing closes the
@@ -112,7 +115,12 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     event$: merge(links$, reported),
     send: writer.send,
     dial,
-    close: table.close,
+    close(link, graceful) {
+      const socket = table.get(link);
+      table.close(link, graceful);
+      // Ended after what was written; a peer that does not close its side in time is cut off.
+      if (graceful && socket !== undefined) scope.later(END_GRACE_MS, () => socket.destroy());
+    },
     holdReading: table.holdReading,
   };
 }

@@ -166,8 +166,9 @@ const rows: Row[] = [
     setup: [...bobLinked, ...carolLinked(2)],
     event: [quit(2)],
     to: 'quit',
-    // Whom this node is linked with changed: the others forward carol's lines to it again.
-    effects: ['emit:leave', 'send:links'],
+    // The link is ended from this side too; whom this node is linked with changed: the others
+    // forward carol's lines to it again.
+    effects: ['close', 'emit:leave', 'send:links'],
   },
   {
     // Carol dialled twice (links 2 and 3); link 2 is told `duplicate` and is closing when link 3
@@ -183,7 +184,7 @@ const rows: Row[] = [
     ],
     event: [quit(2)],
     to: 'quit',
-    effects: [],
+    effects: ['close'],
   },
   {
     from: 'lost',

@@ -64,10 +64,14 @@ export function signedChatLine(identity: Identity, fields: ChatFields): string {
  */
 export function rawConnect(
   port: number,
-  options: { answerPings?: boolean; identity?: Identity } = {},
+  options: { answerPings?: boolean; identity?: Identity; allowHalfOpen?: boolean } = {},
 ): Promise<RawClient> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({
+      host: '127.0.0.1',
+      port,
+      allowHalfOpen: options.allowHalfOpen === true,
+    });
     const lines: string[] = [];
     const identity = options.identity ?? freshIdentity();
     /** Pongs waited for by roundTrip, by their `t`. */
