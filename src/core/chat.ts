@@ -50,13 +50,22 @@ export function showDelivered(
 
 /**
  * Forwarding where it is needed, and only there: to linked members other than
- * the one it came from that are not linked with the origin themselves.
+ * the one it came from that are not linked with the origin themselves — nor,
+ * for a live frame, with the member it came from, which forwarded it to them
+ * already. So a line of a member linked with one node of a mesh is read once
+ * by each other member, not once per forwarder.
  */
-function forwardTargets(state: NodeState, origin: string, from: string | undefined): LinkId[] {
+function forwardTargets(
+  state: NodeState,
+  origin: string,
+  from: string | undefined,
+  replay: boolean,
+): LinkId[] {
   const links: LinkId[] = [];
   for (const member of state.members.values()) {
     if (member.state !== 'linked' || member.link === undefined) continue;
     if (member.id === from || member.id === origin || member.peers?.has(origin) === true) continue;
+    if (!replay && from !== undefined && member.peers?.has(from) === true) continue;
     links.push(member.link);
   }
   return links;
@@ -134,7 +143,7 @@ export function onChat(
   const late = result.late.length === 0 ? undefined : new Set(result.late);
   next = showDelivered(next, result.delivered, out, late);
   if (result.fresh > 0) {
-    const targets = forwardTargets(next, frame.origin, from);
+    const targets = forwardTargets(next, frame.origin, from, frame.replay === true);
     next = sendFrames(next, targets, [frame], out);
   }
   return next;

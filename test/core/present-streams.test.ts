@@ -286,3 +286,26 @@ describe('direct messages and peers, for members known', () => {
     expect(peersEvent(state).peers).toMatchObject([{ id: BOB, state: 'lost', rtt: null }]);
   });
 });
+
+describe('forwarding', () => {
+  const ORIGIN = 'dd00000000000000';
+  const line = chat(ORIGIN, 1, ['from a member linked with bob only']);
+  const forwardedTo = (carolPeers: string[]) => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      ...joined(2, CAROL, 'carol'),
+      frameEvent(1, { type: 'links', peers: [ORIGIN, SELF, CAROL] }, 1),
+      frameEvent(2, { type: 'links', peers: carolPeers }, 1),
+      frameEvent(1, line, 2),
+    ]);
+    return effects.flatMap((e) =>
+      e.kind === 'send' && e.frame.type === 'chat' ? [...e.links] : [],
+    );
+  };
+
+  it('a live frame is not passed to a member linked with the one it came from: that one did', () => {
+    expect(forwardedTo([SELF, BOB])).toEqual([]);
+    // Carol not linked with bob: she needs it from this node.
+    expect(forwardedTo([SELF])).toEqual([2]);
+  });
+});
