@@ -1,4 +1,4 @@
-import { streamOf } from '../protocol/frames.js';
+import { originOf, streamOf } from '../protocol/frames.js';
 import { doneOf } from './delivery.js';
 import type { NodeState } from './state.js';
 import { ownStream } from './state.js';
@@ -21,11 +21,30 @@ export function presentStreams(state: NodeState): Set<string> {
 /** Members that left remembered in a `have`: the newest lost ones. */
 export const MAX_LOST_IN_HAVE = 32;
 
+/** Members only heard of (linked with others, not with this node) whose streams a `have` names. */
+export const MAX_HEARD_IN_HAVE = 32;
+
+/** The newest stream delivered from each of `origins`, as the vector and records keep them. */
+function newestOf(state: NodeState, origins: ReadonlySet<string>): Map<string, string> {
+  const newest = new Map<string, string>();
+  if (origins.size === 0) return newest;
+  const { vector, retired } = state.chat.delivery;
+  // Newest last in each: the records (retired earlier), then the vector.
+  for (const stream of [...retired.keys(), ...vector.keys()]) {
+    const origin = originOf(stream);
+    if (origins.has(origin)) newest.set(origin, stream);
+  }
+  return newest;
+}
+
 /**
  * What a `have` speaks of, with how far each is delivered: the streams
- * present, and the last stream of each of the newest MAX_LOST_IN_HAVE members
+ * present; the last stream of each of the newest MAX_LOST_IN_HAVE members
  * lost (a crash), so that what one sent just before it went reaches everyone
- * who lacks it (members that quit confirmed their lines before leaving).
+ * who lacks it (members that quit confirmed their lines before leaving); and
+ * the newest stream delivered from each of MAX_HEARD_IN_HAVE members only
+ * heard of (a `--no-mesh` member linked with another node), so that a member
+ * linked with it, whose have names it, is not asked for it again and again.
  */
 export function haveStreams(state: NodeState): Map<string, number> {
   const { vector, retired } = state.chat.delivery;
@@ -39,5 +58,12 @@ export function haveStreams(state: NodeState): Map<string, number> {
     const stream = streamOf(member.id, member.inc ?? '');
     streams.set(stream, doneOf(vector, retired, stream));
   }
+  const heard = new Set<string>();
+  for (const member of state.members.values()) {
+    if (heard.size >= MAX_HEARD_IN_HAVE) break;
+    if (member.state === 'known' || member.state === 'connecting') heard.add(member.id);
+  }
+  for (const stream of newestOf(state, heard).values())
+    streams.set(stream, doneOf(vector, retired, stream));
   return streams;
 }
