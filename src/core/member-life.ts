@@ -69,6 +69,23 @@ export function stateAfter(
   return to === 'absent' ? undefined : to;
 }
 
+/** Dials of members heard of in flight at once: a gossip frame of thousands dials a few. */
+export const MAX_DIALS_IN_FLIGHT = 16;
+
+/** Times a member heard of is dialled before it is left to dial this node (or to later gossip). */
+export const MAX_DIAL_ATTEMPTS = 3;
+
+/** Whether a member heard of at `address`, dialled `attempts` times, may be dialled now. */
+export function mayDialHeard(
+  dialing: ReadonlySet<string>,
+  address: string,
+  attempts: number,
+): boolean {
+  return (
+    !dialing.has(address) && dialing.size < MAX_DIALS_IN_FLIGHT && attempts < MAX_DIAL_ATTEMPTS
+  );
+}
+
 /** Members that quit kept for naming and for not redialling them; the oldest go first. */
 const MAX_QUIT_MEMBERS = 256;
 
@@ -84,7 +101,9 @@ export interface GossipDraft {
  */
 export function heardOf(draft: GossipDraft, info: MemberInfo, dial: boolean, out: Effect[]): void {
   const known = draft.members.get(info.id);
-  const change = dial && !draft.dialing.has(info.address) ? 'dialled' : 'heardOf';
+  const attempts = known?.dialAttempts ?? 0;
+  const change =
+    dial && mayDialHeard(draft.dialing, info.address, attempts) ? 'dialled' : 'heardOf';
   const to = stateAfter(known, change);
   if (to === undefined) return;
   draft.members.set(info.id, {
@@ -98,6 +117,7 @@ export function heardOf(draft: GossipDraft, info: MemberInfo, dial: boolean, out
     received: 0,
     framesSent: 0,
     framesReceived: 0,
+    dialAttempts: attempts + (change === 'dialled' ? 1 : 0),
   });
   if (change === 'heardOf') return;
   out.push({ kind: 'dial', target: info.address, purpose: { kind: 'gossip', member: info.id } });

@@ -10,7 +10,7 @@ import { withDialer } from './state.js';
  * In a mesh, of two members that learn of each other only the one with the
  * smaller id dials, so gossip does not make both dial at once.
  */
-function shouldDialLearned(state: NodeState, info: MemberInfo): boolean {
+export function shouldDialLearned(state: NodeState, info: MemberInfo): boolean {
   return state.config.mesh && info.mesh && state.config.id < info.id;
 }
 

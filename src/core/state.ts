@@ -59,6 +59,8 @@ export interface Member {
   /** The address named on our command line that reached it: redial that one. */
   readonly named?: string;
   readonly linkedAt?: number;
+  /** How many times this node dialled it as a member heard of (bounded; see member-life). */
+  readonly dialAttempts?: number;
   /** When it was last lost: forgotten --redial-for after, unless back. */
   readonly lostAt?: number;
   readonly rttMs?: number;

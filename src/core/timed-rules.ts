@@ -1,6 +1,7 @@
 import { catchUpDue, sendDueHaves } from './catch-up.js';
 import { overdueAt } from './delivery-overdue.js';
 import { startWindowDue } from './delivery-start.js';
+import { dialHeardOf } from './dial-heard.js';
 import type { Effect } from './effect.js';
 import { forgetDeparted, forgetLostMembers, lostDue } from './forget.js';
 import { resolveGaps, startStreams } from './gaps.js';
@@ -33,6 +34,8 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'members lost too long', due: lostDue, run: forgetLostMembers },
   { name: 'redials', due: redialDue, run: dialDueRedials },
   { name: 'retries of named peers', due: retryDue, run: dialDueRetries },
+  // Rides on whatever tick comes (one per ping interval at least, while linked).
+  { name: 'dials of members heard of', due: () => undefined, run: dialHeardOf },
   {
     name: 'streams started by catch-up',
     due: (state) => startWindowDue(state.chat.delivery),

@@ -309,3 +309,74 @@ describe('forwarding', () => {
     expect(forwardedTo([SELF])).toEqual([2]);
   });
 });
+
+describe('gossip that names thousands', () => {
+  it('a members frame of 4,096 entries dials at most 16 at once, each member at most 3 times', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    // Ids above this node's: it is the one to dial them.
+    const entries = Array.from({ length: 4096 }, (_, i) => ({
+      id: `c${i.toString(16).padStart(15, '0')}`,
+      name: 'x',
+      address: `127.0.0.${1 + (i % 200)}:${10_000 + i}`,
+      mesh: true,
+    }));
+    let state = fold([...joined(1, BOB, 'bob')], config).state;
+    const dials: string[] = [];
+    const run = (event: NodeEvent) => {
+      const result = step(state, event);
+      state = result.state;
+      const now = result.effects.flatMap((e) => (e.kind === 'dial' ? [e.target] : []));
+      dials.push(...now);
+      return now;
+    };
+    expect(run(frameEvent(1, { type: 'members', members: entries }, 1))).toHaveLength(16);
+    expect(state.members.size).toBe(4097);
+    // Every dial fails; each tick dials the next ones, never more than 16 in flight.
+    for (let tick = 0; tick < 40; tick++) {
+      for (const target of [...state.dialer.dialing]) {
+        const id = entries.find((e) => e.address === target)?.id ?? '';
+        run({
+          kind: 'dialFailed',
+          at: 2 + tick,
+          target,
+          purpose: { kind: 'gossip', member: id },
+          reason: 'refused',
+        });
+      }
+      expect(run({ kind: 'tick', at: 2 + tick }).length).toBeLessThanOrEqual(16);
+    }
+    const perTarget = new Map<string, number>();
+    for (const target of dials) perTarget.set(target, (perTarget.get(target) ?? 0) + 1);
+    // 16 dials per tick, the next members each time: none dialled again before the others.
+    expect(perTarget.size).toBe(16 * 41);
+    expect(Math.max(...perTarget.values())).toBe(1);
+  });
+
+  it('a member heard of is dialled at most 3 times', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
+    const info = { id: 'c000000000000001', name: 'x', address: '127.0.0.9:9', mesh: true };
+    let state = fold([...joined(1, BOB, 'bob')], config).state;
+    let dials = 0;
+    const run = (event: NodeEvent) => {
+      const result = step(state, event);
+      state = result.state;
+      dials += result.effects.filter((e) => e.kind === 'dial').length;
+    };
+    run(frameEvent(1, { type: 'members', members: [info] }, 1));
+    for (let tick = 0; tick < 10; tick++) {
+      const failed = { kind: 'gossip' as const, member: info.id };
+      if (state.dialer.dialing.has(info.address))
+        run({
+          kind: 'dialFailed',
+          at: 2 + tick,
+          target: info.address,
+          purpose: failed,
+          reason: 'x',
+        });
+      run(frameEvent(1, { type: 'members', members: [info] }, 2 + tick));
+      run({ kind: 'tick', at: 2 + tick });
+    }
+    expect(dials).toBe(3);
+    expect(state.members.get(info.id)?.state).toBe('known');
+  });
+});
