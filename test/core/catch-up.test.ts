@@ -8,6 +8,7 @@ import { initialState, withChat } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import type { ChatFrame } from '../../src/protocol/frames.js';
 import {
+  burstFrom,
   fold,
   frameEvent,
   hello,
@@ -24,26 +25,13 @@ const CAROL = 'cc00000000000000';
 const DAVE = 'dd00000000000000';
 const LIAR = 'ee00000000000000';
 
-function chat(
+const chat = (
   origin: string,
   seq: number,
   texts: string[],
   deps: Record<string, number> = {},
   replay = false,
-): ChatFrame {
-  const frame: Omit<ChatFrame, 'key' | 'sig'> = {
-    type: 'chat',
-    origin,
-    inc: '1',
-    name: origin.slice(0, 2),
-    seq,
-    deps,
-    time: '2026-01-01T00:00:00.000Z',
-    texts,
-  };
-  const signed = signedChat(frame);
-  return replay ? { ...signed, replay } : signed;
-}
+): ChatFrame => burstFrom(origin, seq, texts, deps, replay ? { replay } : {});
 
 const shownTexts = (effects: readonly Effect[]): string[] =>
   effects.flatMap((e) => (e.kind === 'emit' && e.event.event === 'message' ? [e.event.text] : []));

@@ -7,9 +7,10 @@ import { presentStreams } from '../../src/core/present.js';
 import { signDirect } from '../../src/core/signing.js';
 import type { NodeState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
-import type { ChatFrame, Frame, HaveFrame } from '../../src/protocol/frames.js';
+import type { Frame, HaveFrame } from '../../src/protocol/frames.js';
 import { frameJson } from '../../src/protocol/json-text.js';
 import {
+  burstFrom,
   fakeIdentity,
   fold,
   frameEvent,
@@ -19,34 +20,13 @@ import {
   linkUp,
   proof,
   SELF,
-  signedChat,
   testConfig,
 } from '../helpers/core-fixtures.js';
 
 const BOB = 'bb00000000000000';
 const CAROL = 'cc00000000000000';
 
-function chat(
-  origin: string,
-  seq: number,
-  texts: string[],
-  deps: Record<string, number> = {},
-  fields: Partial<ChatFrame> = {},
-): ChatFrame {
-  const { replay, ...rest } = fields;
-  const signed = signedChat({
-    type: 'chat',
-    origin,
-    inc: '1',
-    name: origin.slice(0, 2),
-    seq,
-    deps,
-    time: '2026-01-01T00:00:00.000Z',
-    texts,
-    ...rest,
-  });
-  return replay === true ? { ...signed, replay } : signed;
-}
+const chat = burstFrom;
 
 const shown = (effects: readonly Effect[]) =>
   effects.flatMap((e) => (e.kind === 'emit' && e.event.event === 'message' ? [e.event] : []));

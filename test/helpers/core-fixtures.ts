@@ -46,6 +46,33 @@ export function signedChat(frame: Omit<ChatFrame, 'key' | 'sig'>): ChatFrame {
   return signChat(fakeIdentity(frame.origin), frame);
 }
 
+/**
+ * A burst from `origin` at `seq`, signed by its key: incarnation 1, named by
+ * its id's first two characters, at a fixed time; `fields` may set any other
+ * field, `replay` too (added after signing, as relays do).
+ */
+export function burstFrom(
+  origin: string,
+  seq: number,
+  texts: string[],
+  deps: Record<string, number> = {},
+  fields: Partial<ChatFrame> = {},
+): ChatFrame {
+  const { replay, ...rest } = fields;
+  const signed = signedChat({
+    type: 'chat',
+    origin,
+    inc: '1',
+    name: origin.slice(0, 2),
+    seq,
+    deps,
+    time: '2026-01-01T00:00:00.000Z',
+    texts,
+    ...rest,
+  });
+  return replay === true ? { ...signed, replay } : signed;
+}
+
 /** A burst from `origin` (incarnation 1, no deps, from seq 1 at time `t`), signed by its key. */
 export function chatFrom(
   origin: string,

@@ -86,6 +86,16 @@ export class MemoryRoom {
     return node;
   }
 
+  /** A mesh: a member per id (named m0, m1, …), each after the first naming the first. */
+  startMesh(ids: readonly string[]): MemoryNode[] {
+    const members: MemoryNode[] = [];
+    for (const [i, id] of ids.entries()) {
+      const peers = members[0] === undefined ? [] : [members[0].address];
+      members.push(this.start(`m${i}`, memberConfig(id, `m${i}`, peers)));
+    }
+    return members;
+  }
+
   /** A node and its runNode$, not yet subscribed (for marble tests of the output). */
   prepare(
     name: string,

@@ -19,10 +19,8 @@ describe('forwarding, in memory with the fake drivers', () => {
       ts.run(() => {
         ts.maxFrames = 60_000;
         const net = new MemoryRoom(ts);
-        const first = net.start('m0', memberConfig(ids[0] ?? '', 'm0'));
-        const members: MemoryNode[] = [first];
-        for (const [i, id] of ids.slice(1).entries())
-          members.push(net.start(`m${i + 1}`, memberConfig(id, `m${i + 1}`, [first.address])));
+        const members = net.startMesh(ids);
+        const first = members[0] as MemoryNode;
         const loner = net.start(
           'loner',
           memberConfig(LONER, 'loner', [first.address], { mesh: false }),

@@ -20,10 +20,8 @@ describe('a joiner of an 8-member mesh, in memory with the fake drivers', () => 
       ts.run(() => {
         ts.maxFrames = 60_000;
         const net = new MemoryRoom(ts);
-        const first = net.start('m0', memberConfig(ids[0] ?? '', 'm0'));
-        const members: MemoryNode[] = [first];
-        for (const [i, id] of ids.slice(1).entries())
-          members.push(net.start(`m${i + 1}`, memberConfig(id, `m${i + 1}`, [first.address])));
+        const members = net.startMesh(ids);
+        const first = members[0] as MemoryNode;
         // 25 lines each once the mesh formed: 200 lines of history.
         for (const [i, member] of members.entries())
           for (let k = 0; k < 25; k++)
