@@ -32,8 +32,8 @@ export function onDigest(
   sum: number,
   at: number,
   out: Effect[],
+  mine: number = digestOf(state),
 ): NodeState {
-  const mine = digestOf(state);
   const seen = link.digest;
   const recently = seen?.pulledAt !== undefined && at - seen.pulledAt < state.config.pingIntervalMs;
   // Behind it, and no further on than at the last comparison: ask it for what this node lacks.

@@ -127,12 +127,12 @@ export function sendHave(
   want?: readonly string[],
 ): void {
   // Only the streams present (and the newest lost): a have's size follows who is here.
-  const streams = haveStreams(state);
+  const present = presentStreams(state);
+  const streams = haveStreams(state, present);
   const { vector: delivered, retired } = state.chat.delivery;
   for (const stream of want ?? []) streams.set(stream, doneOf(delivered, retired, stream));
   const vector = Object.fromEntries(streams);
   // A floor only for the streams present: of the others there is nothing to start.
-  const present = presentStreams(state);
   const floor = logFloor(
     state.chat.log,
     new Map([...streams].filter(([stream]) => present.has(stream))),

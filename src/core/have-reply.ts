@@ -50,8 +50,12 @@ export function onHave(
   const present = link.caughtUp === true ? presentStreams(next) : undefined;
   const unnamed = (stream: string): boolean => present?.has(stream) ?? true;
   const { historyLimit, pingIntervalMs } = next.config;
-  const fresh = link.replayed === undefined || at - link.replayed.since >= pingIntervalMs;
-  const spent = fresh ? { since: at, messages: 0 } : (link.replayed ?? { since: at, messages: 0 });
+  // This ping interval's budget, or a new one.
+  const { replayed } = link;
+  const spent =
+    replayed !== undefined && at - replayed.since < pingIntervalMs
+      ? replayed
+      : { since: at, messages: 0 };
   const frames = within(
     replayFor(next.chat.log, frame.vector, frame.want, unnamed),
     historyLimit - spent.messages,

@@ -46,10 +46,13 @@ function newestOf(state: NodeState, origins: ReadonlySet<string>): Map<string, s
  * heard of (a `--no-mesh` member linked with another node), so that a member
  * linked with it, whose have names it, is not asked for it again and again.
  */
-export function haveStreams(state: NodeState): Map<string, number> {
+export function haveStreams(
+  state: NodeState,
+  present: ReadonlySet<string> = presentStreams(state),
+): Map<string, number> {
   const { vector, retired } = state.chat.delivery;
   const streams = new Map<string, number>();
-  for (const stream of presentStreams(state)) streams.set(stream, doneOf(vector, retired, stream));
+  for (const stream of present) streams.set(stream, doneOf(vector, retired, stream));
   const lost = [...state.members.values()]
     .filter((member) => member.state === 'lost' && member.inc !== undefined)
     .sort((a, b) => (b.lostAt ?? 0) - (a.lostAt ?? 0))

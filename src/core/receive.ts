@@ -1,7 +1,7 @@
 import type { Frame } from '../protocol/frames.js';
 import { onChat } from './chat.js';
 import { withEntry } from './collections.js';
-import { onDigest } from './digest.js';
+import { digestOf, onDigest } from './digest.js';
 import { onDirect } from './direct.js';
 import type { Effect } from './effect.js';
 import { onLinks } from './gossip.js';
@@ -53,8 +53,11 @@ export function onFrame(
     case 'members':
       return onMembers(heard, frame, out);
     case 'ping': {
-      out.push({ kind: 'send', links: [link.id], frame: pongFor(heard, link, frame.t) });
-      return frame.sum === undefined ? heard : onDigest(heard, heardLink, frame.sum, at, out);
+      // One digest for the pong and the comparison: the state is the same.
+      const mine = digestOf(heard);
+      out.push({ kind: 'send', links: [link.id], frame: pongFor(heard, link, frame.t, mine) });
+      if (frame.sum === undefined) return heard;
+      return onDigest(heard, heardLink, frame.sum, at, out, mine);
     }
     case 'pong': {
       const next = onPong(heard, link, frame.t, frame.seen, at);
