@@ -21,22 +21,17 @@ function run(
 ): NodeState {
   switch (command.kind) {
     case 'say':
-      if (!exceedsFrame(command.text)) {
-        texts.push({ text: command.text, action: command.action });
-        return state;
-      }
-      out.push({ kind: 'warn', warning: { code: 'lineUnfit' } });
-      return noteRefused(state);
+      if (exceedsFrame(command.text)) return refuseUnfit(state, out);
+      texts.push({ text: command.text, action: command.action });
+      return state;
     case 'empty':
       return state;
     case 'usage':
       out.push({ kind: 'warn', warning: { code: 'usage', command: command.command } });
       return state;
     case 'direct':
-      if (!exceedsFrame(command.text))
-        return sendDirect(state, command.target, command.text, command.action, at, out);
-      out.push({ kind: 'warn', warning: { code: 'lineUnfit' } });
-      return noteRefused(state);
+      if (exceedsFrame(command.text)) return refuseUnfit(state, out);
+      return sendDirect(state, command.target, command.text, command.action, at, out);
     case 'tooLong':
       out.push({
         kind: 'warn',
@@ -61,6 +56,12 @@ function run(
       out.push({ kind: 'warn', warning: { code: 'unknownCommand', name: command.name } });
       return state;
   }
+}
+
+/** A line or direct message that would not fit in one frame once encoded: refused, nothing sent. */
+function refuseUnfit(state: NodeState, out: Effect[]): NodeState {
+  out.push({ kind: 'warn', warning: { code: 'lineUnfit' } });
+  return noteRefused(state);
 }
 
 /** Lines from stdin: chat lines go out as one burst; commands run in order. */
