@@ -4,7 +4,6 @@ import type { DecodeProblem } from '../protocol/frame-decoder.js';
 import { createFrameDecoder } from '../protocol/frame-decoder.js';
 import type { EdgeScope } from './edge-scope.js';
 import { remoteOf } from './edge-scope.js';
-import { TLS_HANDSHAKE_BYTE } from './first-byte.js';
 import type { LinkTable } from './link-table.js';
 import type { ReadRate } from './read-rate.js';
 import { readRateLimit } from './read-rate.js';
@@ -77,16 +76,8 @@ function readLink(
     problem: (problem) => badInput(describeProblem(problem), problem.kind === 'oversize'),
   });
   const rate = readRateLimit(socket, deps.readBytesPerSecond, scope, () => deps.table.readingHeld);
-  let first = true;
+  // (What speaks TLS to an open room is refused at its first byte, before it is a link.)
   socket.on('data', function linkOnData(chunk: Buffer) {
-    if (first) {
-      first = false;
-      if (!deps.transport.closedRoom && chunk[0] === TLS_HANDSHAKE_BYTE) {
-        badInput('sent a TLS handshake: it uses a room secret, and this room is open', true);
-        socket.destroy();
-        return;
-      }
-    }
     rate.count(chunk.length);
     if (!decoder.write(chunk)) socket.destroy();
   });
