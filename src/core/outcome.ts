@@ -1,5 +1,5 @@
 import type { Member, NodeState } from './state.js';
-import { activeLinks, withChat } from './state.js';
+import { withChat } from './state.js';
 import type { Warning } from './warning.js';
 
 /** Exit code when this node was not heard: a line unconfirmed, unheard or refused. */
@@ -7,14 +7,14 @@ export const UNHEARD_EXIT_CODE = 3;
 
 /**
  * A line went out as sequence numbers up to `seq`: every member linked now
- * owes a confirmation of it; with none linked, nobody heard it.
+ * owes a confirmation of it (one whose link is being swapped too: the
+ * replacement's catch-up brings it the line); with none linked, nobody heard it.
  */
 export function noteSent(state: NodeState, seq: number, lines: number): NodeState {
-  if (activeLinks(state).length === 0)
-    return withChat(state, { unheard: state.chat.unheard + lines });
+  const linked = [...state.members.values()].filter((member) => member.state === 'linked');
+  if (linked.length === 0) return withChat(state, { unheard: state.chat.unheard + lines });
   const owed = new Map(state.chat.owed);
-  for (const member of state.members.values())
-    if (member.state === 'linked') owed.set(member.id, seq);
+  for (const member of linked) owed.set(member.id, seq);
   return withChat(state, { owed });
 }
 

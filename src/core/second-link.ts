@@ -1,7 +1,7 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
-import { sendHave } from './gossip.js';
+import { sendHave, sendMembership } from './gossip.js';
 import type { Link, Member, NodeState } from './state.js';
 
 /** Of two links between the same pair, both ends keep the one the smaller id dialled. */
@@ -39,6 +39,8 @@ export function secondLink(
   const { inc, key, name } = hello;
   const member: Member = { ...rest, link: link.id, inc, key, name };
   const next = { ...state, members: withEntry(state.members, known.id, member) };
+  // The same exchange as a new link's: who is here, and what each has.
+  sendMembership(next, link.id, out);
   sendHave(next, link.id, out);
   return next;
 }

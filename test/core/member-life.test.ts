@@ -141,14 +141,15 @@ const rows: Row[] = [
   },
   {
     // A second link from carol: both are hers (a redial while this node still held the old
-    // one), so the newer replaces it, the old one is told `duplicate`, and the new one catches up.
+    // one), so the newer replaces it, the old one is told `duplicate`, and the new one runs a new
+    // link's exchange: who is here (bob), and what each has.
     from: 'linked',
     change: 'linked',
     id: CAROL,
     setup: [...bobLinked, ...carolLinked(2)],
     event: carolLinked(3),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'send:bye', 'close', 'send:have'],
+    effects: ['send:hello', 'send:proof', 'send:bye', 'close', 'send:members', 'send:have'],
   },
   {
     from: 'linked',

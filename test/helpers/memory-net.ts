@@ -20,6 +20,8 @@ const LATENCY_MS = 1;
 interface End {
   readonly node: MemoryNode;
   readonly link: LinkId;
+  /** How long what is sent on this link takes, either way. */
+  readonly latencyMs: number;
   peer?: End;
   open: boolean;
 }
@@ -33,6 +35,8 @@ export interface MemoryNode {
   readonly warnings: string[];
   /** Chat messages that arrived on its links, duplicates included (what it read). */
   chatIn: number;
+  /** Every `bye` that arrived on its links: its reason, and when (virtual ms). */
+  readonly byes: { readonly reason: string; readonly at: number }[];
   /** The exit code, once its runNode$ emitted one. */
   exitCode: number | undefined;
   /** True once its runNode$ completed, and when (virtual ms). */
@@ -67,8 +71,15 @@ export class MemoryRoom {
   private readonly nodes = new Map<string, MemoryNode>();
   private nextPort = 9001;
   private nextLink = 1;
+  /** Links dialled by a node (by its address) that are slower than LATENCY_MS. */
+  private readonly dialLatency = new Map<string, number>();
 
   constructor(private readonly scheduler: SchedulerLike) {}
+
+  /** Links that the node at `address` dials from now on carry frames (and their end) in `latencyMs`, both ways. */
+  slowDials(address: string, latencyMs: number): void {
+    this.dialLatency.set(address, latencyMs);
+  }
 
   /** Starts a node listening on the next port (or at `at.address`, a restart); `configOf` gets its port. */
   start(name: string, configOf: (port: number) => NodeConfig, at: StartAt = {}): MemoryNode {
@@ -114,6 +125,7 @@ export class MemoryRoom {
       events: [],
       warnings: [],
       chatIn: 0,
+      byes: [],
       exitCode: undefined,
       completed: false,
       completedAt: undefined,
@@ -165,7 +177,7 @@ export class MemoryRoom {
           end.open = false;
           node.ends.delete(end.link);
           const peer = end.peer;
-          if (peer !== undefined) this.later(LATENCY_MS, () => down(peer, 'connection reset'));
+          if (peer !== undefined) this.later(end.latencyMs, () => down(peer, 'connection reset'));
         }
       };
     });
@@ -174,13 +186,16 @@ export class MemoryRoom {
       send: (links: readonly LinkId[], frame: Frame) => {
         const bytes = frameJson(frame);
         for (const link of links) {
-          const peer = node.ends.get(link)?.peer;
-          if (peer === undefined) continue;
-          this.later(LATENCY_MS, () => {
+          const end = node.ends.get(link);
+          const peer = end?.peer;
+          if (end === undefined || peer === undefined) continue;
+          this.later(end.latencyMs, () => {
             if (!peer.open) return;
             const checked = validateFrame(JSON.parse(bytes));
             if (!checked.ok) throw new Error(`invalid frame on the wire: ${checked.error}`);
             if (checked.frame.type === 'chat') peer.node.chatIn += checked.frame.texts.length;
+            if (checked.frame.type === 'bye')
+              peer.node.byes.push({ reason: checked.frame.reason, at: now() });
             peer.node.emit({ kind: 'frame', at: now(), link: peer.link, frame: checked.frame });
           });
         }
@@ -191,9 +206,9 @@ export class MemoryRoom {
         if (end === undefined) return;
         const peer = end.peer;
         // Graceful: after what was written (it arrives first); either way both ends go down.
-        if (graceful) this.later(LATENCY_MS, () => down(end, 'connection closed'));
+        if (graceful) this.later(end.latencyMs, () => down(end, 'connection closed'));
         else down(end, 'connection closed');
-        if (peer !== undefined) this.later(LATENCY_MS, () => down(peer, 'connection closed'));
+        if (peer !== undefined) this.later(end.latencyMs, () => down(peer, 'connection closed'));
       },
       holdReading: () => {},
     };
@@ -201,7 +216,8 @@ export class MemoryRoom {
 
   private dial(node: MemoryNode, target: string, purpose: DialPurpose): void {
     const now = (): number => this.scheduler.now();
-    this.later(LATENCY_MS, () => {
+    const latencyMs = this.dialLatency.get(node.address) ?? LATENCY_MS;
+    this.later(latencyMs, () => {
       const listener = this.nodes.get(target);
       if (listener === undefined || !listener.listening || !node.listening) {
         node.emit({
@@ -213,8 +229,8 @@ export class MemoryRoom {
         });
         return;
       }
-      const out: End = { node, link: this.nextLink++, open: true };
-      const inn: End = { node: listener, link: this.nextLink++, open: true, peer: out };
+      const out: End = { node, link: this.nextLink++, latencyMs, open: true };
+      const inn: End = { node: listener, link: this.nextLink++, latencyMs, open: true, peer: out };
       out.peer = inn;
       node.ends.set(out.link, out);
       listener.ends.set(inn.link, inn);
@@ -228,14 +244,18 @@ export class MemoryRoom {
         target,
         purpose,
       });
-      listener.emit({
-        kind: 'linkUp',
-        at: now(),
-        link: inn.link,
-        remote: `127.0.0.1:${40_000 + portOf(node.address)}`,
-        direction: 'in',
-        nonce: `nonce-${inn.link}`,
-      });
+      // As with TCP, the listener accepts a little after the dialer connected (by the last ACK),
+      // before the dialer's first frame arrives.
+      this.later(Math.floor(latencyMs / 2), () =>
+        listener.emit({
+          kind: 'linkUp',
+          at: now(),
+          link: inn.link,
+          remote: `127.0.0.1:${40_000 + portOf(node.address)}`,
+          direction: 'in',
+          nonce: `nonce-${inn.link}`,
+        }),
+      );
     });
   }
 }
