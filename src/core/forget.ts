@@ -1,30 +1,39 @@
 import { withoutEntry } from './collections.js';
 import { forgetQuitMembers } from './member-life.js';
 import { presentStreams } from './present.js';
-import type { NodeState } from './state.js';
+import type { Member, NodeState } from './state.js';
 import { withChat, withDialer } from './state.js';
 
 /** Retirement records kept (a stream's last seq, so its replays stay duplicates); the oldest go first. */
 export const MAX_RETIRED = 4096;
 
-/** When the next lost member has been lost for --redial-for. */
-export function lostDue(state: NodeState): number | undefined {
+/** How long a member that quit is kept (listed apart by /peers, not redialled): 10 minutes. */
+export const QUIT_KEPT_MS = 10 * 60_000;
+
+/** When a member that left is forgotten: lost, after --redial-for; quit, after QUIT_KEPT_MS. */
+function forgottenAt(state: NodeState, member: Member): number | undefined {
+  if (member.leftAt === undefined) return undefined;
+  if (member.state === 'lost') return member.leftAt + state.config.redialForMs;
+  if (member.state === 'quit') return member.leftAt + QUIT_KEPT_MS;
+  return undefined;
+}
+
+/** When the next member that left is forgotten. */
+export function leftDue(state: NodeState): number | undefined {
   let due: number | undefined;
-  for (const { state: place, lostAt } of state.members.values()) {
-    if (place !== 'lost' || lostAt === undefined) continue;
-    const at = lostAt + state.config.redialForMs;
-    if (due === undefined || at < due) due = at;
+  for (const member of state.members.values()) {
+    const at = forgottenAt(state, member);
+    if (at !== undefined && (due === undefined || at < due)) due = at;
   }
   return due;
 }
 
-/** Members lost longer than --redial-for: gone, with their redials. */
-export function forgetLostMembers(state: NodeState, at: number): NodeState {
+/** Members lost longer than --redial-for (gone, with their redials), or quit QUIT_KEPT_MS ago. */
+export function forgetLeftMembers(state: NodeState, at: number): NodeState {
   const gone = new Set<string>();
   for (const member of state.members.values()) {
-    const { lostAt } = member;
-    if (member.state === 'lost' && lostAt !== undefined && at - lostAt >= state.config.redialForMs)
-      gone.add(member.id);
+    const due = forgottenAt(state, member);
+    if (due !== undefined && at >= due) gone.add(member.id);
   }
   if (gone.size === 0) return state;
   const members = new Map(state.members);

@@ -7,6 +7,7 @@ import { logFloor } from './log.js';
 import { haveStreams, presentStreams } from './present.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
+import { dropUnvouched } from './vouching.js';
 
 /**
  * Gossip: who is a member (`members`), whom this node is linked with
@@ -100,20 +101,33 @@ function linksGrew(state: NodeState, at: number, out: Effect[]): NodeState {
   return withGossip(state, { linksChanged: false, linksAnnouncedAt: at });
 }
 
-/** Tells every linked member whom this node is linked with, so they forward only where needed. */
-export function announceLinks(state: NodeState, out: Effect[]): void {
+/**
+ * Tells every linked member whom this node is linked with, so they forward
+ * only where needed, and who of those it no longer lists said goodbye.
+ */
+export function announceLinks(state: NodeState, out: Effect[], quit?: string): void {
   const links = activeLinks(state);
   if (links.length === 0) return;
   const peers: string[] = [];
   for (const member of state.members.values()) if (member.state === 'linked') peers.push(member.id);
-  out.push({ kind: 'send', links, frame: { type: 'links', peers } });
+  const frame = { type: 'links', peers } as const;
+  out.push({ kind: 'send', links, frame: quit === undefined ? frame : { ...frame, quit: [quit] } });
 }
 
-export function onLinks(state: NodeState, member: Member, frame: LinksFrame): NodeState {
-  return {
+/** Whom a member is linked with: ones it no longer lists may have gone (see vouching). */
+export function onLinks(
+  state: NodeState,
+  member: Member,
+  frame: LinksFrame,
+  at: number,
+): NodeState {
+  const peers = new Set(frame.peers);
+  const next = {
     ...state,
-    members: withEntry(state.members, member.id, { ...member, peers: new Set(frame.peers) }),
+    members: withEntry(state.members, member.id, { ...member, peers }),
   };
+  const dropped = [...(member.peers ?? [])].filter((id) => !peers.has(id));
+  return dropped.length === 0 ? next : dropUnvouched(next, dropped, at, new Set(frame.quit));
 }
 
 /**

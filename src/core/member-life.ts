@@ -7,6 +7,7 @@ import type { PeerState } from './output-event.js';
 import { scheduleRedial } from './redial.js';
 import type { Link, Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
+import { dropUnvouched } from './vouching.js';
 
 /** Where a member can be: one of its states, or not in the table at all. */
 export type Place = PeerState | 'absent';
@@ -21,6 +22,8 @@ export type Place = PeerState | 'absent';
  */
 export type MemberChange =
   | 'heardOf'
+  | 'unvouched'
+  | 'toldQuit'
   | 'dialled'
   | 'dialFailed'
   | 'linked'
@@ -33,21 +36,33 @@ export type MemberChange =
  * A change not listed leaves the member as it is (gossip about a member that
  * is linked or lost changes nothing; a member lost twice is lost once). Gossip
  * about a member that quit means it came back (a restart with --identity):
- * it is dialled again by whichever end should dial.
+ * it is dialled again by whichever end should dial. A member known only
+ * through gossip that no linked member lists any more is lost (`unvouched`,
+ * see vouching.ts), or quit when the `links` that dropped it said so
+ * (`toldQuit`); gossip about it later means it is back, unless this node is
+ * redialling it.
  *
  *   absent ──heardOf──▶ known ──dialled──▶ connecting ──dialFailed──▶ known
+ *   known ──unvouched──▶ lost, known ──toldQuit──▶ quit
  *   any ──linked──▶ linked ──lost──▶ lost ──linked──▶ linked
  *   linked, lost ──quit──▶ quit ──forgotten──▶ absent
  *   lost ──forgotten (not back within --redial-for)──▶ absent
- *   quit ──heardOf──▶ known, quit ──dialled──▶ connecting (gossip says it is back)
+ *   quit ──forgotten (10 minutes after)──▶ absent
+ *   quit, lost ──heardOf──▶ known, ──dialled──▶ connecting (gossip says it is back)
  */
 export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberChange, Place>>>>> =
   {
     absent: { heardOf: 'known', dialled: 'connecting', linked: 'linked' },
-    known: { dialled: 'connecting', linked: 'linked' },
+    known: { dialled: 'connecting', linked: 'linked', unvouched: 'lost', toldQuit: 'quit' },
     connecting: { dialFailed: 'known', linked: 'linked' },
     linked: { linked: 'linked', lost: 'lost', quit: 'quit' },
-    lost: { linked: 'linked', quit: 'quit', forgotten: 'absent' },
+    lost: {
+      linked: 'linked',
+      quit: 'quit',
+      forgotten: 'absent',
+      heardOf: 'known',
+      dialled: 'connecting',
+    },
     quit: { linked: 'linked', forgotten: 'absent', heardOf: 'known', dialled: 'connecting' },
   };
 
@@ -93,6 +108,9 @@ const MAX_QUIT_MEMBERS = 256;
 export interface GossipDraft {
   readonly members: Map<string, Member>;
   readonly dialing: Set<string>;
+  /** Members this node redials itself (lost here): gossip about them changes nothing. */
+  readonly redials: ReadonlyMap<string, unknown>;
+  readonly at: number;
 }
 
 /**
@@ -104,9 +122,16 @@ export function heardOf(draft: GossipDraft, info: MemberInfo, dial: boolean, out
   const attempts = known?.dialAttempts ?? 0;
   const change =
     dial && mayDialHeard(draft.dialing, info.address, attempts) ? 'dialled' : 'heardOf';
+  // Named again: still here, as far as the teller knows (see vouching.ts).
+  if (known?.state === 'known' && change === 'heardOf') {
+    draft.members.set(info.id, { ...known, heardAt: draft.at });
+    return;
+  }
+  if (draft.redials.has(info.id)) return;
   const to = stateAfter(known, change);
   if (to === undefined) return;
   draft.members.set(info.id, {
+    heardAt: draft.at,
     id: info.id,
     name: info.name,
     address: info.address,
@@ -142,7 +167,7 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
     who: namedOf(state, member.id, member.name),
   });
   const { link: _link, swappingSince: _swap, peers: _peers, ...rest } = member;
-  const lost: Member = { ...rest, state: to, lostAt: at };
+  const lost: Member = { ...rest, state: to, leftAt: at };
   const next = scheduleRedial(
     { ...state, members: withEntry(state.members, member.id, lost) },
     lost,
@@ -151,11 +176,13 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
   announceLinks(next, out);
   // What it sent reached some members and not others: everyone compares with everyone now.
   for (const link of activeLinks(next)) sendHave(next, link, out);
-  return withGossip(next, { linksChanged: false, linksAnnouncedAt: at });
+  // Members it vouched for that nobody else lists went with it, as far as this node can tell.
+  const vouchedBy = dropUnvouched(next, member.peers ?? [], at);
+  return withGossip(vouchedBy, { linksChanged: false, linksAnnouncedAt: at });
 }
 
 /** A member said goodbye on `link`: show it left; it is never redialled. */
-export function memberQuit(state: NodeState, link: Link, out: Effect[]): NodeState {
+export function memberQuit(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
   const to = stateAfter(member, 'quit');
   if (member === undefined || to === undefined) return state;
@@ -169,10 +196,14 @@ export function memberQuit(state: NodeState, link: Link, out: Effect[]): NodeSta
       who: namedOf(state, member.id, member.name),
     });
   }
-  const next = { ...state, members: withEntry(state.members, member.id, { ...rest, state: to }) };
+  const { peers: _peers, ...left } = rest;
+  const next = {
+    ...state,
+    members: withEntry(state.members, member.id, { ...left, state: to, leftAt: at }),
+  };
   // Whom it is linked with changed: the others forward to it from now on what the quitter sent.
-  if (member.state === 'linked') announceLinks(next, out);
-  return next;
+  if (member.state === 'linked') announceLinks(next, out, member.id);
+  return dropUnvouched(next, member.peers ?? [], at);
 }
 
 /** Its link was the loser of a simultaneous dial: still linked, its other link is awaited. */

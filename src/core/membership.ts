@@ -2,7 +2,7 @@ import type { MemberInfo, MembersFrame } from '../protocol/frames.js';
 import { isDialable } from './address.js';
 import type { Effect } from './effect.js';
 import { heardOf } from './member-life.js';
-import type { PeersEvent, StatsEvent } from './output-event.js';
+import type { PeerState, PeersEvent, StatsEvent } from './output-event.js';
 import type { NodeState } from './state.js';
 import { withDialer } from './state.js';
 
@@ -15,8 +15,18 @@ export function shouldDialLearned(state: NodeState, info: MemberInfo): boolean {
 }
 
 /** Gossip about members: each entry is heard of, and dialled when this node should. */
-export function onMembers(state: NodeState, frame: MembersFrame, out: Effect[]): NodeState {
-  const draft = { members: new Map(state.members), dialing: new Set(state.dialer.dialing) };
+export function onMembers(
+  state: NodeState,
+  frame: MembersFrame,
+  at: number,
+  out: Effect[],
+): NodeState {
+  const draft = {
+    members: new Map(state.members),
+    dialing: new Set(state.dialer.dialing),
+    redials: state.dialer.redials,
+    at,
+  };
   for (const info of frame.members) {
     // An address nobody can dial (`0.0.0.0`, `::`, not host:port) is no member's: ignored.
     if (info.id === state.config.id || !isDialable(info.address)) continue;
@@ -28,8 +38,20 @@ export function onMembers(state: NodeState, frame: MembersFrame, out: Effect[]):
   };
 }
 
+/** The order /peers lists members in: the present first, then those that left. */
+const PEERS_ORDER: Readonly<Record<PeerState, number>> = {
+  linked: 0,
+  connecting: 1,
+  known: 2,
+  lost: 3,
+  quit: 4,
+};
+
 export function peersEvent(state: NodeState): PeersEvent {
-  const peers = [...state.members.values()].map((member) => ({
+  const members = [...state.members.values()].sort(
+    (a, b) => PEERS_ORDER[a.state] - PEERS_ORDER[b.state],
+  );
+  const peers = members.map((member) => ({
     user: member.name,
     id: member.id,
     address: member.address,

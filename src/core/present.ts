@@ -55,7 +55,7 @@ export function haveStreams(
   for (const stream of present) streams.set(stream, doneOf(vector, retired, stream));
   const lost = [...state.members.values()]
     .filter((member) => member.state === 'lost' && member.inc !== undefined)
-    .sort((a, b) => (b.lostAt ?? 0) - (a.lostAt ?? 0))
+    .sort((a, b) => (b.leftAt ?? 0) - (a.leftAt ?? 0))
     .slice(0, MAX_LOST_IN_HAVE);
   for (const member of lost) {
     const stream = streamOf(member.id, member.inc ?? '');
@@ -64,7 +64,10 @@ export function haveStreams(
   const heard = new Set<string>();
   for (const member of state.members.values()) {
     if (heard.size >= MAX_HEARD_IN_HAVE) break;
-    if (member.state === 'known' || member.state === 'connecting') heard.add(member.id);
+    // (A member lost while only heard of, never linked here, has no incarnation known: its newest.)
+    const onlyHeard = member.state === 'lost' && member.inc === undefined;
+    if (member.state === 'known' || member.state === 'connecting' || onlyHeard)
+      heard.add(member.id);
   }
   for (const stream of newestOf(state, heard).values())
     streams.set(stream, doneOf(vector, retired, stream));

@@ -48,10 +48,10 @@ export function onFrame(
       return onHave(heard, heardLink, frame, at, out);
     case 'links': {
       const member = heard.members.get(link.peer);
-      return member === undefined ? heard : onLinks(heard, member, frame);
+      return member === undefined ? heard : onLinks(heard, member, frame, at);
     }
     case 'members':
-      return onMembers(heard, frame, out);
+      return onMembers(heard, frame, at, out);
     case 'ping': {
       // One digest for the pong and the comparison: the state is the same.
       const mine = digestOf(heard);
@@ -79,7 +79,7 @@ function onByeFrame(
   // A goodbye ends the link from this side too: a peer that says bye and holds the socket open
   // does not keep a slot (the edge destroys a link it ended that the peer does not close).
   out.push({ kind: 'close', link: link.id, graceful: true });
-  if (reason === 'quit') return memberQuit(state, link, out);
+  if (reason === 'quit') return memberQuit(state, link, at, out);
   if (reason === 'duplicate') return memberSwapping(state, link, at);
   out.push({
     kind: 'warn',

@@ -61,8 +61,10 @@ export interface Member {
   readonly linkedAt?: number;
   /** How many times this node dialled it as a member heard of (bounded; see member-life). */
   readonly dialAttempts?: number;
-  /** When it was last lost: forgotten --redial-for after, unless back. */
-  readonly lostAt?: number;
+  /** When it was last lost or quit: forgotten later (see forget.ts), unless back. */
+  readonly leftAt?: number;
+  /** When gossip last named it (see vouching.ts: a member nobody lists is not kept as known). */
+  readonly heardAt?: number;
   readonly rttMs?: number;
   /** The ids it said it is linked with (its `links` frame): it needs no forwarding from them. */
   readonly peers?: ReadonlySet<string>;

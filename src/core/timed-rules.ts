@@ -3,7 +3,7 @@ import { overdueAt } from './delivery-overdue.js';
 import { startWindowDue } from './delivery-start.js';
 import { dialHeardOf } from './dial-heard.js';
 import type { Effect } from './effect.js';
-import { forgetDeparted, forgetLostMembers, lostDue } from './forget.js';
+import { forgetDeparted, forgetLeftMembers, leftDue } from './forget.js';
 import { resolveGaps, startStreams } from './gaps.js';
 import { flushGossip, gossipDue } from './gossip.js';
 import { checkStalls, stallDue } from './link-pressure.js';
@@ -12,6 +12,7 @@ import { pullDue, pullMissing } from './pull.js';
 import { dialDueRedials, redialDue } from './redial.js';
 import { dialDueRetries, retryDue } from './retry.js';
 import type { NodeState } from './state.js';
+import { dropLongUnvouched, vouchDue } from './vouching.js';
 
 /** A rule that waits on time: when it is next due, and what it does at a tick. */
 export interface TimedRule {
@@ -31,7 +32,8 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'gossip held back', due: gossipDue, run: flushGossip },
   { name: 'pings, handshakes, silence', due: livenessDue, run: checkLiveness },
   { name: 'links that do not read', due: stallDue, run: checkStalls },
-  { name: 'members lost too long', due: lostDue, run: forgetLostMembers },
+  { name: 'members that left, forgotten', due: leftDue, run: forgetLeftMembers },
+  { name: 'members nobody vouches for', due: vouchDue, run: dropLongUnvouched },
   { name: 'redials', due: redialDue, run: dialDueRedials },
   { name: 'retries of named peers', due: retryDue, run: dialDueRetries },
   // Rides on whatever tick comes (one per ping interval at least, while linked).

@@ -116,6 +116,8 @@ export interface HaveFrame {
 export interface LinksFrame {
   readonly type: 'links';
   readonly peers: readonly string[];
+  /** Members that said goodbye to the sender since its last `links` (no longer in `peers`). */
+  readonly quit?: readonly string[];
 }
 
 export interface PingFrame {

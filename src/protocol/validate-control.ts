@@ -31,7 +31,10 @@ export function validateHave(value: Obj): Validated {
 export function validateLinks(value: Obj): Validated {
   const peers = everyOrUndefined(value.peers, MAX_LIST, (p) => (isToken(p) ? p : undefined));
   if (peers === undefined) return fail('links: bad "peers"');
-  return { ok: true, frame: { type: 'links', peers } };
+  if (value.quit === undefined) return { ok: true, frame: { type: 'links', peers } };
+  const quit = everyOrUndefined(value.quit, MAX_LIST, (p) => (isToken(p) ? p : undefined));
+  if (quit === undefined) return fail('links: bad "quit"');
+  return { ok: true, frame: { type: 'links', peers, quit } };
 }
 
 /** A vector's sum: a number ≥ 0 (it may pass 2^53; it is compared, never counted on). */

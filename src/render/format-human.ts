@@ -1,4 +1,4 @@
-import type { OutputEvent } from '../core/output-event.js';
+import type { OutputEvent, PeersEvent } from '../core/output-event.js';
 import { inert } from './inert.js';
 import type { Style } from './style.js';
 import { plainStyle } from './style.js';
@@ -64,13 +64,32 @@ export function formatHuman(
         style.dim(`  address ${inert(event.address)}, ${event.state}, ${since}`),
       ].join('\n');
     }
-    case 'peers': {
-      if (event.peers.length === 0) return style.dim(`* no members yet (${localTime(now)})`);
-      const rows = event.peers.map((peer) => {
-        const rtt = peer.rtt === null ? '' : `  ${peer.rtt} ms`;
-        return `  ${style.name(`${inert(peer.user)}#${peer.id.slice(0, 4)}`, peer.id)}  ${inert(peer.address)}  ${peer.state}${rtt}`;
-      });
-      return [style.dim(`* ${event.peers.length} member(s):`), ...rows].join('\n');
-    }
+    case 'peers':
+      return formatPeers(event, now, style);
   }
+}
+
+/**
+ * `/peers`: one aligned row per member, the present first (linked,
+ * connecting, known) and those that left (lost, quit) apart below them.
+ */
+function formatPeers(event: PeersEvent, now: number, style: Style): string {
+  if (event.peers.length === 0) return style.dim(`* no members yet (${localTime(now)})`);
+  const cells = event.peers.map((peer) => ({
+    peer,
+    label: `${inert(peer.user)}#${peer.id.slice(0, 4)}`,
+    address: inert(peer.address),
+  }));
+  const labelWidth = Math.max(...cells.map((cell) => cell.label.length));
+  const addressWidth = Math.max(...cells.map((cell) => cell.address.length));
+  const row = ({ peer, label, address }: (typeof cells)[number]): string => {
+    const rtt = peer.rtt === null ? '' : `  ${peer.rtt} ms`;
+    const pad = ' '.repeat(labelWidth - label.length);
+    return `  ${style.name(label, peer.id)}${pad}  ${address.padEnd(addressWidth)}  ${peer.state}${rtt}`.trimEnd();
+  };
+  const left = cells.filter(({ peer }) => peer.state === 'lost' || peer.state === 'quit');
+  const present = cells.filter((cell) => !left.includes(cell));
+  const lines = [style.dim(`* ${present.length} member(s) present:`), ...present.map(row)];
+  if (left.length > 0) lines.push(style.dim(`* ${left.length} left:`), ...left.map(row));
+  return lines.join('\n');
 }

@@ -230,6 +230,70 @@ rows.push(
   },
 );
 
+/** Bob's `links` frame: whom bob says he is linked with. */
+const bobLinks = (peers: readonly string[], at = 0): NodeEvent =>
+  frameEvent(1, { type: 'links', peers: [...peers] }, at);
+/** Carol heard of and dialled, the dial failed: known, with nobody listing her. */
+const carolKnown: NodeEvent[] = [
+  ...bobLinked,
+  gossip(info(CAROL)),
+  {
+    kind: 'dialFailed',
+    at: 1,
+    target: CAROL_AT,
+    purpose: { kind: 'gossip', member: CAROL },
+    reason: 'refused',
+  },
+];
+rows.push(
+  {
+    // Bob listed low, then no longer does, and nobody else lists it: it is gone.
+    from: 'known',
+    change: 'unvouched',
+    id: LOWER,
+    setup: [...bobLinked, bobLinks([LOWER]), gossip(info(LOWER))],
+    event: [bobLinks([], 1)],
+    to: 'lost',
+    effects: [],
+  },
+  {
+    // Bob no longer lists low, and says it said goodbye to him.
+    from: 'known',
+    change: 'toldQuit',
+    id: LOWER,
+    setup: [...bobLinked, bobLinks([LOWER]), gossip(info(LOWER))],
+    event: [frameEvent(1, { type: 'links', peers: [], quit: [LOWER] }, 1)],
+    to: 'quit',
+    effects: [],
+  },
+  {
+    // Gossip names it again: it is back.
+    from: 'lost',
+    change: 'heardOf',
+    id: LOWER,
+    setup: [...bobLinked, bobLinks([LOWER]), gossip(info(LOWER)), bobLinks([], 1)],
+    event: [gossip(info(LOWER), 2)],
+    to: 'known',
+    effects: [],
+  },
+  {
+    // Carol, heard of but listed by nobody for 3 × --peer-timeout, was lost; gossip names her
+    // again, and this node dials her again.
+    from: 'lost',
+    change: 'dialled',
+    id: CAROL,
+    // (Bob pings meanwhile, and stays linked.)
+    setup: [
+      ...carolKnown,
+      ...[2000, 4000, 6000, 8000].map((t) => frameEvent(1, { type: 'ping', t }, t)),
+      { kind: 'tick', at: 9000 },
+    ],
+    event: [gossip(info(CAROL), 9001)],
+    to: 'connecting',
+    effects: ['dial'],
+  },
+);
+
 /** 256 other members that quit after carol: carol, the oldest that quit, is forgotten. */
 function manyQuit(): NodeEvent[] {
   const events: NodeEvent[] = [];
@@ -276,15 +340,6 @@ const unchanged: Row[] = [
     effects: [],
   },
   {
-    from: 'lost',
-    change: 'dialled',
-    id: CAROL,
-    setup: [...bobLinked, ...carolLinked(2), { kind: 'linkDown', at: 5, link: 2, reason: 'reset' }],
-    event: [gossip(info(CAROL, '127.0.0.1:9301'))],
-    to: 'lost',
-    effects: [],
-  },
-  {
     from: 'linked',
     change: 'dialled',
     id: CAROL,
@@ -294,6 +349,26 @@ const unchanged: Row[] = [
     effects: [],
   },
 ];
+
+describe('gossip about a member this node redials itself', () => {
+  it('changes nothing: it stays lost, and is not dialled at the gossiped address', () => {
+    const { place, effects } = run({
+      from: 'lost',
+      change: 'dialled',
+      id: CAROL,
+      setup: [
+        ...bobLinked,
+        ...carolLinked(2),
+        { kind: 'linkDown', at: 5, link: 2, reason: 'reset' },
+      ],
+      event: [gossip(info(CAROL, '127.0.0.1:9301'))],
+      to: 'lost',
+      effects: [],
+    });
+    expect(place).toBe('lost');
+    expect(effects).toEqual([]);
+  });
+});
 
 function run(row: Row): { place: Place; effects: string[] } {
   const config = testConfig({ peers: [CAROL_AT] });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../helpers/node-process.js';
 import {
+  fullMesh,
   joinedIds,
   killAll,
   lineOfThree,
@@ -10,18 +11,6 @@ import {
 } from '../helpers/node-process.js';
 
 afterEach(killAll);
-
-async function fullMesh(nodes: readonly NodeProcess[], timeoutMs = 20_000): Promise<void> {
-  for (const node of nodes) {
-    const others = nodes.filter((other) => other !== node).map((other) => other.id);
-    await poll(
-      () => (others.every((id) => linkedIds(node).has(id)) ? true : undefined),
-      `${node.name} linked with all ${others.length} others`,
-      timeoutMs,
-      () => node.stdout,
-    );
-  }
-}
 
 const lastEventOf = (node: NodeProcess, id: string) =>
   node.events.filter((e) => e.id === id && (e.event === 'join' || e.event === 'leave')).at(-1);

@@ -248,3 +248,50 @@ export function linkedIds(node: NodeProcess): Set<string> {
   }
   return linked;
 }
+
+/** One row of a `peers` event. */
+export interface PeerRow {
+  readonly id: string;
+  readonly state: string;
+}
+
+/** States in which /peers lists a member as present. */
+export const PRESENT_STATES: ReadonlySet<string> = new Set(['linked', 'connecting', 'known']);
+
+/**
+ * Asks `node` for /peers (every 100 ms) until its latest answer satisfies
+ * `check`; resolves with that answer.
+ */
+export function askPeersUntil(
+  node: NodeProcess,
+  check: (peers: readonly PeerRow[]) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<readonly PeerRow[]> {
+  let polls = 0;
+  return poll(
+    () => {
+      const latest = node.events.filter((e) => e.event === 'peers').at(-1);
+      const peers = latest?.peers as PeerRow[] | undefined;
+      if (peers !== undefined && check(peers)) return peers;
+      if (polls++ % 10 === 0) node.send('/peers');
+      return undefined;
+    },
+    `${node.name}: ${what}`,
+    timeoutMs,
+    () => `stdout:\n${node.stdout}\nstderr:\n${node.stderr}`,
+  );
+}
+
+/** Waits until each of `nodes` is linked with every other. */
+export async function fullMesh(nodes: readonly NodeProcess[], timeoutMs = 20_000): Promise<void> {
+  for (const node of nodes) {
+    const others = nodes.filter((other) => other !== node).map((other) => other.id);
+    await poll(
+      () => (others.every((id) => linkedIds(node).has(id)) ? true : undefined),
+      `${node.name} linked with all ${others.length} others`,
+      timeoutMs,
+      () => node.stdout,
+    );
+  }
+}
