@@ -56,8 +56,26 @@ function lineReader(onLine: (line: Line) => void): (chunk: Buffer) => void {
 interface Keys {
   readonly id: string;
   readonly key: string;
-  /** The `proof` frame for a node's hello. */
-  proof(nodeNonce: string, nodeId: string): string;
+  /** The `proof` frame for the probe's hello `own` and a node's hello. */
+  proof(own: Record<string, unknown>, node: Record<string, unknown>): string;
+}
+
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** A hello's canonical text, as docs/PROTOCOL.md gives it: what a proof names it by. */
+function helloText(hello: Record<string, unknown>): string {
+  return [
+    'rxchat-hello-v3',
+    String(hello.v),
+    String(hello.id),
+    String(hello.inc),
+    JSON.stringify(hello.name),
+    String(hello.port),
+    String(hello.mesh),
+    JSON.stringify(hello.key),
+    JSON.stringify(hello.nonce),
+    JSON.stringify(hello.advertise ?? null),
+  ].join('\n');
 }
 
 function freshKeys(): Keys {
@@ -67,9 +85,17 @@ function freshKeys(): Keys {
   return {
     id,
     key,
-    proof: (nodeNonce, nodeId) => {
-      // Prove this probe's key: sign the node's nonce and both ids.
-      const text = ['rxchat-proof-v1', nodeNonce, id, nodeId].join('\n');
+    proof: (own, node) => {
+      // Prove this probe's key: sign the node's nonce, both ids and both hellos (no TLS here).
+      const text = [
+        'rxchat-proof-v3',
+        JSON.stringify(node.nonce),
+        id,
+        String(node.id),
+        sha256Hex(helloText(own)),
+        sha256Hex(helloText(node)),
+        '',
+      ].join('\n');
       const digest = createHash('sha256').update(text).digest();
       return `${JSON.stringify({ type: 'proof', sig: sign(null, digest, privateKey).toString('base64') })}\n`;
     },
@@ -163,8 +189,8 @@ function attemptProbe(node: BenchNode, v: number): Promise<Attempt> {
   });
 }
 
-function helloLine(keys: Keys, v: number): string {
-  const hello = {
+function probeHello(keys: Keys, v: number): Record<string, unknown> {
+  return {
     type: 'hello',
     v,
     id: keys.id,
@@ -175,7 +201,10 @@ function helloLine(keys: Keys, v: number): string {
     key: keys.key,
     nonce: 'bench',
   };
-  return `${JSON.stringify(hello)}\n`;
+}
+
+function helloLine(keys: Keys, v: number): string {
+  return `${JSON.stringify(probeHello(keys, v))}\n`;
 }
 
 interface ProbeLink {
@@ -219,7 +248,7 @@ function probeLink(socket: Socket, node: BenchNode, keys: Keys, v: number): Prob
     'data',
     lineReader((line) => {
       const { frame } = line;
-      if (frame.type === 'hello') socket.write(keys.proof(String(frame.nonce), String(frame.id)));
+      if (frame.type === 'hello') socket.write(keys.proof(probeHello(keys, v), frame));
       if (frame.type === 'hello' || frame.type === 'bye') link.onHandshake(frame);
       if (frame.type === 'have') haveSeen?.(line.bytes);
       if (frame.type === 'have') haveSeen = undefined;

@@ -33,6 +33,11 @@ export type NodeEvent =
       readonly direction: Direction;
       /** Fresh random bytes (base64) for this link's hello: the peer must sign them. */
       readonly nonce: string;
+      /**
+       * In a closed room, what names this link's TLS session (the exporter, hex;
+       * the same at both ends of one session): both handshake proofs sign it.
+       */
+      readonly binding?: string;
       /** For outgoing links: the address dialled and why. */
       readonly target?: string;
       readonly purpose?: DialPurpose;

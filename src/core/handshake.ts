@@ -1,17 +1,18 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { withEntry, withoutEntry } from './collections.js';
+import type { NodeConfig } from './config.js';
 import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
 import { linkRef } from './labels.js';
 import { memberJoined } from './member-join.js';
 import { stopRetrying } from './retry.js';
-import { proofText } from './signing.js';
+import { helloSeen, proofText } from './signing.js';
 import type { Link, NodeState } from './state.js';
 import type { Warning } from './warning.js';
 
-export function helloFrame(state: NodeState, nonce: string): HelloFrame {
-  const { id, incarnation, name, port, mesh, advertise, identity } = state.config;
+export function helloFrame(config: NodeConfig, nonce: string): HelloFrame {
+  const { id, incarnation, name, port, mesh, advertise, identity } = config;
   const hello: HelloFrame = {
     type: 'hello',
     v: PROTOCOL_VERSION,
@@ -40,8 +41,9 @@ function dropLink(state: NodeState, link: Link): NodeState {
 
 /**
  * The peer's hello: check its version and that its key stands for its id, then
- * prove this node's own key by signing the peer's nonce. The member joins only
- * when the peer's proof arrives and checks out (onProof).
+ * prove this node's own key by signing the peer's nonce and both hellos (this
+ * node's went out at linkUp, so both are in hand) on this link's session. The
+ * member joins only when the peer's proof arrives and checks out (onProof).
  */
 export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Effect[]): NodeState {
   if (link.peer !== undefined || link.hello !== undefined) {
@@ -85,15 +87,17 @@ export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Ef
   if (identity.idOf(hello.key) !== hello.id) {
     return refuse(state, link, { code: 'keyMismatch', name: hello.name, remote: link.remote }, out);
   }
-  out.push({
-    kind: 'send',
-    links: [link.id],
-    frame: { type: 'proof', sig: identity.sign(proofText(hello.nonce, identity.id, hello.id)) },
-  });
+  const sig = identity.sign(proofText(link.sent, helloSeen(identity, hello), link.binding));
+  out.push({ kind: 'send', links: [link.id], frame: { type: 'proof', sig } });
   return { ...state, links: withEntry(state.links, link.id, { ...link, hello }) };
 }
 
-/** The peer proved it holds the key of its id by signing this link's fresh nonce: it joins. */
+/**
+ * The peer proved it holds the key of its id by signing this link's fresh
+ * nonce, both hellos as this node sent and read them, and this link's
+ * session: it joins. A hello changed on the way, or a handshake relayed from
+ * another TLS session, signs something else and is refused.
+ */
 export function onProof(
   state: NodeState,
   link: Link,
@@ -106,9 +110,9 @@ export function onProof(
   if (hello === undefined) {
     return refuse(state, link, { code: 'proofFirst', remote: link.remote }, out);
   }
-  if (
-    !state.config.identity.verify(hello.key, proofText(link.nonce, hello.id, state.config.id), sig)
-  ) {
+  const { identity } = state.config;
+  const text = proofText(helloSeen(identity, hello), link.sent, link.binding);
+  if (!identity.verify(hello.key, text, sig)) {
     return refuse(state, link, { code: 'badProof', name: hello.name, remote: link.remote }, out);
   }
   return memberJoined(state, link, hello, at, out);

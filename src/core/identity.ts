@@ -1,7 +1,8 @@
 /**
  * What the core needs of a node's key pair, passed in so that the core holds
- * no key material handling of its own: sign, verify, and the id a public key
- * stands for. src/io/identity.ts implements it with Node's Ed25519.
+ * no key material handling of its own: sign, verify, the id a public key
+ * stands for, and the hash a handshake proof names hellos by.
+ * src/io/identity.ts implements it with Node's Ed25519 and SHA-256.
  */
 export interface Identity {
   /** The node id: derived from the public key. */
@@ -16,4 +17,6 @@ export interface Identity {
   idOf(key: string): string;
   /** A short fingerprint of a public key, for people to compare. */
   fingerprint(key: string): string;
+  /** SHA-256 of UTF-8 text, lowercase hex: how a handshake proof names each hello. */
+  sha256(text: string): string;
 }

@@ -7,34 +7,37 @@ import { linkRef } from './labels.js';
 import { dialFailed, memberLost } from './member-life.js';
 import { redialFailed } from './redial.js';
 import { initialFailed } from './retry.js';
+import { helloSeen } from './signing.js';
 import type { Link, NodeState } from './state.js';
 import { withDialer } from './state.js';
 
 /** Connections coming and going, before and after they carry a member. */
 
-/** A connection is up: say hello (with a fresh nonce the peer must sign). */
+/** A connection is up: say hello, with a fresh nonce; the peer's proof must sign both. */
 export function onLinkUp(
   state: NodeState,
   event: Extract<NodeEvent, { kind: 'linkUp' }>,
   out: Effect[],
 ): NodeState {
+  const hello = helloFrame(state.config, event.nonce);
   const link: Link = {
     id: event.link,
     remote: event.remote,
     direction: event.direction,
     openedAt: event.at,
-    nonce: event.nonce,
+    sent: helloSeen(state.config.identity, hello),
     lastHeard: event.at,
     pingHeard: Number.NEGATIVE_INFINITY,
     pongHeard: Number.NEGATIVE_INFINITY,
     ...(event.target === undefined ? {} : { target: event.target }),
     ...(event.purpose === undefined ? {} : { purpose: event.purpose }),
+    ...(event.binding === undefined ? {} : { binding: event.binding }),
   };
   const dialing =
     event.target === undefined
       ? state.dialer.dialing
       : withoutMember(state.dialer.dialing, event.target);
-  out.push({ kind: 'send', links: [link.id], frame: helloFrame(state, event.nonce) });
+  out.push({ kind: 'send', links: [link.id], frame: hello });
   return { ...withDialer(state, { dialing }), links: withEntry(state.links, link.id, link) };
 }
 

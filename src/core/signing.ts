@@ -1,4 +1,4 @@
-import type { ChatFrame, DirectFrame, VectorRecord } from '../protocol/frames.js';
+import type { ChatFrame, DirectFrame, HelloFrame, VectorRecord } from '../protocol/frames.js';
 import { textsJson } from '../protocol/json-text.js';
 import type { Identity } from './identity.js';
 
@@ -44,9 +44,52 @@ export function directSigningText(frame: DirectFrame): string {
   ].join('\n');
 }
 
-/** What a node signs to prove it holds its key: the other side's fresh nonce, and both ids. */
-export function proofText(nonce: string, signer: string, verifier: string): string {
-  return ['rxchat-proof-v1', nonce, signer, verifier].join('\n');
+/**
+ * A hello's validated fields in a fixed order, strings JSON-encoded: what a
+ * handshake proof names it by (its SHA-256). docs/PROTOCOL.md specifies it.
+ */
+export function helloText(hello: HelloFrame): string {
+  return [
+    'rxchat-hello-v3',
+    String(hello.v),
+    hello.id,
+    hello.inc,
+    JSON.stringify(hello.name),
+    String(hello.port),
+    String(hello.mesh),
+    JSON.stringify(hello.key),
+    JSON.stringify(hello.nonce),
+    JSON.stringify(hello.advertise ?? null),
+  ].join('\n');
+}
+
+/** One side of a link's handshake, as a proof names it: its id, its hello's nonce and hash. */
+export interface HelloSeen {
+  readonly id: string;
+  readonly nonce: string;
+  /** SHA-256 (hex) of the hello's helloText. */
+  readonly digest: string;
+}
+
+export function helloSeen(identity: Identity, hello: HelloFrame): HelloSeen {
+  return { id: hello.id, nonce: hello.nonce, digest: identity.sha256(helloText(hello)) };
+}
+
+/**
+ * What `signer` signs to prove its key to `verifier` on one link: the
+ * verifier's nonce, both ids, both hellos and, in a closed room, the link's
+ * TLS session (`binding`, the exporter in hex; empty in an open room).
+ */
+export function proofText(signer: HelloSeen, verifier: HelloSeen, binding = ''): string {
+  return [
+    'rxchat-proof-v3',
+    JSON.stringify(verifier.nonce),
+    signer.id,
+    verifier.id,
+    signer.digest,
+    verifier.digest,
+    binding,
+  ].join('\n');
 }
 
 type Unsigned<F> = Omit<F, 'key' | 'sig'>;

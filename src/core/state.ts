@@ -7,6 +7,7 @@ import type { Replayed } from './have-reply.js';
 import type { Leaving } from './leaving.js';
 import type { Logged } from './log.js';
 import type { PeerState } from './output-event.js';
+import type { HelloSeen } from './signing.js';
 import type { ChatSlice, DialerSlice, DirectSlice, GossipSlice, LivenessSlice } from './slices.js';
 
 /** One TCP connection, before and after its handshake. */
@@ -26,8 +27,10 @@ export interface Link {
   readonly closing?: true;
   /** Since when its unsent data is over the congestion mark (see link-pressure), while it is. */
   readonly congestedSince?: number;
-  /** The nonce this node sent in its hello on this link. */
-  readonly nonce: string;
+  /** This node's hello on this link as it sent it (its nonce, the hash proofs name it by). */
+  readonly sent: HelloSeen;
+  /** The link's TLS session in a closed room (see the linkUp event): both proofs sign it. */
+  readonly binding?: string;
   /** The peer's hello, while its proof of key possession is awaited. */
   readonly hello?: HelloFrame;
   /** The member at the other end, once its hello and proof checked out. */

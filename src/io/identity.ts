@@ -89,6 +89,7 @@ export function identityFrom(
     },
     idOf: idOfKey,
     fingerprint,
+    sha256: (text) => digestOf(text).toString('hex'),
   };
 }
 

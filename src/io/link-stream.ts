@@ -8,6 +8,7 @@ import type { LinkTable } from './link-table.js';
 import type { ReadRate } from './read-rate.js';
 import { readRateLimit } from './read-rate.js';
 import type { LinkSocket, Transport } from './transport.js';
+import { sessionBinding } from './transport.js';
 
 /** A socket ready for the hello, and where it came from. */
 export interface Connection {
@@ -45,7 +46,9 @@ function describeProblem(problem: DecodeProblem): string {
   }
 }
 
+/** The link is up: with a fresh nonce and, in a closed room, its TLS session's binding. */
 function linkUpEvent(deps: LinkStreamDeps, connection: Connection, link: LinkId): NodeEvent {
+  const binding = deps.transport.closedRoom ? sessionBinding(connection.socket) : undefined;
   return {
     kind: 'linkUp',
     at: deps.scope.now(),
@@ -55,6 +58,7 @@ function linkUpEvent(deps: LinkStreamDeps, connection: Connection, link: LinkId)
     nonce: deps.nonce(),
     ...(connection.target === undefined ? {} : { target: connection.target }),
     ...(connection.purpose === undefined ? {} : { purpose: connection.purpose }),
+    ...(binding === undefined ? {} : { binding }),
   };
 }
 

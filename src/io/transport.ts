@@ -1,6 +1,6 @@
 import { connect as netConnect } from 'node:net';
 import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
-import { PSK_CIPHERS, PSK_IDENTITY } from './room-key.js';
+import { PROOF_EXPORTER_LABEL, PSK_CIPHERS, PSK_IDENTITY } from './room-key.js';
 
 /** What the network edge uses of a socket (a `net.Socket` or `tls.TLSSocket`; a fake in tests). */
 export interface LinkSocket {
@@ -15,6 +15,8 @@ export interface LinkSocket {
   destroy(error?: Error): unknown;
   pause(): unknown;
   resume(): unknown;
+  /** A TLS socket's keying material exporter (RFC 8446 §7.5; absent in the clear). */
+  exportKeyingMaterial?(length: number, label: string, context: Buffer): Buffer;
   /** Puts bytes read back at the front, to be read again (the first byte, once judged). */
   unshift(chunk: Buffer): unknown;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
@@ -24,6 +26,20 @@ export interface LinkSocket {
   once(event: 'close' | 'drain' | 'connect' | 'secureConnect', listener: () => void): unknown;
   off(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
   off(event: 'data', listener: (chunk: Buffer) => void): unknown;
+}
+
+/**
+ * What names a closed room's link in its handshake proofs: 32 bytes exported
+ * from its TLS session, hex, the same at both ends of that session. None for
+ * a socket that cannot say (the proofs then fail against a peer that can).
+ */
+export function sessionBinding(socket: LinkSocket): string | undefined {
+  try {
+    // An empty context: in TLS 1.3 no context and an empty one export the same bytes.
+    return socket.exportKeyingMaterial?.(32, PROOF_EXPORTER_LABEL, Buffer.alloc(0)).toString('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the network edge uses of the listening server (a `net.Server` in both rooms). */

@@ -11,10 +11,10 @@ import {
   burstFrom,
   fold,
   frameEvent,
+  handshake,
   hello,
   joined,
   linkUp,
-  proof,
   SELF,
   signedChat,
   testConfig,
@@ -283,8 +283,7 @@ describe('bounded memory', () => {
   it('a pull for a stream of an origin that restarted asks everyone: the origin no longer has it', () => {
     const restarted: NodeEvent[] = [
       linkUp(1, 0),
-      frameEvent(1, hello(BOB, 'bob', 9101, { inc: '2' }), 0),
-      frameEvent(1, proof(1, BOB), 0),
+      ...handshake(1, hello(BOB, 'bob', 9101, { inc: '2' }), 0),
     ];
     const { effects } = fold([
       ...restarted,

@@ -8,6 +8,7 @@ import {
   chatFrom,
   frameEvent,
   HIGHER,
+  handshake,
   hello,
   LOWER,
   linkUp,
@@ -51,7 +52,7 @@ describe('the merged stream (marbles)', () => {
       const link$ = hot<NodeEvent>('-u-hpc---q-d', {
         u: linkUp(1),
         h: frameEvent(1, hello(BOB, 'bob')),
-        p: frameEvent(1, proof(1, BOB)),
+        p: frameEvent(1, proof(1, hello(BOB, 'bob'))),
         c: frameEvent(1, chatFrom(BOB, 'bob', ['hi'])),
         q: frameEvent(1, { type: 'bye', reason: 'quit' }),
         d: { kind: 'linkDown', at: 0, link: 1, reason: 'closed' },
@@ -78,12 +79,12 @@ describe('the merged stream (marbles)', () => {
   it('a member silent for the peer timeout is lost at exactly that time', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
+      const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
       const events = hot<NodeEvent>('u hp', {
         u: linkUp(1, 0),
         h: frameEvent(1, hello(BOB, 'bob'), 2),
-        p: frameEvent(1, proof(1, BOB), 2),
+        p: frameEvent(1, proof(1, hello(BOB, 'bob'), { config }), 2),
       });
-      const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
       const effects = virtualNode(ts, config, events, { forMs: 6000 });
       // Last heard when the link opened, at 0 ms: lost at 3000 ms, the alarm set for that moment.
       expectObservable(shown(effects).pipe(filter((s) => s.endsWith('lost'))), '^ 5s !').toBe(
@@ -97,14 +98,14 @@ describe('the merged stream (marbles)', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
       // Linked at 2 ms; reading held from 1000 ms to 4000 ms (stdout fell behind).
+      const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
       const events = hot<NodeEvent>('u hp 997ms H 2999ms R', {
         u: linkUp(1, 0),
         h: frameEvent(1, hello(BOB, 'bob'), 2),
-        p: frameEvent(1, proof(1, BOB), 2),
+        p: frameEvent(1, proof(1, hello(BOB, 'bob'), { config }), 2),
         H: { kind: 'readingHeld', at: 0, held: true },
         R: { kind: 'readingHeld', at: 0, held: false },
       });
-      const config = testConfig({ peerTimeoutMs: 3000, mesh: false });
       const effects = virtualNode(ts, config, events, { forMs: 10_000 });
       // Not lost at 3000 ms (held). The 3 s held do not count: silent since 0 ms, plus 3000 ms
       // held, plus the 3000 ms timeout: lost at 6000 ms.
@@ -118,12 +119,12 @@ describe('the merged stream (marbles)', () => {
   it('pings every linked member at the ping interval, in one frame for all links', () => {
     const ts = scheduler();
     ts.run(({ hot, expectObservable }) => {
+      const config = testConfig({ peerTimeoutMs: 3500, pingIntervalMs: 1000, mesh: false });
       const events = hot<NodeEvent>('u hp', {
         u: linkUp(1),
         h: frameEvent(1, hello(BOB, 'bob')),
-        p: frameEvent(1, proof(1, BOB)),
+        p: frameEvent(1, proof(1, hello(BOB, 'bob'), { config })),
       });
-      const config = testConfig({ peerTimeoutMs: 3500, pingIntervalMs: 1000, mesh: false });
       const effects = virtualNode(ts, config, events, {
         forMs: 5000,
       });
@@ -140,7 +141,7 @@ describe('the merged stream (marbles)', () => {
 const BOB_LINKED_THEN_LOST: Record<string, NodeEvent> = {
   u: linkUp(1, 0, { direction: 'out', target: '127.0.0.1:9101', purpose: { kind: 'initial' } }),
   h: frameEvent(1, hello(BOB, 'bob', 9101)),
-  p: frameEvent(1, proof(1, BOB)),
+  p: frameEvent(1, proof(1, hello(BOB, 'bob', 9101))),
   d: { kind: 'linkDown', at: 0, link: 1, reason: 'reset' },
 };
 
@@ -216,8 +217,7 @@ describe('redial backoff (virtual time)', () => {
       if (attempt === 1) return refuse(dial, at);
       return [
         linkUp(10 + attempt, at, { direction: 'out', target: dial.target, purpose: dial.purpose }),
-        frameEvent(10 + attempt, hello(BOB, 'bob', 9101), at),
-        frameEvent(10 + attempt, proof(10 + attempt, BOB), at),
+        ...handshake(10 + attempt, hello(BOB, 'bob', 9101), at),
       ];
     };
     ts.run(({ hot }) => {
@@ -273,8 +273,8 @@ describe('simultaneous dials: exactly one link per pair', () => {
           b: linkUp(2, 0, { direction: 'in' }),
           c: frameEvent(1, hello(peer, 'peer', 9101)),
           d: frameEvent(2, hello(peer, 'peer', 9101)),
-          p: frameEvent(1, proof(1, peer)),
-          q: frameEvent(2, proof(2, peer)),
+          p: frameEvent(1, proof(1, hello(peer, 'peer', 9101))),
+          q: frameEvent(2, proof(2, hello(peer, 'peer', 9101))),
         });
         const effects = virtualNode(ts, testConfig(), events, { forMs: 100 });
         const decisions = effects.pipe(

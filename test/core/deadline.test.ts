@@ -14,23 +14,25 @@ const BOB = 'bb00000000000000';
 const CAROL = 'cc00000000000000';
 
 describe('the next deadline: when the core next needs the clock (table)', () => {
+  const meshless = testConfig({ mesh: false });
+  const to = { config: meshless };
   const cases: [string, NodeEvent[], number | undefined][] = [
     ['nothing linked, nothing waiting: no deadline', [{ kind: 'start', at: 0 }], undefined],
     ['a connection without a hello: the handshake timeout', [linkUp(1, 100)], 5100],
     [
       'members joined at 0 and 10: their gossip, 50 ms after the first',
-      [...joined(1, BOB, 'bob', 0), ...joined(2, CAROL, 'carol', 10)],
+      [...joined(1, BOB, 'bob', 0, to), ...joined(2, CAROL, 'carol', 10, to)],
       50,
     ],
     [
       'gossip sent: the next ping, a ping interval after the last',
-      [...joined(1, BOB, 'bob', 0), { kind: 'tick', at: 50 }],
+      [...joined(1, BOB, 'bob', 0, to), { kind: 'tick', at: 50 }],
       1000,
     ],
     [
       'a message held for its predecessor: its gap wait (5 s) is later than the next ping',
       [
-        ...joined(1, BOB, 'bob', 0),
+        ...joined(1, BOB, 'bob', 0, to),
         { kind: 'tick', at: 50 },
         frameEvent(1, chatFrom(BOB, 'bob', ['two'], { seq: 2 }), 400),
       ],
@@ -38,20 +40,20 @@ describe('the next deadline: when the core next needs the clock (table)', () => 
     ],
     [
       'said goodbye with a link still open: the close wait, 500 ms',
-      [...joined(1, BOB, 'bob', 0), { kind: 'inputEnd', at: 70 }],
+      [...joined(1, BOB, 'bob', 0, to), { kind: 'inputEnd', at: 70 }],
       570,
     ],
   ];
   for (const [name, events, due] of cases) {
     it(name, () => {
-      expect(nextDeadline(fold(events, testConfig({ mesh: false })).state)).toBe(due);
+      expect(nextDeadline(fold(events, meshless).state)).toBe(due);
     });
   }
 
   it('a held message with nothing else due: a pull each fifth of the gap wait, then the gap wait', () => {
     const config = testConfig({ mesh: false, peerTimeoutMs: 60_000, pingIntervalMs: 60_000 });
     const events: NodeEvent[] = [
-      ...joined(1, BOB, 'bob', 0),
+      ...joined(1, BOB, 'bob', 0, { config }),
       { kind: 'tick', at: 50 },
       frameEvent(1, chatFrom(BOB, 'bob', ['two'], { seq: 2 }), 400),
     ];

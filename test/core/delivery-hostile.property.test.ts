@@ -377,8 +377,10 @@ function handshake(world: World): void {
       const id = MEMBERS[member] ?? '';
       const name = NAMES[member] ?? HOSTILE_NAME;
       feed(world, index, linkUp(link, 0));
-      feed(world, index, frameEvent(link, hello(id, name, 9100 + link), 0));
-      feed(world, index, frameEvent(link, proof(link, id, HONEST[index]), 0));
+      const peer = hello(id, name, 9100 + link);
+      const to = { config: nodeAt(world, index).state.config };
+      feed(world, index, frameEvent(link, peer, 0));
+      feed(world, index, frameEvent(link, proof(link, peer, to), 0));
     }
   }
   // The `have` of each handshake arrives with it.

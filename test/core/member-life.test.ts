@@ -7,12 +7,12 @@ import { step } from '../../src/core/step.js';
 import type { MemberInfo } from '../../src/protocol/frames.js';
 import {
   frameEvent,
+  handshake,
   hello,
   joined,
   kinds,
   LOWER,
   linkUp,
-  proof,
   testConfig,
 } from '../helpers/core-fixtures.js';
 
@@ -33,8 +33,7 @@ const gossip = (member: MemberInfo, at = 0): NodeEvent =>
 const bobLinked = joined(1, BOB, 'bob');
 const carolLinked = (link: number, at = 0): NodeEvent[] => [
   linkUp(link, at),
-  frameEvent(link, hello(CAROL, 'carol', 9300), at),
-  frameEvent(link, proof(link, CAROL), at),
+  ...handshake(link, hello(CAROL, 'carol', 9300), at),
 ];
 const quit = (link: number): NodeEvent => frameEvent(link, { type: 'bye', reason: 'quit' });
 
@@ -133,8 +132,7 @@ const rows: Row[] = [
         target: CAROL_AT,
         purpose: { kind: 'gossip', member: CAROL },
       }),
-      frameEvent(2, hello(CAROL, 'carol', 9300), 1),
-      frameEvent(2, proof(2, CAROL), 1),
+      ...handshake(2, hello(CAROL, 'carol', 9300), 1),
     ],
     to: 'linked',
     effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],

@@ -14,11 +14,11 @@ import {
   fakeIdentity,
   fold,
   frameEvent,
+  handshake,
   hello,
   joined,
   LOWER,
   linkUp,
-  proof,
   SELF,
   testConfig,
 } from '../helpers/core-fixtures.js';
@@ -144,8 +144,7 @@ describe('have and its answer speak of the streams present', () => {
         // It restarted (same --identity) and dialled in before the old link timed out; it has the
         // smaller id, so its new link is kept and the old one ended (bye duplicate).
         linkUp(2, 5),
-        frameEvent(2, hello(LOWER, 'low', 9102, { inc: '2' }), 5),
-        frameEvent(2, proof(2, LOWER), 5),
+        ...handshake(2, hello(LOWER, 'low', 9102, { inc: '2' }), 5),
         frameEvent(2, low(1, ['question?'], '2'), 6),
         { kind: 'tick', at: 7 },
         { kind: 'input', at: 8, lines: ['answer'] },

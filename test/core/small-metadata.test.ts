@@ -13,9 +13,9 @@ import { frameJson } from '../../src/protocol/json-text.js';
 import {
   chatFrom,
   frameEvent,
+  handshake,
   hello,
   linkUp,
-  proof,
   signedChat,
   testConfig,
 } from '../helpers/core-fixtures.js';
@@ -54,8 +54,7 @@ class Room {
     this.at += 1;
     this.run(
       linkUp(link, this.at),
-      frameEvent(link, hello(id, id.slice(0, 4), 9100, { inc }), this.at),
-      frameEvent(link, proof(link, id), this.at),
+      ...handshake(link, hello(id, id.slice(0, 4), 9100, { inc }), this.at),
       frameEvent(link, chatFrom(id, id.slice(0, 4), [`hi from ${inc}`], { inc }), this.at),
     );
   }

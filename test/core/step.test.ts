@@ -7,6 +7,7 @@ import {
   fold,
   frameEvent,
   HIGHER,
+  handshake,
   hello,
   joined,
   kinds,
@@ -200,20 +201,17 @@ describe('the effects of the step', () => {
   it('the address of a member is where the connection came from plus its listen port, or its advertise', () => {
     const seen = fold([
       linkUp(1, 0, { remote: '[::ffff:10.1.2.3]:5000' }),
-      frameEvent(1, hello(BOB, 'bob', 7000)),
-      frameEvent(1, proof(1, BOB)),
+      ...handshake(1, hello(BOB, 'bob', 7000)),
     ]);
     expect(seen.state.members.get(BOB)?.address).toBe('10.1.2.3:7000');
     const v6 = fold([
       linkUp(1, 0, { remote: '[::1]:5000' }),
-      frameEvent(1, hello(BOB, 'bob', 7000)),
-      frameEvent(1, proof(1, BOB)),
+      ...handshake(1, hello(BOB, 'bob', 7000)),
     ]);
     expect(v6.state.members.get(BOB)?.address).toBe('[::1]:7000');
     const advertised = fold([
       linkUp(1),
-      frameEvent(1, hello(BOB, 'bob', 7000, { advertise: 'chat.example:443' })),
-      frameEvent(1, proof(1, BOB)),
+      ...handshake(1, hello(BOB, 'bob', 7000, { advertise: 'chat.example:443' })),
     ]);
     expect(advertised.state.members.get(BOB)?.address).toBe('chat.example:443');
   });
@@ -274,10 +272,7 @@ describe('the effects of the step', () => {
     const before = fold(events, config);
     expect(before.state.chat.waiting).toEqual(['early']);
     expect(kinds(before.effects)).not.toContain('send:chat');
-    const after = fold(
-      [...events, frameEvent(1, hello(BOB, 'bob'), 3), frameEvent(1, proof(1, BOB), 3)],
-      config,
-    );
+    const after = fold([...events, ...handshake(1, hello(BOB, 'bob'), 3)], config);
     expect(after.state.chat.waiting).toEqual([]);
     expect(after.effects.filter((e) => e.kind === 'send' && e.frame.type === 'chat')).toHaveLength(
       1,
@@ -322,17 +317,11 @@ describe('the effects of the step', () => {
       ended.state,
       linkUp(1, 100, { direction: 'out', target: '127.0.0.1:9100', purpose: { kind: 'initial' } }),
     ).state;
-    const joinedThen = fold([
-      frameEvent(1, hello(BOB, 'bob'), 101),
-      frameEvent(1, proof(1, BOB), 101),
-    ]);
+    const joinedThen = fold([...handshake(1, hello(BOB, 'bob'), 101)]);
     void joinedThen;
     let state = linked;
     const effects: string[] = [];
-    for (const event of [
-      frameEvent(1, hello(BOB, 'bob'), 101),
-      frameEvent(1, proof(1, BOB), 101),
-    ]) {
+    for (const event of [...handshake(1, hello(BOB, 'bob'), 101)]) {
       const result = step(state, event);
       state = result.state;
       effects.push(...kinds(result.effects));
@@ -355,7 +344,7 @@ describe('the effects of the step', () => {
       ],
       config,
     );
-    const linked = step(ended.state, frameEvent(1, proof(1, BOB), 3));
+    const linked = step(ended.state, frameEvent(1, proof(1, hello(BOB, 'bob')), 3));
     expect(linked.state.dialer.initialPending.has('127.0.0.1:9200')).toBe(true);
     expect(kinds(linked.effects)).toContain('send:chat');
     expect(linked.state.chat.waiting).toEqual([]);

@@ -6,12 +6,19 @@ import { parseCommand } from '../../src/core/command.js';
 import { defaultTimings } from '../../src/core/config.js';
 import type { Effect } from '../../src/core/effect.js';
 import type { LinkId, NodeEvent } from '../../src/core/event.js';
-import { chatSigningText, proofText, verifyChat, verifyDirect } from '../../src/core/signing.js';
+import {
+  chatSigningText,
+  helloSeen,
+  helloText,
+  proofText,
+  verifyChat,
+  verifyDirect,
+} from '../../src/core/signing.js';
 import type { Warning } from '../../src/core/warning.js';
 import { admit } from '../../src/io/admit.js';
 import { freshIdentity, identityFrom, idOfKey } from '../../src/io/identity.js';
 import { ROOM_KEY_COST, ROOM_KEY_SALT, roomKey } from '../../src/io/room-key.js';
-import type { ChatFrame, DirectFrame } from '../../src/protocol/frames.js';
+import type { ChatFrame, DirectFrame, HelloFrame } from '../../src/protocol/frames.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { warningText } from '../../src/render/warning-text.js';
 import {
@@ -19,6 +26,7 @@ import {
   fold,
   frameEvent,
   HIGHER,
+  handshake,
   hello,
   LOWER,
   linkUp,
@@ -75,11 +83,21 @@ describe('PROTOCOL.md test vectors', () => {
     for (const dm of dms) expect(verifyDirect(verifier, dm), dm.id).toBe(true);
   });
 
-  it('the proof example signs the nonce and ids it names', () => {
+  it('the proof example signs the nonce, the ids and the hellos it names, in the texts shown', () => {
     const example = examples.find((e) => e.type === 'proof');
-    const peer = quotedAfter(protocol, 'sends to bob (id');
-    const nonce = quotedAfter(protocol, 'carried the nonce');
-    const text = proofText(nonce, alice.id, peer);
+    const aliceHello = examples.find((e) => e.type === 'hello') as unknown as HelloFrame;
+    const shown = (start: string): string =>
+      (docBlocks('PROTOCOL.md', 'text').find((b) => b.startsWith(start)) ?? '').replace(/\n$/, '');
+    expect(helloText(aliceHello)).toBe(shown('rxchat-hello-v3\n'));
+    const own = helloSeen(alice, aliceHello);
+    expect(quotedAfter(protocol, 'which hashes to')).toBe(own.digest);
+    const bob = {
+      id: quotedAfter(protocol, 'sends to bob (id'),
+      nonce: quotedAfter(protocol, 'carried the nonce'),
+      digest: quotedAfter(protocol, 'whose hello text (below) hashes to'),
+    };
+    const text = proofText(own, bob);
+    expect(text).toBe(shown('rxchat-proof-v3\n'));
     expect(freshIdentity().verify(alice.key, text, String(example?.sig))).toBe(true);
   });
 
@@ -136,7 +154,7 @@ describe('PROTOCOL.md refusals', () => {
     const cases: NodeEvent[][] = [
       [up, frameEvent(1, hello(LOWER, 'bob', 9100, { key: 'key-someone-else' }))],
       [up, frameEvent(1, hello(LOWER, 'bob')), frameEvent(1, { type: 'proof', sig: 'forged' })],
-      [up, frameEvent(1, proof(1, LOWER))],
+      [up, frameEvent(1, proof(1, hello(LOWER, 'bob')))],
     ];
     for (const events of cases) {
       const { warnings, sent, closes } = refusal(events);
@@ -206,11 +224,7 @@ function sentBy(events: readonly NodeEvent[], last: number): string[] {
 
 /** A link from or to member `id`, with its handshake done. */
 function linked(link: LinkId, id: string, direction: 'in' | 'out', at = 0): NodeEvent[] {
-  return [
-    linkUp(link, at, { direction }),
-    frameEvent(link, hello(id, id.slice(0, 1)), at),
-    frameEvent(link, proof(link, id), at),
-  ];
+  return [linkUp(link, at, { direction }), ...handshake(link, hello(id, id.slice(0, 1)), at)];
 }
 
 describe('PROTOCOL.md after the handshake, and one link per pair', () => {
@@ -303,8 +317,7 @@ describe('PROTOCOL.md addresses', () => {
   it('an address is never 0.0.0.0 or ::: an undialable advertise is not used, such gossip is ignored', () => {
     const events = [
       linkUp(1, 0),
-      frameEvent(1, hello(LOWER, 'bob', 9100, { advertise: '0.0.0.0:9100' })),
-      frameEvent(1, proof(1, LOWER)),
+      ...handshake(1, hello(LOWER, 'bob', 9100, { advertise: '0.0.0.0:9100' })),
     ];
     expect(fold(events).state.members.get(LOWER)?.address).toBe('127.0.0.1:9100');
     const gossip = frameEvent(1, {

@@ -2,9 +2,9 @@ import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { proofText, signChat } from '../../src/core/signing.js';
+import { signChat } from '../../src/core/signing.js';
 import { killAll, poll, runToExit, startNode } from '../helpers/node-process.js';
-import { rawConnect } from '../helpers/raw-client.js';
+import { proofLine, rawConnect } from '../helpers/raw-client.js';
 
 afterEach(killAll);
 
@@ -71,7 +71,7 @@ describe('handshakes that prove nothing are refused', () => {
     await alice.waitFor((e) => e.event === 'join' && e.id === honest.id, 'carol joined');
     const captured = honest.lines.length; // alice's frames seen so far
     const sent: string[] = [];
-    const aliceHello = honest.frames()[0] as { nonce: string; id: string };
+    const aliceHello = honest.frames()[0] ?? {};
     const replayedHello = JSON.stringify({
       type: 'hello',
       v: 3,
@@ -83,10 +83,7 @@ describe('handshakes that prove nothing are refused', () => {
       key: honest.identity.key,
       nonce: 'raw-client-nonce',
     });
-    const replayedProof = JSON.stringify({
-      type: 'proof',
-      sig: honest.identity.sign(proofText(aliceHello.nonce, honest.id, aliceHello.id)),
-    });
+    const replayedProof = honest.proofFor(aliceHello).trimEnd();
     sent.push(replayedHello, replayedProof);
     honest.socket.destroy();
     await alice.waitFor((e) => e.event === 'leave' && e.id === honest.id, 'carol gone');
@@ -103,21 +100,25 @@ describe('handshakes that prove nothing are refused', () => {
     // A proof signed by another key than the hello's.
     const liar = await rawConnect(alice.port);
     const other = await rawConnect(alice.port);
-    liar.write(
-      `${JSON.stringify({ type: 'hello', v: 3, id: liar.id, inc: '1', name: 'liar', port: 1, mesh: false, key: liar.identity.key, nonce: 'n' })}\n`,
-    );
-    const liarHello = (await poll(
+    const lie = {
+      type: 'hello',
+      v: 3,
+      id: liar.id,
+      inc: '1',
+      name: 'liar',
+      port: 1,
+      mesh: false,
+      key: liar.identity.key,
+      nonce: 'n',
+    };
+    liar.write(`${JSON.stringify(lie)}\n`);
+    const liarHello = await poll(
       () => liar.frames().find((f) => f.type === 'hello'),
       "alice's hello",
       10_000,
       () => '',
-    )) as {
-      nonce: string;
-      id: string;
-    };
-    liar.write(
-      `${JSON.stringify({ type: 'proof', sig: other.identity.sign(proofText(liarHello.nonce, liar.id, liarHello.id)) })}\n`,
     );
+    liar.write(proofLine(other.identity, lie, liarHello));
     await liar.closed();
     await alice.waitForStderr(
       /refused liar \(127\.0\.0\.1:\d+\): its handshake proof does not verify/,

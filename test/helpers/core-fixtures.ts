@@ -2,8 +2,9 @@ import type { NodeConfig } from '../../src/core/config.js';
 import { makeConfig } from '../../src/core/config.js';
 import type { Effect } from '../../src/core/effect.js';
 import type { LinkId, NodeEvent } from '../../src/core/event.js';
+import { helloFrame } from '../../src/core/handshake.js';
 import type { Identity } from '../../src/core/identity.js';
-import { proofText, signChat } from '../../src/core/signing.js';
+import { helloSeen, proofText, signChat } from '../../src/core/signing.js';
 import type { NodeState } from '../../src/core/state.js';
 import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
@@ -38,6 +39,7 @@ export function fakeIdentity(id: string): Identity {
     verify: (publicKey, text, signature) => signature === `${publicKey}|${digest(text)}`,
     idOf: (publicKey) => (publicKey.startsWith('key-') ? publicKey.slice(4) : ''),
     fingerprint: (publicKey) => `fp:${digest(publicKey)}`,
+    sha256: digest,
   };
 }
 
@@ -163,18 +165,38 @@ export function fold(
   return { state, effects };
 }
 
-/** The proof member `id` sends on `link`: its signature of the nonce this node sent there. */
-export function proof(link: LinkId, id: string, self = SELF): ProofFrame {
-  return { type: 'proof', sig: fakeIdentity(id).sign(proofText(`nonce-${link}`, id, self)) };
+/** Who a proof is made for: the node's config (default testConfig()), and the link's session. */
+export interface ProofFor {
+  readonly config?: NodeConfig;
+  readonly binding?: string;
+}
+
+/**
+ * The proof `peer` (the hello it sent on `link`) sends the node: its fake key's
+ * signature of the nonce the node sent there, of both hellos (the node's as
+ * its config makes it) and of the link's session.
+ */
+export function proof(link: LinkId, peer: HelloFrame, to: ProofFor = {}): ProofFrame {
+  const config = to.config ?? testConfig();
+  const signer = fakeIdentity(peer.id);
+  const own = helloSeen(config.identity, helloFrame(config, `nonce-${link}`));
+  return { type: 'proof', sig: signer.sign(proofText(helloSeen(signer, peer), own, to.binding)) };
+}
+
+/** A peer's hello on `link` and its proof, as frame events at `at`. */
+export function handshake(link: LinkId, peer: HelloFrame, at = 0, to: ProofFor = {}): NodeEvent[] {
+  return [frameEvent(link, peer, at), frameEvent(link, proof(link, peer, to), at)];
 }
 
 /** Events that link member `id` (named `name`) over link `link`: up, hello, proof. */
-export function joined(link: LinkId, id: string, name: string, at = 0): NodeEvent[] {
-  return [
-    linkUp(link, at),
-    frameEvent(link, hello(id, name, 9100 + link), at),
-    frameEvent(link, proof(link, id), at),
-  ];
+export function joined(
+  link: LinkId,
+  id: string,
+  name: string,
+  at = 0,
+  to: ProofFor = {},
+): NodeEvent[] {
+  return [linkUp(link, at), ...handshake(link, hello(id, name, 9100 + link), at, to)];
 }
 
 export function kinds(effects: readonly Effect[]): string[] {

@@ -31,10 +31,26 @@ export interface FaultProxy {
    * from now on. Resolves once all of them are dropped (for `both`: each way).
    */
   drop(bytes: number, options?: DropOptions): Promise<void>;
+  /**
+   * Rewrites every line flowing `toward` one side on connections made from
+   * now on: each whole line (without its `\n`) goes through `edit`, as a man in
+   * the middle would change a frame in transit.
+   */
+  rewrite(toward: Direction, edit: (line: string) => string): void;
   close(): Promise<void>;
 }
 
 type Direction = 'client' | 'upstream';
+
+/** Cuts a byte stream into lines and passes each through `edit`; a line's end may come later. */
+export function lineEditor(edit: (line: string) => string): (chunk: Buffer) => Buffer {
+  let partial = '';
+  return (chunk) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    return Buffer.from(lines.map((line) => `${edit(line)}\n`).join(''), 'utf8');
+  };
+}
 
 /** What is still to be let through and then dropped in one direction. */
 interface DropPlan {
@@ -48,6 +64,7 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
   let isCut = false;
   let delayMs = 0;
   const plans = new Map<Direction, DropPlan>();
+  const edits = new Map<Direction, (line: string) => string>();
 
   /** The part of `chunk` that survives the drop planned for `direction`. */
   const filter = (direction: Direction, chunk: Buffer): Buffer => {
@@ -67,8 +84,10 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
 
   const pass = (from: Socket, to: Socket, direction: Direction): void => {
     let queue = Promise.resolve();
+    const edit = edits.get(direction);
+    const edited = edit === undefined ? (chunk: Buffer) => chunk : lineEditor(edit);
     from.on('data', (data: Buffer) => {
-      const chunk = filter(direction, data);
+      const chunk = edited(filter(direction, data));
       if (chunk.length === 0) return;
       if (delayMs === 0) {
         to.write(chunk);
@@ -141,6 +160,9 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
       const after = options.after ?? 0;
       const directions: Direction[] = toward === 'both' ? ['client', 'upstream'] : [toward];
       return Promise.all(directions.map((d) => planDrop(d, bytes, after))).then(() => undefined);
+    },
+    rewrite(toward, edit) {
+      edits.set(toward, edit);
     },
     close() {
       cut();

@@ -234,6 +234,8 @@ export class MemoryRoom {
       out.peer = inn;
       node.ends.set(out.link, out);
       listener.ends.set(inn.link, inn);
+      // Each link is one session, named alike at both ends, as a closed room's TLS names it.
+      const binding = `session-${out.link}`;
       node.emit({
         kind: 'linkUp',
         at: now(),
@@ -241,6 +243,7 @@ export class MemoryRoom {
         remote: target,
         direction: 'out',
         nonce: `nonce-${out.link}`,
+        binding,
         target,
         purpose,
       });
@@ -254,6 +257,7 @@ export class MemoryRoom {
           remote: `127.0.0.1:${40_000 + portOf(node.address)}`,
           direction: 'in',
           nonce: `nonce-${inn.link}`,
+          binding,
         }),
       );
     });

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import { connect } from 'node:net';
 import type { Identity } from '../../src/core/identity.js';
-import { proofText, signChat } from '../../src/core/signing.js';
+import { helloSeen, proofText, signChat } from '../../src/core/signing.js';
 import { freshIdentity } from '../../src/io/identity.js';
-import type { VectorRecord } from '../../src/protocol/frames.js';
+import type { HelloFrame, VectorRecord } from '../../src/protocol/frames.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/frames.js';
+import { validateFrame } from '../../src/protocol/validate-frame.js';
 
 /** A hand-driven TCP client for feeding a node exact bytes. */
 export interface RawClient {
@@ -18,6 +19,8 @@ export interface RawClient {
   closed(timeoutMs?: number): Promise<void>;
   /** Says hello as `name`, and proves its key once the node's hello arrives. */
   hello(name: string, extra?: Record<string, unknown>): void;
+  /** The proof line of this client's hello (once said) to a node that said `nodeHello`. */
+  proofFor(nodeHello: Record<string, unknown>): string;
   /** A chat frame of `texts` signed by this client (seq from 1 up). */
   chat(name: string, texts: readonly string[]): string;
   /** A chat frame signed by this client with every field chosen (see signedChatLine). */
@@ -56,6 +59,33 @@ export function signedChatLine(identity: Identity, fields: ChatFields): string {
   return `${JSON.stringify(fields.replay === undefined ? frame : { ...frame, replay: fields.replay })}\n`;
 }
 
+/** A hello as a node validates it; a hello it would refuse is none. */
+function validHello(value: unknown): HelloFrame | undefined {
+  const result = validateFrame(value);
+  return result.ok && result.frame.type === 'hello' ? result.frame : undefined;
+}
+
+/**
+ * The `proof` line that `identity` signs for the hello `own` (its id is the
+ * signer) to a node whose hello was `peer`: rxchat-proof-v3 over the node's
+ * nonce, both ids, both hellos and the link's session (`binding`, the TLS
+ * exporter in hex; none in the clear). An invalid hello gets a proof of nothing.
+ */
+export function proofLine(
+  identity: Identity,
+  own: Record<string, unknown>,
+  peer: Record<string, unknown>,
+  binding?: string,
+): string {
+  const mine = validHello(own);
+  const theirs = validHello(peer);
+  const text =
+    mine === undefined || theirs === undefined
+      ? 'not a hello'
+      : proofText(helloSeen(identity, mine), helloSeen(identity, theirs), binding);
+  return `${JSON.stringify({ type: 'proof', sig: identity.sign(text) })}\n`;
+}
+
 /**
  * Connects to a node on 127.0.0.1. With `answerPings`, it behaves as a live
  * member: it answers every ping, confirming every chat message it was sent.
@@ -79,15 +109,21 @@ export function rawConnect(
     let pings = 0;
     let seq = 0;
     let proved = false;
-    let myName = '';
+    /** This client's hello, once said. */
+    let myHello: Record<string, unknown> | undefined;
     let partial = '';
+    const prove = (nodeHello: Record<string, unknown>): void => {
+      if (proved || myHello === undefined) return;
+      proved = true;
+      socket.write(proofLine(identity, myHello, nodeHello));
+    };
     let isClosed = false;
     socket.on('data', (chunk: Buffer) => {
       const parts = (partial + chunk.toString('utf8')).split('\n');
       partial = parts.pop() ?? '';
       lines.push(...parts);
       for (const line of parts) {
-        const frame = JSON.parse(line) as { type?: string; nonce?: string; id?: string };
+        const frame = JSON.parse(line) as Record<string, unknown> & { type?: string };
         if (frame.type === 'pong') {
           const t = (frame as { t?: number }).t;
           const waiter = t === undefined ? undefined : pongWaiters.get(t);
@@ -96,11 +132,7 @@ export function rawConnect(
             waiter();
           }
         }
-        if (frame.type === 'hello' && !proved && myName !== '') {
-          proved = true;
-          const sig = identity.sign(proofText(String(frame.nonce), identity.id, String(frame.id)));
-          socket.write(`${JSON.stringify({ type: 'proof', sig })}\n`);
-        }
+        if (frame.type === 'hello') prove(frame);
       }
       if (options.answerPings !== true) return;
       for (const line of parts) {
@@ -140,8 +172,7 @@ export function rawConnect(
           });
         },
         hello(name, extra = {}) {
-          myName = name;
-          const hello = {
+          myHello = {
             type: 'hello',
             v: PROTOCOL_VERSION,
             id: identity.id,
@@ -153,17 +184,15 @@ export function rawConnect(
             nonce: 'raw-client-nonce',
             ...extra,
           };
-          socket.write(`${JSON.stringify(hello)}\n`);
+          socket.write(`${JSON.stringify(myHello)}\n`);
           // A hello that arrived before ours was written still needs its proof.
           for (const line of lines) {
-            const frame = JSON.parse(line) as { type?: string; nonce?: string; id?: string };
-            if (frame.type === 'hello' && !proved) {
-              proved = true;
-              socket.write(
-                `${JSON.stringify({ type: 'proof', sig: identity.sign(proofText(String(frame.nonce), identity.id, String(frame.id))) })}\n`,
-              );
-            }
+            const frame = JSON.parse(line) as Record<string, unknown>;
+            if (frame.type === 'hello') prove(frame);
           }
+        },
+        proofFor(nodeHello) {
+          return proofLine(identity, myHello ?? {}, nodeHello);
         },
         chat(name, texts) {
           const frame = signChat(identity, {

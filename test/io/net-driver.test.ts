@@ -6,7 +6,8 @@ import type { NodeEvent } from '../../src/core/event.js';
 import { listen } from '../../src/io/listen.js';
 import type { NetDriver } from '../../src/io/net-driver.js';
 import { defaultLimits, makeNetDriver } from '../../src/io/net-driver.js';
-import { openTransport } from '../../src/io/transport.js';
+import type { Transport } from '../../src/io/transport.js';
+import { closedTransport, openTransport } from '../../src/io/transport.js';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -14,10 +15,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function openDriver(server: Server): NetDriver {
+function openDriver(server: Server, transport: Transport = openTransport()): NetDriver {
   return makeNetDriver({
     server,
-    transport: openTransport(),
+    transport,
     scheduler: asyncScheduler,
     connectTimeoutMs: 5000,
     limits: defaultLimits,
@@ -88,5 +89,38 @@ describe('the network edge', () => {
       reason: expect.stringMatching(/ECONNREFUSED/),
     });
     server.close();
+  });
+
+  it('a link comes up with its TLS session binding in a closed room (the same at both ends), none in an open one', async () => {
+    const bindings = async (transport: () => Transport): Promise<(string | undefined)[]> => {
+      const ends = await Promise.all([listen('127.0.0.1', 0), listen('127.0.0.1', 0)]);
+      const [dialler, accepter] = ends.map(({ server }) => {
+        const net = openDriver(server, transport());
+        // One subscription for the whole run: unsubscribing would close the links.
+        const event$ = net.event$.pipe(share({ connector: () => new ReplaySubject<NodeEvent>() }));
+        const subscription = event$.subscribe();
+        cleanup.push(() => subscription.unsubscribe());
+        const up = firstValueFrom(
+          event$.pipe(
+            filter((e): e is Extract<NodeEvent, { kind: 'linkUp' }> => e.kind === 'linkUp'),
+          ),
+        );
+        return { net, up };
+      });
+      if (dialler === undefined || accepter === undefined) throw new Error('two drivers');
+      dialler.net.dial(`127.0.0.1:${ends[1]?.port}`, { kind: 'initial' });
+      const out = await dialler.up;
+      // The accepting end makes a link of it once the dialer's first byte came (in the clear).
+      dialler.net.send([out.link], { type: 'ping', t: 0 });
+      const inn = await accepter.up;
+      return [out.binding, inn.binding];
+    };
+    const key = Buffer.alloc(32, 7);
+    const [out, inn] = await bindings(() => closedTransport(key, 5000));
+    expect(out).toMatch(/^[0-9a-f]{64}$/);
+    expect(inn).toBe(out);
+    // Another session of the same room: another binding.
+    expect(await bindings(() => closedTransport(key, 5000))).not.toContain(out);
+    expect(await bindings(openTransport)).toEqual([undefined, undefined]);
   });
 });
