@@ -56,6 +56,11 @@ function lineReader(onLine: (line: Line) => void): (chunk: Buffer) => void {
 interface Keys {
   readonly id: string;
   readonly key: string;
+  /** The X25519 key and start time the probe announces (fixed: one hello, signed once). */
+  readonly dh: string;
+  readonly time: string;
+  /** Ed25519 over SHA-256 of the text, base64. */
+  sign(text: string): string;
   /** The `proof` frame for the probe's hello `own` and a node's hello. */
   proof(own: Record<string, unknown>, node: Record<string, unknown>): string;
 }
@@ -73,8 +78,27 @@ function helloText(hello: Record<string, unknown>): string {
     String(hello.port),
     String(hello.mesh),
     JSON.stringify(hello.key),
+    JSON.stringify(hello.dh),
+    JSON.stringify(hello.time),
+    JSON.stringify(hello.sig),
     JSON.stringify(hello.nonce),
     JSON.stringify(hello.advertise ?? null),
+  ].join('\n');
+}
+
+/** An announcement's text, as docs/PROTOCOL.md gives it: what its `sig` signs. */
+function announcementText(hello: Record<string, unknown>): string {
+  return [
+    'rxchat-member-v3',
+    String(hello.id),
+    String(hello.inc),
+    JSON.stringify(hello.name),
+    String(hello.port),
+    hello.mesh === true ? 'mesh' : 'no-mesh',
+    hello.advertise === undefined ? '-' : JSON.stringify(hello.advertise),
+    String(hello.key),
+    String(hello.dh),
+    JSON.stringify(hello.time),
   ].join('\n');
 }
 
@@ -82,9 +106,18 @@ function freshKeys(): Keys {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const key = publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
   const id = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 16);
+  const signText = (text: string): string =>
+    sign(null, createHash('sha256').update(text).digest(), privateKey).toString('base64');
+  const dh = generateKeyPairSync('x25519')
+    .publicKey.export({ format: 'der', type: 'spki' })
+    .subarray(-32)
+    .toString('base64');
   return {
     id,
     key,
+    dh,
+    time: new Date().toISOString(),
+    sign: signText,
     proof: (own, node) => {
       // Prove this probe's key: sign the node's nonce, both ids and both hellos (no TLS here).
       const text = [
@@ -96,8 +129,7 @@ function freshKeys(): Keys {
         sha256Hex(helloText(node)),
         '',
       ].join('\n');
-      const digest = createHash('sha256').update(text).digest();
-      return `${JSON.stringify({ type: 'proof', sig: sign(null, digest, privateKey).toString('base64') })}\n`;
+      return `${JSON.stringify({ type: 'proof', sig: signText(text) })}\n`;
     },
   };
 }
@@ -199,12 +231,20 @@ function probeHello(keys: Keys, v: number): Record<string, unknown> {
     port: 1,
     mesh: false,
     key: keys.key,
+    dh: keys.dh,
+    time: keys.time,
     nonce: 'bench',
   };
 }
 
+/** The probe's hello, its announcement signed. */
+function signedHello(keys: Keys, v: number): Record<string, unknown> {
+  const hello = probeHello(keys, v);
+  return { ...hello, sig: keys.sign(announcementText(hello)) };
+}
+
 function helloLine(keys: Keys, v: number): string {
-  return `${JSON.stringify(probeHello(keys, v))}\n`;
+  return `${JSON.stringify(signedHello(keys, v))}\n`;
 }
 
 interface ProbeLink {
@@ -248,7 +288,7 @@ function probeLink(socket: Socket, node: BenchNode, keys: Keys, v: number): Prob
     'data',
     lineReader((line) => {
       const { frame } = line;
-      if (frame.type === 'hello') socket.write(keys.proof(probeHello(keys, v), frame));
+      if (frame.type === 'hello') socket.write(keys.proof(signedHello(keys, v), frame));
       if (frame.type === 'hello' || frame.type === 'bye') link.onHandshake(frame);
       if (frame.type === 'have') haveSeen?.(line.bytes);
       if (frame.type === 'have') haveSeen = undefined;

@@ -78,6 +78,8 @@ export interface NodeIO {
   /** The node's key pair: its id is derived from the public key. */
   readonly identity: Identity;
   readonly newIncarnation: () => string;
+  /** This incarnation's X25519 public key (base64), for its announcement. */
+  readonly newDhKey: () => string;
   readonly seed: number;
 }
 
@@ -108,6 +110,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
   const config = makeConfig({
     identity: io.identity,
     incarnation: io.newIncarnation(),
+    dhKey: io.newDhKey(),
     startedAt: clock(),
     name: options.name,
     port: bound.port,

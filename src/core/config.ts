@@ -10,6 +10,8 @@ export interface NodeConfig {
   readonly identity: Identity;
   /** New each start; with `id` it names this node's message stream. */
   readonly incarnation: string;
+  /** This incarnation's X25519 public key (base64), announced with it. */
+  readonly dhKey: string;
   /** When the node started (ms): catch-up messages sent before it are history. */
   readonly startedAt: number;
   readonly name: string;
@@ -75,6 +77,7 @@ export function makeConfig(
     maxLineChars: defaultTimings.maxLineChars,
     seed: 1,
     incarnation: '1',
+    dhKey: `dh-${fields.identity.id}`,
     startedAt: 0,
     historyLimit: defaultTimings.historyLimit,
     maxHeld: defaultTimings.maxHeld,

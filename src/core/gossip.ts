@@ -15,15 +15,17 @@ import { dropUnvouched } from './vouching.js';
  * link set is told at once unless the mesh is still forming.
  */
 
-export function memberInfo(member: Member): MemberInfo {
-  return { id: member.id, name: member.name, address: member.address, mesh: member.mesh };
+/** A member as gossip tells it: its own announcement, unchanged, and where it is reached. */
+export function memberInfo(member: Member): MemberInfo | undefined {
+  return member.ann === undefined ? undefined : { ...member.ann, address: member.address };
 }
 
 /** Gossip: tells `link` every member this node is linked with, but the one at `link`. */
 export function sendMembership(state: NodeState, link: LinkId, out: Effect[]): void {
   const members: MemberInfo[] = [];
   for (const member of state.members.values()) {
-    if (member.state === 'linked' && member.link !== link) members.push(memberInfo(member));
+    const info = memberInfo(member);
+    if (member.state === 'linked' && member.link !== link && info !== undefined) members.push(info);
   }
   if (members.length > 0)
     out.push({ kind: 'send', links: [link], frame: { type: 'members', members } });
@@ -66,7 +68,8 @@ export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeSt
     const members: MemberInfo[] = [];
     for (const id of state.gossip.joined) {
       const member = state.members.get(id);
-      if (member?.state === 'linked') members.push(memberInfo(member));
+      const info = member === undefined ? undefined : memberInfo(member);
+      if (member?.state === 'linked' && info !== undefined) members.push(info);
     }
     // A member told about itself ignores that entry.
     if (members.length > 1 || (members.length === 1 && links.length > 1))

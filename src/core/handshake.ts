@@ -1,5 +1,6 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
+import { isAuthentic, ownAnnouncement } from './announcement.js';
 import { withEntry, withoutEntry } from './collections.js';
 import type { NodeConfig } from './config.js';
 import { settleInitial } from './dialing.js';
@@ -12,19 +13,7 @@ import type { Link, NodeState } from './state.js';
 import type { Warning } from './warning.js';
 
 export function helloFrame(config: NodeConfig, nonce: string): HelloFrame {
-  const { id, incarnation, name, port, mesh, advertise, identity } = config;
-  const hello: HelloFrame = {
-    type: 'hello',
-    v: PROTOCOL_VERSION,
-    id,
-    inc: incarnation,
-    name,
-    port,
-    mesh,
-    key: identity.key,
-    nonce,
-  };
-  return advertise === undefined ? hello : { ...hello, advertise };
+  return { type: 'hello', v: PROTOCOL_VERSION, nonce, ...ownAnnouncement(config) };
 }
 
 /** A peer refused by this node: not a member; a named peer refused is not tried again. */
@@ -86,6 +75,14 @@ export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Ef
   const { identity } = state.config;
   if (identity.idOf(hello.key) !== hello.id) {
     return refuse(state, link, { code: 'keyMismatch', name: hello.name, remote: link.remote }, out);
+  }
+  if (!isAuthentic(identity, hello)) {
+    return refuse(
+      state,
+      link,
+      { code: 'badAnnouncement', name: hello.name, remote: link.remote },
+      out,
+    );
   }
   const sig = identity.sign(proofText(link.sent, helloSeen(identity, hello), link.binding));
   out.push({ kind: 'send', links: [link.id], frame: { type: 'proof', sig } });

@@ -1,5 +1,6 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import { formatHostPort, hostOf, isDialable } from './address.js';
+import { announcementOf } from './announcement.js';
 import { firstHave } from './catch-up.js';
 import { withEntry, withoutEntry } from './collections.js';
 import { settleInitial } from './dialing.js';
@@ -36,6 +37,7 @@ function linkedMember(
     linkedAt: at,
     inc: hello.inc,
     key: hello.key,
+    ann: announcementOf(hello),
     confirmed: known?.inc === hello.inc ? known.confirmed : 0,
     sent: known?.sent ?? 0,
     received: known?.received ?? 0,

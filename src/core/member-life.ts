@@ -1,4 +1,3 @@
-import type { MemberInfo } from '../protocol/frames.js';
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import { announceLinks, sendHave } from './gossip.js';
@@ -103,51 +102,6 @@ export function mayDialHeard(
 
 /** Members that quit kept for naming and for not redialling them; the oldest go first. */
 const MAX_QUIT_MEMBERS = 256;
-
-/** The member table and dials in flight while one gossip frame is taken in: copied once for it. */
-export interface GossipDraft {
-  readonly members: Map<string, Member>;
-  readonly dialing: Set<string>;
-  /** Members this node redials itself (lost here): gossip about them changes nothing. */
-  readonly redials: ReadonlyMap<string, unknown>;
-  readonly at: number;
-}
-
-/**
- * Gossip named a member: keep it as known, or dial it (as connecting) when
- * this node should. Writes into `draft` (one copy for the whole frame).
- */
-export function heardOf(draft: GossipDraft, info: MemberInfo, dial: boolean, out: Effect[]): void {
-  const known = draft.members.get(info.id);
-  const attempts = known?.dialAttempts ?? 0;
-  const change =
-    dial && mayDialHeard(draft.dialing, info.address, attempts) ? 'dialled' : 'heardOf';
-  // Named again: still here, as far as the teller knows (see vouching.ts).
-  if (known?.state === 'known' && change === 'heardOf') {
-    draft.members.set(info.id, { ...known, heardAt: draft.at });
-    return;
-  }
-  if (draft.redials.has(info.id)) return;
-  const to = stateAfter(known, change);
-  if (to === undefined) return;
-  draft.members.set(info.id, {
-    heardAt: draft.at,
-    id: info.id,
-    name: info.name,
-    address: info.address,
-    mesh: info.mesh,
-    state: to,
-    confirmed: 0,
-    sent: 0,
-    received: 0,
-    framesSent: 0,
-    framesReceived: 0,
-    dialAttempts: attempts + (change === 'dialled' ? 1 : 0),
-  });
-  if (change === 'heardOf') return;
-  out.push({ kind: 'dial', target: info.address, purpose: { kind: 'gossip', member: info.id } });
-  draft.dialing.add(info.address);
-}
 
 /** A dial to a member heard of never became a link: it is known again. */
 export function dialFailed(state: NodeState, id: string): NodeState {

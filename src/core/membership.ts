@@ -1,22 +1,46 @@
-import type { MemberInfo, MembersFrame } from '../protocol/frames.js';
-import { isDialable } from './address.js';
+import type { Announcement, MemberInfo, MembersFrame } from '../protocol/frames.js';
+import { isDialable, parseHostPort } from './address.js';
+import { isAuthentic, isSameAnnouncement } from './announcement.js';
 import type { Effect } from './effect.js';
-import { heardOf } from './member-life.js';
+import { heardOf } from './heard-of.js';
+import { linkRef } from './labels.js';
 import type { PeerState, PeersEvent, StatsEvent } from './output-event.js';
-import type { NodeState } from './state.js';
+import type { Link, NodeState } from './state.js';
 import { withDialer } from './state.js';
 
 /**
  * In a mesh, of two members that learn of each other only the one with the
  * smaller id dials, so gossip does not make both dial at once.
  */
-export function shouldDialLearned(state: NodeState, info: MemberInfo): boolean {
+export function shouldDialLearned(
+  state: NodeState,
+  info: Pick<MemberInfo, 'id' | 'mesh'>,
+): boolean {
   return state.config.mesh && info.mesh && state.config.id < info.id;
 }
 
-/** Gossip about members: each entry is heard of, and dialled when this node should. */
+/** Announcements of one `members` frame checked at most: a frame of hundreds costs a bounded time. */
+export const MAX_CHECKED_PER_FRAME = 128;
+
+/** Whether gossip's address for a member is its own: its advertised address, or at its announced port. */
+function isItsAddress(info: MemberInfo): boolean {
+  if (!isDialable(info.address)) return false;
+  return info.address === info.advertise || parseHostPort(info.address)?.port === info.port;
+}
+
+/** Whether the entry is older than what this node holds of the member (another incarnation, earlier). */
+function isOlder(known: Announcement | undefined, info: MemberInfo): boolean {
+  return known !== undefined && known.inc !== info.inc && info.time <= known.time;
+}
+
+/**
+ * Gossip about members: each entry whose announcement is its member's own
+ * (signed by the key whose hash is its id) is heard of, and dialled when this
+ * node should; forged or altered ones are ignored, with one warning.
+ */
 export function onMembers(
   state: NodeState,
+  link: Link,
   frame: MembersFrame,
   at: number,
   out: Effect[],
@@ -27,11 +51,29 @@ export function onMembers(
     redials: state.dialer.redials,
     at,
   };
+  let checked = 0;
+  let forged = 0;
   for (const info of frame.members) {
-    // An address nobody can dial (`0.0.0.0`, `::`, not host:port) is no member's: ignored.
-    if (info.id === state.config.id || !isDialable(info.address)) continue;
+    // An address nobody can dial (`0.0.0.0`, `::`, not host:port), or not the member's: ignored.
+    if (info.id === state.config.id || !isItsAddress(info)) continue;
+    const known = draft.members.get(info.id)?.ann;
+    if (isOlder(known, info)) continue;
+    if (!isSameAnnouncement(known, info)) {
+      if (checked >= MAX_CHECKED_PER_FRAME) continue;
+      checked += 1;
+      if (!isAuthentic(state.config.identity, info)) {
+        forged += 1;
+        continue;
+      }
+    }
     heardOf(draft, info, shouldDialLearned(state, info), out);
   }
+  if (forged > 0)
+    out.push({
+      kind: 'warn',
+      warning: { code: 'forgedMembers', link: linkRef(state, link), count: forged },
+      key: `${link.remote}:forged`,
+    });
   return {
     ...withDialer(state, { dialing: draft.dialing }),
     members: draft.members,

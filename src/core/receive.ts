@@ -51,7 +51,7 @@ export function onFrame(
       return member === undefined ? heard : onLinks(heard, member, frame, at);
     }
     case 'members':
-      return onMembers(heard, frame, at, out);
+      return onMembers(heard, heardLink, frame, at, out);
     case 'ping': {
       // One digest for the pong and the comparison: the state is the same.
       const mine = digestOf(heard);

@@ -1,4 +1,5 @@
 import type { HelloFrame } from '../protocol/frames.js';
+import { announcementOf } from './announcement.js';
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import { sendHave, sendMembership } from './gossip.js';
@@ -37,7 +38,7 @@ export function secondLink(
   }
   const { swappingSince: _swap, ...rest } = known;
   const { inc, key, name } = hello;
-  const member: Member = { ...rest, link: link.id, inc, key, name };
+  const member: Member = { ...rest, link: link.id, inc, key, name, ann: announcementOf(hello) };
   const next = { ...state, members: withEntry(state.members, known.id, member) };
   // The same exchange as a new link's: who is here, and what each has.
   sendMembership(next, link.id, out);

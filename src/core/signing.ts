@@ -58,6 +58,9 @@ export function helloText(hello: HelloFrame): string {
     String(hello.port),
     String(hello.mesh),
     JSON.stringify(hello.key),
+    JSON.stringify(hello.dh),
+    JSON.stringify(hello.time),
+    JSON.stringify(hello.sig),
     JSON.stringify(hello.nonce),
     JSON.stringify(hello.advertise ?? null),
   ].join('\n');

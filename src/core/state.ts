@@ -1,4 +1,4 @@
-import type { HelloFrame } from '../protocol/frames.js';
+import type { Announcement, HelloFrame } from '../protocol/frames.js';
 import type { NodeConfig } from './config.js';
 import { emptyDelivery } from './delivery.js';
 import type { DigestSeen } from './digest.js';
@@ -54,6 +54,8 @@ export interface Member {
   readonly mesh: boolean;
   /** Its public key, once linked (from its hello). */
   readonly key?: string;
+  /** Its own signed announcement (from its hello, or gossip): what gossip about it passes on. */
+  readonly ann?: Announcement;
   readonly state: PeerState;
   /** The link in use, while linked. */
   readonly link?: LinkId;

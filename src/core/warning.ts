@@ -55,6 +55,7 @@ export type Warning =
       readonly closed: boolean;
     }
   | { readonly code: 'beforeHandshake'; readonly link: LinkRef; readonly frame: string }
+  | { readonly code: 'forgedMembers'; readonly link: LinkRef; readonly count: number }
   | { readonly code: 'noHandshake'; readonly link: LinkRef; readonly timeoutMs: number }
   | { readonly code: 'refusedByPeer'; readonly link: LinkRef; readonly detail: string }
   | { readonly code: 'refused'; readonly remote: string; readonly reason: string }
@@ -77,6 +78,7 @@ export type Warning =
       readonly ours: number;
     }
   | { readonly code: 'keyMismatch'; readonly name: string; readonly remote: string }
+  | { readonly code: 'badAnnouncement'; readonly name: string; readonly remote: string }
   | { readonly code: 'proofFirst'; readonly remote: string }
   | { readonly code: 'badProof'; readonly name: string; readonly remote: string }
   // messages

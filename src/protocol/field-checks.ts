@@ -1,4 +1,4 @@
-import type { Frame, MemberInfo, VectorRecord } from './frames.js';
+import type { Announcement, Frame, MemberInfo, VectorRecord } from './frames.js';
 import { MAX_BURST } from './frames.js';
 
 /**
@@ -66,13 +66,28 @@ export function vector(value: unknown): VectorRecord | undefined {
   return out;
 }
 
+/** The fields of an announcement (hello, members entry), or the name of the first bad one. */
+export function announcement(value: Obj): Announcement | string {
+  const { id, inc, name, port, mesh, advertise, key, dh, time, sig } = value;
+  if (!isToken(id)) return 'id';
+  if (!isToken(inc)) return 'inc';
+  if (!isStr(name, MAX_NAME)) return 'name';
+  if (!isInt(port, 0, 65535)) return 'port';
+  if (typeof mesh !== 'boolean') return 'mesh';
+  if (advertise !== undefined && !isStr(advertise, 300)) return 'advertise';
+  if (!isStr(key, 64)) return 'key';
+  if (!isStr(dh, 64)) return 'dh';
+  if (!isStr(time, 40)) return 'time';
+  if (!isStr(sig, 200)) return 'sig';
+  const fields = { id, inc, name, port, mesh, key, dh, time, sig };
+  return advertise === undefined ? fields : { ...fields, advertise };
+}
+
 export function member(value: unknown): MemberInfo | undefined {
   if (!isObj(value)) return undefined;
-  const { id, name, address, mesh } = value;
-  if (!isToken(id) || !isStr(name, MAX_NAME) || !isStr(address, 300) || typeof mesh !== 'boolean') {
-    return undefined;
-  }
-  return { id, name, address, mesh };
+  const fields = announcement(value);
+  if (typeof fields === 'string' || !isStr(value.address, 300)) return undefined;
+  return { ...fields, address: value.address };
 }
 
 /** Chat texts: 1 to MAX_BURST strings of at most MAX_TEXT characters. */

@@ -14,11 +14,13 @@ export const MAX_BURST = 16_384;
 /** Why a link is closed on purpose; carried in `bye`. */
 export type ByeReason = 'quit' | 'incompatible' | 'duplicate' | 'refused';
 
-export interface HelloFrame {
-  readonly type: 'hello';
-  /** Protocol major version. A node refuses a peer whose major version differs. */
-  readonly v: number;
-  /** The node id: stable for the life of the process. */
+/**
+ * A member's announcement of itself, signed with the key whose hash is its
+ * id: `hello` carries it, and `members` gossip passes it on unchanged, so a
+ * relay can neither invent a member nor alter one. New each incarnation.
+ */
+export interface Announcement {
+  /** The node id: stable for the life of the process (and across restarts with --identity). */
   readonly id: string;
   /** New each time the node starts: its messages form the stream `<id>.<inc>`. */
   readonly inc: string;
@@ -31,6 +33,18 @@ export interface HelloFrame {
   readonly advertise?: string;
   /** The sender's Ed25519 public key (raw, base64); `id` is derived from it. */
   readonly key: string;
+  /** This incarnation's X25519 public key (raw, base64), for private messages. */
+  readonly dh: string;
+  /** When this incarnation started (ISO 8601): of two announcements of one id, the later counts. */
+  readonly time: string;
+  /** The signature of the announcement's text (see signing.ts) by `key`. */
+  readonly sig: string;
+}
+
+export interface HelloFrame extends Announcement {
+  readonly type: 'hello';
+  /** Protocol major version. A node refuses a peer whose major version differs. */
+  readonly v: number;
   /** Fresh random bytes (base64) the other side must sign in its `proof`. */
   readonly nonce: string;
 }
@@ -41,12 +55,10 @@ export interface ProofFrame {
   readonly sig: string;
 }
 
-export interface MemberInfo {
-  readonly id: string;
-  readonly name: string;
-  /** Where that member listens, as `host:port` (`[v6]:port`). */
+/** A member in gossip: its announcement, unchanged, and where the sender reaches it. */
+export interface MemberInfo extends Announcement {
+  /** Where that member listens, as `host:port` (`[v6]:port`): its `advertise`, or its port at the host the sender sees it at. */
   readonly address: string;
-  readonly mesh: boolean;
 }
 
 /** Membership gossip: members the sender is linked with. */

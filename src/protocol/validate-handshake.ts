@@ -1,12 +1,11 @@
 import type { Obj, Validated } from './field-checks.js';
 import {
+  announcement,
   everyOrUndefined,
   fail,
   isInt,
   isStr,
-  isToken,
   MAX_LIST,
-  MAX_NAME,
   member,
 } from './field-checks.js';
 import { PROTOCOL_VERSION } from './frames.js';
@@ -14,19 +13,13 @@ import { PROTOCOL_VERSION } from './frames.js';
 /** The frames of the handshake and of membership: hello, proof, members. */
 
 export function validateHello(value: Obj): Validated {
-  const { v, id, inc, name, port, mesh, advertise, key, nonce } = value;
+  const { v, id, name, nonce } = value;
   if (!isInt(v, 0, 1_000_000)) return fail('hello: bad "v"');
   if (v !== PROTOCOL_VERSION) return otherVersion(v, id, name);
-  if (!isToken(id)) return fail('hello: bad "id"');
-  if (!isToken(inc)) return fail('hello: bad "inc"');
-  if (!isStr(name, MAX_NAME)) return fail('hello: bad "name"');
-  if (!isInt(port, 0, 65535)) return fail('hello: bad "port"');
-  if (typeof mesh !== 'boolean') return fail('hello: bad "mesh"');
-  if (advertise !== undefined && !isStr(advertise, 300)) return fail('hello: bad "advertise"');
-  if (!isStr(key, 64)) return fail('hello: bad "key"');
+  const fields = announcement(value);
+  if (typeof fields === 'string') return fail(`hello: bad "${fields}"`);
   if (!isStr(nonce, 64)) return fail('hello: bad "nonce"');
-  const frame = { type: 'hello', v, id, inc, name, port, mesh, key, nonce } as const;
-  return { ok: true, frame: advertise === undefined ? frame : { ...frame, advertise } };
+  return { ok: true, frame: { type: 'hello', v, nonce, ...fields } };
 }
 
 /**
@@ -45,6 +38,9 @@ function otherVersion(v: number, id: unknown, name: unknown): Validated {
       port: 0,
       mesh: false,
       key: '',
+      dh: '',
+      time: '',
+      sig: '',
       nonce: '',
     },
   };

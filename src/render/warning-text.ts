@@ -64,6 +64,8 @@ const WORDING: Wording = {
   badInput: (w) =>
     `${linkText(w.link)}: ${w.problem}${w.closed ? '; connection closed' : '; dropped'}`,
   beforeHandshake: (w) => `${linkText(w.link)} sent "${w.frame}" before the handshake; closed`,
+  forgedMembers: (w) =>
+    `${linkText(w.link)} gossiped ${w.count} member(s) not signed by their own keys; ignored`,
   noHandshake: (w) =>
     `${linkText(w.link)} did not complete the handshake within ${w.timeoutMs} ms; closed`,
   refusedByPeer: (w) => `${linkText(w.link)} refused the link: ${w.detail}`,
@@ -76,6 +78,8 @@ const WORDING: Wording = {
   incompatible: (w) =>
     `refused ${w.name} (${w.remote}): it speaks protocol v${w.theirs}, this node speaks v${w.ours}`,
   keyMismatch: (w) => `refused ${w.name} (${w.remote}): its id does not match its key`,
+  badAnnouncement: (w) =>
+    `refused ${w.name} (${w.remote}): its hello is not signed by its key (altered, or forged)`,
   proofFirst: (w) => `refused ${w.remote}: it sent a proof before its hello`,
   badProof: (w) =>
     `refused ${w.name} (${w.remote}): its handshake proof does not verify (a replayed or forged handshake)`,

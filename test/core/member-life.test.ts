@@ -13,6 +13,7 @@ import {
   kinds,
   LOWER,
   linkUp,
+  memberEntry,
   testConfig,
 } from '../helpers/core-fixtures.js';
 
@@ -21,12 +22,14 @@ const BOB = 'bb00000000000000';
 const CAROL = 'cc00000000000000';
 const CAROL_AT = '127.0.0.1:9300';
 
-const info = (id: string, address = CAROL_AT): MemberInfo => ({
-  id,
-  name: id === CAROL ? 'carol' : 'low',
-  address,
-  mesh: true,
-});
+const info = (id: string, address = CAROL_AT): MemberInfo =>
+  memberEntry(id, id === CAROL ? 'carol' : 'low', address);
+/** The member back in a new incarnation, started later. */
+const returned = (id: string, address: string): MemberInfo =>
+  memberEntry(id, id === CAROL ? 'carol' : 'low', address, {
+    inc: '2',
+    time: '2026-01-01T00:00:00.000Z',
+  });
 /** Bob (linked on link 1) tells this node about `member`. */
 const gossip = (member: MemberInfo, at = 0): NodeEvent =>
   frameEvent(1, { type: 'members', members: [member] }, at);
@@ -207,12 +210,13 @@ const rows: Row[] = [
 
 rows.push(
   {
-    // Gossip about a member that quit: it came back (with --identity); this node dials it.
+    // Gossip about a member that quit, in a new incarnation: it came back (with --identity);
+    // this node dials it.
     from: 'quit',
     change: 'dialled',
     id: CAROL,
     setup: [...bobLinked, ...carolLinked(2), quit(2)],
-    event: [gossip(info(CAROL, '127.0.0.1:9301'))],
+    event: [gossip(returned(CAROL, '127.0.0.1:9301'))],
     to: 'connecting',
     effects: ['dial'],
   },
@@ -222,7 +226,7 @@ rows.push(
     change: 'heardOf',
     id: LOWER,
     setup: [...bobLinked, ...joined(2, LOWER, 'low'), quit(2)],
-    event: [gossip(info(LOWER, '127.0.0.1:9301'))],
+    event: [gossip(returned(LOWER, '127.0.0.1:9301'))],
     to: 'known',
     effects: [],
   },
@@ -347,6 +351,22 @@ const unchanged: Row[] = [
     effects: [],
   },
 ];
+
+describe('gossip about a member that quit, naming the incarnation that quit', () => {
+  it('changes nothing: it stays quit (the gossip is from before its goodbye)', () => {
+    const { place, effects } = run({
+      from: 'quit',
+      change: 'dialled',
+      id: CAROL,
+      setup: [...bobLinked, ...carolLinked(2), quit(2)],
+      event: [gossip(info(CAROL, '127.0.0.1:9301'))],
+      to: 'quit',
+      effects: [],
+    });
+    expect(place).toBe('quit');
+    expect(effects).toEqual([]);
+  });
+});
 
 describe('gossip about a member this node redials itself', () => {
   it('changes nothing: it stays lost, and is not dialled at the gossiped address', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import { sendHave } from '../../src/core/gossip.js';
-import { peersEvent } from '../../src/core/membership.js';
+import { MAX_CHECKED_PER_FRAME, peersEvent } from '../../src/core/membership.js';
 import { presentStreams } from '../../src/core/present.js';
 import { signDirect } from '../../src/core/signing.js';
 import type { NodeState } from '../../src/core/state.js';
@@ -19,6 +19,7 @@ import {
   joined,
   LOWER,
   linkUp,
+  memberEntry,
   SELF,
   testConfig,
 } from '../helpers/core-fixtures.js';
@@ -163,7 +164,7 @@ describe('have and its answer speak of the streams present', () => {
     for (let k = 0; k < fake.length; k += 500) {
       const members = fake
         .slice(k, k + 500)
-        .map((id) => ({ id, name: 'x', address: '10.0.0.9:1', mesh: false }));
+        .map((id) => memberEntry(id, 'x', '10.0.0.9:1', { mesh: false }));
       events.push(frameEvent(1, { type: 'members', members } as Frame, 1));
     }
     for (const id of fake)
@@ -290,15 +291,34 @@ describe('forwarding', () => {
 });
 
 describe('gossip that names thousands', () => {
-  it('a members frame of 4,096 entries dials at most 16 at once, each member at most 3 times', () => {
+  // Ids above this node's: it is the one to dial them.
+  const entries = Array.from({ length: 4096 }, (_, i) =>
+    memberEntry(
+      `c${i.toString(16).padStart(15, '0')}`,
+      'x',
+      `127.0.0.${1 + (i % 200)}:${10_000 + i}`,
+    ),
+  );
+
+  it('a members frame of 4,096 entries: 128 announcements checked, the rest left for later gossip', () => {
     const config = testConfig({ peerTimeoutMs: 1e12 });
-    // Ids above this node's: it is the one to dial them.
-    const entries = Array.from({ length: 4096 }, (_, i) => ({
-      id: `c${i.toString(16).padStart(15, '0')}`,
-      name: 'x',
-      address: `127.0.0.${1 + (i % 200)}:${10_000 + i}`,
-      mesh: true,
-    }));
+    let checked = 0;
+    const identity = {
+      ...config.identity,
+      verify: (...args: Parameters<typeof config.identity.verify>) => {
+        checked += 1;
+        return config.identity.verify(...args);
+      },
+    };
+    const linked = fold(joined(1, BOB, 'bob'), { ...config, identity }).state;
+    checked = 0;
+    const { state } = step(linked, frameEvent(1, { type: 'members', members: entries }, 1));
+    expect(checked).toBe(MAX_CHECKED_PER_FRAME);
+    expect(state.members.size).toBe(1 + MAX_CHECKED_PER_FRAME);
+  });
+
+  it('4,096 members heard of: at most 16 dials at once, each member at most 3 times', () => {
+    const config = testConfig({ peerTimeoutMs: 1e12 });
     let state = fold([...joined(1, BOB, 'bob')], config).state;
     const dials: string[] = [];
     const run = (event: NodeEvent) => {
@@ -308,7 +328,10 @@ describe('gossip that names thousands', () => {
       dials.push(...now);
       return now;
     };
-    expect(run(frameEvent(1, { type: 'members', members: entries }, 1))).toHaveLength(16);
+    const frames = Array.from({ length: 32 }, (_, k) => entries.slice(k * 128, (k + 1) * 128));
+    expect(
+      frames.flatMap((members) => run(frameEvent(1, { type: 'members', members }, 1))),
+    ).toHaveLength(16);
     expect(state.members.size).toBe(4097);
     // Every dial fails; each tick dials the next ones, never more than 16 in flight.
     for (let tick = 0; tick < 40; tick++) {
@@ -333,7 +356,7 @@ describe('gossip that names thousands', () => {
 
   it('a member heard of is dialled at most 3 times', () => {
     const config = testConfig({ peerTimeoutMs: 1e12 });
-    const info = { id: 'c000000000000001', name: 'x', address: '127.0.0.9:9', mesh: true };
+    const info = memberEntry('c000000000000001', 'x', '127.0.0.9:9');
     let state = fold([...joined(1, BOB, 'bob')], config).state;
     let dials = 0;
     const run = (event: NodeEvent) => {

@@ -1,11 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { announcementText } from '../../src/core/announcement.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
-import type { Frame } from '../../src/protocol/frames.js';
+import type { Announcement, Frame } from '../../src/protocol/frames.js';
 import { validateFrame } from '../../src/protocol/validate-frame.js';
-import { signedChat, testConfig } from '../helpers/core-fixtures.js';
+import { fakeIdentity, signedChat, testConfig } from '../helpers/core-fixtures.js';
+
+/** The signature the member's own fake key gives its announcement. */
+const signedBy = (announcement: Omit<Announcement, 'sig'>): string =>
+  fakeIdentity(announcement.id).sign(announcementText(announcement));
 
 const token = fc.constantFrom(
   'aa00000000000000',
@@ -22,26 +27,39 @@ const text = fc.string({ maxLength: 20 });
 
 /** Frames the validator accepts, with hostile values where the types allow. */
 const frame: fc.Arbitrary<Frame> = fc.oneof(
-  fc.record({
-    type: fc.constant('hello' as const),
-    v: fc.constantFrom(1, 2),
-    id: token,
-    inc,
-    name: fc.string({ minLength: 1, maxLength: 32 }),
-    port: fc.nat(65535),
-    mesh: fc.boolean(),
-    key: token.map((id) => `key-${id}`),
-    nonce: fc.constantFrom('nonce-1', 'nonce-2', 'x'),
-  }),
+  fc
+    .record({
+      type: fc.constant('hello' as const),
+      v: fc.constantFrom(1, 2),
+      id: token,
+      inc,
+      name: fc.string({ minLength: 1, maxLength: 32 }),
+      port: fc.nat(65535),
+      mesh: fc.boolean(),
+      key: token.map((id) => `key-${id}`),
+      dh: fc.constant('dh'),
+      time: fc.constantFrom('1970-01-01T00:00:00.000Z', 'nonsense'),
+      sig: fc.constant('forged'),
+      nonce: fc.constantFrom('nonce-1', 'nonce-2', 'x'),
+    })
+    .chain((hello) => fc.constantFrom(hello, { ...hello, sig: signedBy(hello) })),
   fc.record({
     type: fc.constant('members' as const),
     members: fc.array(
-      fc.record({
-        id: token,
-        name: fc.string({ minLength: 1, maxLength: 8 }),
-        address: fc.constantFrom('127.0.0.1:1', '[::1]:2', 'x'),
-        mesh: fc.boolean(),
-      }),
+      fc
+        .record({
+          id: token,
+          name: fc.string({ minLength: 1, maxLength: 8 }),
+          address: fc.constantFrom('127.0.0.1:1', '[::1]:2', 'x'),
+          mesh: fc.boolean(),
+          inc,
+          port: fc.constantFrom(1, 2),
+          key: token.map((id) => `key-${id}`),
+          dh: fc.constant('dh'),
+          time: fc.constantFrom('1970-01-01T00:00:00.000Z', 'nonsense'),
+          sig: fc.constant('forged'),
+        })
+        .chain((entry) => fc.constantFrom(entry, { ...entry, sig: signedBy(entry) })),
       { maxLength: 3 },
     ),
   }),

@@ -13,6 +13,7 @@ import {
   kinds,
   LOWER,
   linkUp,
+  memberEntry,
   proof,
   SELF,
   testConfig,
@@ -66,7 +67,7 @@ describe('the peer set, as a plain function of the events (table)', () => {
         ...joined(1, BOB, 'bob'),
         frameEvent(1, {
           type: 'members',
-          members: [{ id: CAROL, name: 'carol', address: '127.0.0.1:9300', mesh: false }],
+          members: [memberEntry(CAROL, 'carol', '127.0.0.1:9300', { mesh: false })],
         }),
       ],
       { [BOB]: 'linked', [CAROL]: 'known' },
@@ -77,7 +78,7 @@ describe('the peer set, as a plain function of the events (table)', () => {
         ...joined(1, BOB, 'bob'),
         frameEvent(1, {
           type: 'members',
-          members: [{ id: CAROL, name: 'carol', address: '127.0.0.1:9300', mesh: true }],
+          members: [memberEntry(CAROL, 'carol', '127.0.0.1:9300')],
         }),
       ],
       { [BOB]: 'linked', [CAROL]: 'connecting' },
@@ -88,7 +89,7 @@ describe('the peer set, as a plain function of the events (table)', () => {
         ...joined(1, BOB, 'bob'),
         frameEvent(1, {
           type: 'members',
-          members: [{ id: SELF, name: 'self', address: '127.0.0.1:9000', mesh: true }],
+          members: [memberEntry(SELF, 'self', '127.0.0.1:9000')],
         }),
       ],
       { [BOB]: 'linked' },
@@ -149,7 +150,7 @@ describe('the effects of the step', () => {
   });
 
   it('while this node is still dialling members, a grown link set is told at most once per ping interval', () => {
-    const dave = { id: 'dd00000000000000', name: 'dave', address: '127.0.0.1:9300', mesh: true };
+    const dave = memberEntry('dd00000000000000', 'dave', '127.0.0.1:9300');
     const linksAt = (events: NodeEvent[]): number[] => {
       let state = initialState(testConfig());
       const times: number[] = [];

@@ -30,6 +30,7 @@ import {
   hello,
   LOWER,
   linkUp,
+  memberEntry,
   proof,
   SELF,
 } from '../helpers/core-fixtures.js';
@@ -150,9 +151,10 @@ describe('PROTOCOL.md refusals', () => {
     inTable(warnings[0] ?? '');
   });
 
-  it('a bad key, a bad proof, a proof first: ended without a frame', () => {
+  it('a bad key, a forged announcement, a bad proof, a proof first: ended without a frame', () => {
     const cases: NodeEvent[][] = [
       [up, frameEvent(1, hello(LOWER, 'bob', 9100, { key: 'key-someone-else' }))],
+      [up, frameEvent(1, hello(LOWER, 'bob', 9100, { sig: 'forged' }))],
       [up, frameEvent(1, hello(LOWER, 'bob')), frameEvent(1, { type: 'proof', sig: 'forged' })],
       [up, frameEvent(1, proof(1, hello(LOWER, 'bob')))],
     ];
@@ -323,13 +325,13 @@ describe('PROTOCOL.md addresses', () => {
     const gossip = frameEvent(1, {
       type: 'members',
       members: [
-        { id: HIGHER, name: 'carol', address: '[::]:9200', mesh: true },
-        { id: 'c100000000000000', name: 'dave', address: '0.0.0.0:9300', mesh: true },
-        { id: 'c200000000000000', name: 'erin', address: 'not an address', mesh: true },
-        { id: 'c300000000000000', name: 'fay', address: '224.0.0.1:1', mesh: true },
-        { id: 'c400000000000000', name: 'gus', address: '255.255.255.255:1', mesh: true },
-        { id: 'c500000000000000', name: 'hal', address: '[ff02::1]:1', mesh: true },
-        { id: 'c600000000000000', name: 'ivy', address: '0.0.0.0:1', mesh: true },
+        memberEntry(HIGHER, 'carol', '[::]:9200'),
+        memberEntry('c100000000000000', 'dave', '0.0.0.0:9300'),
+        { ...memberEntry('c200000000000000', 'erin', '127.0.0.1:1'), address: 'not an address' },
+        memberEntry('c300000000000000', 'fay', '224.0.0.1:1'),
+        memberEntry('c400000000000000', 'gus', '255.255.255.255:1'),
+        memberEntry('c500000000000000', 'hal', '[ff02::1]:1'),
+        memberEntry('c600000000000000', 'ivy', '0.0.0.0:1'),
       ],
     });
     const after = fold([...events, gossip]);

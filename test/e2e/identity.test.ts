@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signChat } from '../../src/core/signing.js';
 import { killAll, poll, runToExit, startNode } from '../helpers/node-process.js';
-import { proofLine, rawConnect } from '../helpers/raw-client.js';
+import { proofLine, rawConnect, signedAnnouncement } from '../helpers/raw-client.js';
 
 afterEach(killAll);
 
@@ -72,17 +72,7 @@ describe('handshakes that prove nothing are refused', () => {
     const captured = honest.lines.length; // alice's frames seen so far
     const sent: string[] = [];
     const aliceHello = honest.frames()[0] ?? {};
-    const replayedHello = JSON.stringify({
-      type: 'hello',
-      v: 3,
-      id: honest.id,
-      inc: '1',
-      name: 'carol',
-      port: 1,
-      mesh: false,
-      key: honest.identity.key,
-      nonce: 'raw-client-nonce',
-    });
+    const replayedHello = JSON.stringify(honest.sentHello());
     const replayedProof = honest.proofFor(aliceHello).trimEnd();
     sent.push(replayedHello, replayedProof);
     honest.socket.destroy();
@@ -103,13 +93,8 @@ describe('handshakes that prove nothing are refused', () => {
     const lie = {
       type: 'hello',
       v: 3,
-      id: liar.id,
-      inc: '1',
-      name: 'liar',
-      port: 1,
-      mesh: false,
-      key: liar.identity.key,
       nonce: 'n',
+      ...signedAnnouncement(liar.identity, { name: 'liar' }),
     };
     liar.write(`${JSON.stringify(lie)}\n`);
     const liarHello = await poll(

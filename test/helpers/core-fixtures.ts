@@ -1,3 +1,4 @@
+import { announcementText } from '../../src/core/announcement.js';
 import type { NodeConfig } from '../../src/core/config.js';
 import { makeConfig } from '../../src/core/config.js';
 import type { Effect } from '../../src/core/effect.js';
@@ -8,7 +9,13 @@ import { helloSeen, proofText, signChat } from '../../src/core/signing.js';
 import type { NodeState } from '../../src/core/state.js';
 import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
-import type { ChatFrame, HelloFrame, ProofFrame } from '../../src/protocol/frames.js';
+import type {
+  Announcement,
+  ChatFrame,
+  HelloFrame,
+  MemberInfo,
+  ProofFrame,
+} from '../../src/protocol/frames.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/frames.js';
 
 export const SELF = 'b000000000000000';
@@ -112,18 +119,45 @@ export function hello(
   port = 9100,
   fields: Partial<HelloFrame> = {},
 ): HelloFrame {
-  return {
-    type: 'hello',
-    v: PROTOCOL_VERSION,
+  const { v = PROTOCOL_VERSION, nonce = `nonce-of-${id}`, sig, ...rest } = fields;
+  return { type: 'hello', v, nonce, ...announced(id, name, port, rest, sig) };
+}
+
+/**
+ * Member `id`'s announcement, signed by its fake key (incarnation 1, meshing,
+ * started at the epoch); `fields` may change any field, and `sig` replace
+ * the signature (a forgery).
+ */
+export function announced(
+  id: string,
+  name: string,
+  port = 9100,
+  fields: Partial<Announcement> = {},
+  sig?: string,
+): Announcement {
+  const unsigned = {
     id,
     inc: '1',
     name,
     port,
     mesh: true,
     key: `key-${id}`,
-    nonce: `nonce-of-${id}`,
+    dh: `dh-${id}`,
+    time: new Date(0).toISOString(),
     ...fields,
   };
+  return { ...unsigned, sig: sig ?? fakeIdentity(id).sign(announcementText(unsigned)) };
+}
+
+/** A `members` entry for member `id` at `address` (its port announced), signed by its fake key. */
+export function memberEntry(
+  id: string,
+  name: string,
+  address: string,
+  fields: Partial<Announcement> = {},
+): MemberInfo {
+  const port = Number(address.slice(address.lastIndexOf(':') + 1));
+  return { ...announced(id, name, port, fields), address };
 }
 
 export function linkUp(

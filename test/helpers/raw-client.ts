@@ -1,9 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { connect } from 'node:net';
+import { announcementText } from '../../src/core/announcement.js';
 import type { Identity } from '../../src/core/identity.js';
 import { helloSeen, proofText, signChat } from '../../src/core/signing.js';
 import { freshIdentity } from '../../src/io/identity.js';
-import type { HelloFrame, VectorRecord } from '../../src/protocol/frames.js';
+import type { Announcement, HelloFrame, VectorRecord } from '../../src/protocol/frames.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/frames.js';
 import { validateFrame } from '../../src/protocol/validate-frame.js';
 
@@ -21,6 +23,8 @@ export interface RawClient {
   hello(name: string, extra?: Record<string, unknown>): void;
   /** The proof line of this client's hello (once said) to a node that said `nodeHello`. */
   proofFor(nodeHello: Record<string, unknown>): string;
+  /** The hello this client sent, as sent (undefined before `hello`). */
+  sentHello(): Record<string, unknown> | undefined;
   /** A chat frame of `texts` signed by this client (seq from 1 up). */
   chat(name: string, texts: readonly string[]): string;
   /** A chat frame signed by this client with every field chosen (see signedChatLine). */
@@ -42,6 +46,35 @@ export interface ChatFields {
   readonly time?: string;
   /** Not signed (relays may add it), so it is set after signing. */
   readonly replay?: boolean;
+}
+
+/**
+ * `identity`'s announcement of itself (incarnation 1, started now, a fresh
+ * X25519 key), signed by it; `fields` may set any announced field.
+ */
+export function signedAnnouncement(
+  identity: Identity,
+  fields: Partial<Announcement> & Record<string, unknown> = {},
+): Announcement {
+  const { publicKey } = generateKeyPairSync('x25519');
+  const unsigned = {
+    id: identity.id,
+    inc: '1',
+    name: 'raw',
+    port: 1,
+    mesh: false,
+    key: identity.key,
+    dh: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64'),
+    time: new Date().toISOString(),
+    ...pickAnnounced(fields),
+  };
+  return { ...unsigned, sig: identity.sign(announcementText(unsigned)) };
+}
+
+/** The announced fields among `fields`, typed as they are announced. */
+function pickAnnounced(fields: Record<string, unknown>): Partial<Omit<Announcement, 'sig'>> {
+  const names = ['id', 'inc', 'name', 'port', 'mesh', 'advertise', 'key', 'dh', 'time'];
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => names.includes(key)));
 }
 
 /** One chat frame line signed by `identity` (its origin), with the fields as given, true or not. */
@@ -175,13 +208,9 @@ export function rawConnect(
           myHello = {
             type: 'hello',
             v: PROTOCOL_VERSION,
-            id: identity.id,
-            inc: '1',
-            name,
-            port: 1,
-            mesh: false,
-            key: identity.key,
             nonce: 'raw-client-nonce',
+            // Signed as it is sent: `extra` may change announced fields too.
+            ...signedAnnouncement(identity, { name, port: 1, mesh: false, ...extra }),
             ...extra,
           };
           socket.write(`${JSON.stringify(myHello)}\n`);
@@ -194,6 +223,7 @@ export function rawConnect(
         proofFor(nodeHello) {
           return proofLine(identity, myHello ?? {}, nodeHello);
         },
+        sentHello: () => myHello,
         chat(name, texts) {
           const frame = signChat(identity, {
             type: 'chat',
