@@ -1,4 +1,4 @@
-import type { Announcement } from '../protocol/frames.js';
+import type { Announcement, Goodbye } from '../protocol/frames.js';
 import type { NodeConfig } from './config.js';
 import type { Identity } from './identity.js';
 
@@ -54,6 +54,25 @@ export function announcementOf(from: Announcement): Announcement {
   const { id, inc, name, port, mesh, advertise, key, dh, time, sig } = from;
   const fields = { id, inc, name, port, mesh, key, dh, time, sig };
   return advertise === undefined ? fields : { ...fields, advertise };
+}
+
+/** The text a member signs to say goodbye for good (this incarnation): `bye` `quit` carries it. */
+export function goodbyeText(id: string, inc: string): string {
+  return ['rxchat-quit-v3', id, inc].join('\n');
+}
+
+/** Whether a goodbye passed on is the member's own, for the incarnation this node holds of it. */
+export function isOwnGoodbye(
+  identity: Identity,
+  held: Announcement | undefined,
+  bye: Goodbye,
+): boolean {
+  return (
+    held !== undefined &&
+    held.id === bye.id &&
+    held.inc === bye.inc &&
+    identity.verify(held.key, goodbyeText(bye.id, bye.inc), bye.sig)
+  );
 }
 
 /** Whether `info` is exactly the announcement held (nothing to check again), not merely its signature. */

@@ -1,4 +1,5 @@
-import type { LinksFrame, MemberInfo } from '../protocol/frames.js';
+import type { Goodbye, LinksFrame, MemberInfo } from '../protocol/frames.js';
+import { isOwnGoodbye } from './announcement.js';
 import { withEntry } from './collections.js';
 import { doneOf } from './delivery.js';
 import type { Effect } from './effect.js';
@@ -108,7 +109,7 @@ function linksGrew(state: NodeState, at: number, out: Effect[]): NodeState {
  * Tells every linked member whom this node is linked with, so they forward
  * only where needed, and who of those it no longer lists said goodbye.
  */
-export function announceLinks(state: NodeState, out: Effect[], quit?: string): void {
+export function announceLinks(state: NodeState, out: Effect[], quit?: Goodbye): void {
   const links = activeLinks(state);
   if (links.length === 0) return;
   const peers: string[] = [];
@@ -130,7 +131,12 @@ export function onLinks(
     members: withEntry(state.members, member.id, { ...member, peers }),
   };
   const dropped = [...(member.peers ?? [])].filter((id) => !peers.has(id));
-  return dropped.length === 0 ? next : dropUnvouched(next, dropped, at, new Set(frame.quit));
+  if (dropped.length === 0) return next;
+  // A goodbye passed on counts only as the leaver signed it: else it is just gone (lost).
+  const quit = new Set<string>();
+  for (const bye of frame.quit ?? [])
+    if (isOwnGoodbye(state.config.identity, state.members.get(bye.id)?.ann, bye)) quit.add(bye.id);
+  return dropUnvouched(next, dropped, at, quit);
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ByeFrame } from '../protocol/frames.js';
+import { goodbyeText } from './announcement.js';
 import { withoutEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
@@ -62,12 +64,17 @@ function confirmedGoodbye(state: NodeState, at: number, out: Effect[]): NodeStat
   return goodbye(state, verdict.code, at, out);
 }
 
+/** This incarnation's goodbye, signed: its peers pass it on, so that all know it quit. */
+function signedGoodbye(state: NodeState): ByeFrame {
+  const { identity, id, incarnation } = state.config;
+  return { type: 'bye', reason: 'quit', sig: identity.sign(goodbyeText(id, incarnation)) };
+}
+
 /** Says goodbye to every member and ends every link; exits once they are down (or soon after). */
 function goodbye(state: NodeState, code: number, at: number, out: Effect[]): NodeState {
   const members: number[] = [];
   for (const link of state.links.values()) if (link.peer !== undefined) members.push(link.id);
-  if (members.length > 0)
-    out.push({ kind: 'send', links: members, frame: { type: 'bye', reason: 'quit' } });
+  if (members.length > 0) out.push({ kind: 'send', links: members, frame: signedGoodbye(state) });
   for (const link of state.links.values())
     out.push({ kind: 'close', link: link.id, graceful: true });
   // The links' ends are what the node now waits for: read them even if stdout is behind (for at

@@ -136,7 +136,13 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
 }
 
 /** A member said goodbye on `link`: show it left; it is never redialled. */
-export function memberQuit(state: NodeState, link: Link, at: number, out: Effect[]): NodeState {
+export function memberQuit(
+  state: NodeState,
+  link: Link,
+  at: number,
+  out: Effect[],
+  sig?: string,
+): NodeState {
   const member = link.peer === undefined ? undefined : state.members.get(link.peer);
   const to = stateAfter(member, 'quit');
   if (member === undefined || to === undefined) return state;
@@ -156,7 +162,12 @@ export function memberQuit(state: NodeState, link: Link, at: number, out: Effect
     members: withEntry(state.members, member.id, { ...left, state: to, leftAt: at }),
   };
   // Whom it is linked with changed: the others forward to it from now on what the quitter sent.
-  if (member.state === 'linked') announceLinks(next, out, member.id);
+  // Its signed goodbye is passed on: members not linked with it can tell it quit, not just went.
+  const goodbye =
+    sig === undefined || member.inc === undefined
+      ? undefined
+      : { id: member.id, inc: member.inc, sig };
+  if (member.state === 'linked') announceLinks(next, out, goodbye);
   return dropUnvouched(next, member.peers ?? [], at);
 }
 

@@ -1,4 +1,4 @@
-import type { Frame } from '../protocol/frames.js';
+import type { ByeFrame, Frame } from '../protocol/frames.js';
 import { onChat } from './chat.js';
 import { withEntry } from './collections.js';
 import { digestOf, onDigest } from './digest.js';
@@ -64,22 +64,21 @@ export function onFrame(
       return frame.sum === undefined ? next : onDigest(next, heardLink, frame.sum, at, out);
     }
     case 'bye':
-      return onByeFrame(heard, link, frame.reason, frame.detail, at, out);
+      return onByeFrame(heard, link, frame, at, out);
   }
 }
 
 function onByeFrame(
   state: NodeState,
   link: Link,
-  reason: string,
-  detail: string | undefined,
+  { reason, detail, sig }: ByeFrame,
   at: number,
   out: Effect[],
 ): NodeState {
   // A goodbye ends the link from this side too: a peer that says bye and holds the socket open
   // does not keep a slot (the edge destroys a link it ended that the peer does not close).
   out.push({ kind: 'close', link: link.id, graceful: true });
-  if (reason === 'quit') return memberQuit(state, link, at, out);
+  if (reason === 'quit') return memberQuit(state, link, at, out, sig);
   if (reason === 'duplicate') return memberSwapping(state, link, at);
   out.push({
     kind: 'warn',

@@ -128,8 +128,8 @@ export interface HaveFrame {
 export interface LinksFrame {
   readonly type: 'links';
   readonly peers: readonly string[];
-  /** Members that said goodbye to the sender since its last `links` (no longer in `peers`). */
-  readonly quit?: readonly string[];
+  /** Goodbyes said to the sender since its last `links` by members it no longer lists, as signed. */
+  readonly quit?: readonly Goodbye[];
 }
 
 export interface PingFrame {
@@ -152,6 +152,16 @@ export interface ByeFrame {
   readonly type: 'bye';
   readonly reason: ByeReason;
   readonly detail?: string;
+  /** With `quit`: the leaver's signature of its goodbye (see Goodbye), passed on by its peers. */
+  readonly sig?: string;
+}
+
+/** A member's signed goodbye, as its peers pass it on in `links`. */
+export interface Goodbye {
+  readonly id: string;
+  readonly inc: string;
+  /** The leaver's signature of `rxchat-quit-v3`, its id and incarnation. */
+  readonly sig: string;
 }
 
 export type Frame =

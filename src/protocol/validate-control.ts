@@ -4,12 +4,14 @@ import {
   fail,
   isFiniteNumber,
   isInt,
+  isObj,
+  isStr,
   isStream,
   isToken,
   MAX_LIST,
   vector,
 } from './field-checks.js';
-import type { ByeReason } from './frames.js';
+import type { ByeReason, Goodbye } from './frames.js';
 import { MAX_WANT } from './frames.js';
 
 /** The frames that keep links going: have, links, ping, pong, bye. */
@@ -32,7 +34,7 @@ export function validateLinks(value: Obj): Validated {
   const peers = everyOrUndefined(value.peers, MAX_LIST, (p) => (isToken(p) ? p : undefined));
   if (peers === undefined) return fail('links: bad "peers"');
   if (value.quit === undefined) return { ok: true, frame: { type: 'links', peers } };
-  const quit = everyOrUndefined(value.quit, MAX_LIST, (p) => (isToken(p) ? p : undefined));
+  const quit = everyOrUndefined(value.quit, MAX_LIST, goodbye);
   if (quit === undefined) return fail('links: bad "quit"');
   return { ok: true, frame: { type: 'links', peers, quit } };
 }
@@ -67,13 +69,26 @@ export function validatePong(value: Obj): Validated {
   };
 }
 
+/** A goodbye passed on in `links`: whose (id, inc) and its signature. */
+function goodbye(value: unknown): Goodbye | undefined {
+  if (!isObj(value)) return undefined;
+  const { id, inc, sig } = value;
+  return isToken(id) && isToken(inc) && isStr(sig, 200) ? { id, inc, sig } : undefined;
+}
+
 export function validateBye(value: Obj): Validated {
-  const { reason, detail } = value;
+  const { reason, detail, sig } = value;
   const known = BYE_REASONS.find((r) => r === reason);
   if (known === undefined) return fail('bye: bad "reason"');
   if (detail !== undefined && (typeof detail !== 'string' || detail.length > 500)) {
     return fail('bye: bad "detail"');
   }
+  if (sig !== undefined && !isStr(sig, 200)) return fail('bye: bad "sig"');
+  if (sig !== undefined)
+    return {
+      ok: true,
+      frame: { type: 'bye', reason: known, ...(detail === undefined ? {} : { detail }), sig },
+    };
   return {
     ok: true,
     frame:

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { goodbyeText } from '../../src/core/announcement.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import type { MemberChange, Place } from '../../src/core/member-life.js';
 import { MEMBER_LIFE, placeOf } from '../../src/core/member-life.js';
@@ -6,6 +7,7 @@ import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import type { MemberInfo } from '../../src/protocol/frames.js';
 import {
+  fakeIdentity,
   frameEvent,
   handshake,
   hello,
@@ -232,6 +234,12 @@ rows.push(
   },
 );
 
+/** Member `id`'s goodbye (incarnation 1), signed by its fake key, as bob passes it on. */
+const goodbyeOf = (id: string) => ({
+  id,
+  inc: '1',
+  sig: fakeIdentity(id).sign(goodbyeText(id, '1')),
+});
 /** Bob's `links` frame: whom bob says he is linked with. */
 const bobLinks = (peers: readonly string[], at = 0): NodeEvent =>
   frameEvent(1, { type: 'links', peers: [...peers] }, at);
@@ -264,10 +272,11 @@ rows.push(
     change: 'toldQuit',
     id: LOWER,
     setup: [...bobLinked, bobLinks([LOWER]), gossip(info(LOWER))],
-    event: [frameEvent(1, { type: 'links', peers: [], quit: [LOWER] }, 1)],
+    event: [frameEvent(1, { type: 'links', peers: [], quit: [goodbyeOf(LOWER)] }, 1)],
     to: 'quit',
     effects: [],
   },
+
   {
     // Gossip names it again: it is back.
     from: 'lost',
@@ -351,6 +360,23 @@ const unchanged: Row[] = [
     effects: [],
   },
 ];
+
+describe('a goodbye passed on that the member did not sign', () => {
+  it('is not its goodbye: dropped from the links, it is only gone (lost)', () => {
+    const { place } = run({
+      from: 'known',
+      change: 'unvouched',
+      id: LOWER,
+      setup: [...bobLinked, bobLinks([LOWER]), gossip(info(LOWER))],
+      event: [
+        frameEvent(1, { type: 'links', peers: [], quit: [{ ...goodbyeOf(LOWER), sig: 'x' }] }, 1),
+      ],
+      to: 'lost',
+      effects: [],
+    });
+    expect(place).toBe('lost');
+  });
+});
 
 describe('gossip about a member that quit, naming the incarnation that quit', () => {
   it('changes nothing: it stays quit (the gossip is from before its goodbye)', () => {

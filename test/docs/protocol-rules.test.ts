@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { resolveSecret } from '../../src/cli/room-secret.js';
+import { announcementText, goodbyeText, isAuthentic } from '../../src/core/announcement.js';
 import { exceedsFrame } from '../../src/core/burst.js';
 import { parseCommand } from '../../src/core/command.js';
 import { defaultTimings } from '../../src/core/config.js';
@@ -18,7 +19,13 @@ import type { Warning } from '../../src/core/warning.js';
 import { admit } from '../../src/io/admit.js';
 import { freshIdentity, identityFrom, idOfKey } from '../../src/io/identity.js';
 import { ROOM_KEY_COST, ROOM_KEY_SALT, roomKey } from '../../src/io/room-key.js';
-import type { ChatFrame, DirectFrame, HelloFrame } from '../../src/protocol/frames.js';
+import type {
+  ChatFrame,
+  DirectFrame,
+  Goodbye,
+  HelloFrame,
+  MemberInfo,
+} from '../../src/protocol/frames.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { warningText } from '../../src/render/warning-text.js';
 import {
@@ -73,6 +80,28 @@ describe('PROTOCOL.md test vectors', () => {
       const id = example.type === 'hello' ? example.id : example.origin;
       expect(idOfKey(String(example.key))).toBe(id);
     }
+  });
+
+  it('the announcements (hello, members) and the goodbyes (bye, links) are alice’s own', () => {
+    const hello = examples.find((e) => e.type === 'hello') as unknown as HelloFrame;
+    expect(isAuthentic(alice, hello)).toBe(true);
+    const [text] = docBlocks('PROTOCOL.md', 'text').filter((b) =>
+      b.startsWith('rxchat-member-v3\n'),
+    );
+    expect(announcementText(hello)).toBe((text ?? '').replace(/\n$/, ''));
+    const entries = examples.flatMap((e) =>
+      e.type === 'members' ? (e.members as unknown as MemberInfo[]) : [],
+    );
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) expect(isAuthentic(alice, entry)).toBe(true);
+    const byes = examples.filter((e) => e.type === 'bye' && e.sig !== undefined);
+    const passed = examples.flatMap((e) =>
+      e.type === 'links' && Array.isArray(e.quit) ? (e.quit as Goodbye[]) : [],
+    );
+    expect(byes.length + passed.length).toBeGreaterThanOrEqual(2);
+    const goodbye = goodbyeText(hello.id, hello.inc);
+    for (const bye of [...byes, ...passed])
+      expect(alice.verify(alice.key, goodbye, String(bye.sig))).toBe(true);
   });
 
   it('every chat and dm example is signed by its origin', () => {
