@@ -79,6 +79,12 @@ export type Warning =
   | { readonly code: 'keyMismatch'; readonly name: string; readonly remote: string }
   | { readonly code: 'proofFirst'; readonly remote: string }
   | { readonly code: 'badProof'; readonly name: string; readonly remote: string }
+  | {
+      readonly code: 'full';
+      readonly name: string;
+      readonly remote: string;
+      readonly maxLinks: number;
+    }
   // messages
   | {
       readonly code: 'forgedChat';

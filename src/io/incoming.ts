@@ -47,7 +47,7 @@ export function incoming$(
   return new RxObservable<Connection>((subscriber) => {
     const onReady = (socket: LinkSocket): void => {
       // A connection refused meanwhile is destroyed already: it never becomes a link.
-      if (!socket.destroyed && guard.mayLink(socket)) subscriber.next({ socket, direction: 'in' });
+      if (!socket.destroyed) subscriber.next({ socket, direction: 'in' });
     };
     const onConnection = (socket: LinkSocket): void => {
       guard.onConnection(socket);

@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { NodeEvent } from '../core/event.js';
 import type { AdmitLimits } from './admit.js';
-import { admit, admitLink } from './admit.js';
+import { admit } from './admit.js';
 import type { EdgeScope } from './edge-scope.js';
 import { connectionKey, remoteOf } from './edge-scope.js';
 import { tlsFailure } from './tls-failure.js';
@@ -13,11 +13,12 @@ export interface GuardLimits extends AdmitLimits {
 }
 
 /**
- * The limits on strangers: every TCP connection until it said hello. It
- * admits or refuses each (see `admit`), and destroys one that is not ready
- * for its hello (its first byte judged, its TLS done) within the handshake
- * timeout: before it is a link the core does not know it, and Node's own
- * handshakeTimeout reports but leaves the socket open.
+ * The limits on strangers: every accepted connection until the core says its
+ * handshake is done (its proof verified). It admits or refuses each (see
+ * `admit`), and destroys one that is not ready for its hello (its first byte
+ * judged, its TLS done) within the handshake timeout: before it is a link the
+ * core does not know it, and Node's own handshakeTimeout reports but leaves
+ * the socket open.
  */
 export interface StrangerGuard {
   /** The server's `connection` listener: a TCP connection, before its first byte. */
@@ -26,19 +27,15 @@ export interface StrangerGuard {
   refuse(socket: LinkSocket, reason: string, group?: string): void;
   /** The TLS acceptor's `tlsClientError` listener. */
   onTlsError(error: NodeJS.ErrnoException, socket: LinkSocket): void;
-  /** Ready for its hello: whether it may become a link (the link limit, again); refused if not. */
-  mayLink(socket: LinkSocket): boolean;
   /** It became a link: from now on the core times its handshake. */
   linked(socket: LinkSocket): void;
-  /** It said hello: it no longer counts against its address. */
+  /** Its handshake is done: it is a member's link and no longer counts against its address. */
   authenticated(socket: LinkSocket): void;
 }
 
 export interface GuardDeps {
   readonly scope: EdgeScope;
   readonly limits: GuardLimits;
-  /** How many links there are now. */
-  readonly linkCount: () => number;
   readonly report: (event: NodeEvent) => void;
 }
 
@@ -50,7 +47,7 @@ interface Stranger {
 
 export function makeStrangerGuard(deps: GuardDeps): StrangerGuard {
   const { scope, limits, report } = deps;
-  /** Connections that have not said hello yet, by `address:port`. */
+  /** Connections still without a handshake, by `address:port`. */
   const strangers = new Map<string, Stranger>();
   const perAddress = new Map<string, number>();
   const refuse = (socket: LinkSocket, reason: string, group?: string): void => {
@@ -75,26 +72,21 @@ export function makeStrangerGuard(deps: GuardDeps): StrangerGuard {
   const onConnection = (socket: LinkSocket): void => {
     scope.track(socket);
     const address = socket.remoteAddress ?? '?';
-    const counts = { links: deps.linkCount(), strangersFromAddress: perAddress.get(address) ?? 0 };
-    const admission = admit(counts, limits);
+    const fromAddress = perAddress.get(address) ?? 0;
+    const admission = admit(fromAddress, limits);
     if (!admission.admitted) {
       refuse(socket, admission.reason);
       return;
     }
     const stranger: Stranger = { address };
     strangers.set(connectionKey(socket), stranger);
-    perAddress.set(address, counts.strangersFromAddress + 1);
+    perAddress.set(address, fromAddress + 1);
     socket.on('error', () => {});
     stranger.timeout = scope.later(limits.handshakeTimeoutMs, () => {
       delete stranger.timeout;
       refuse(socket, `no handshake within ${limits.handshakeTimeoutMs} ms`);
     });
     socket.once('close', () => forget(socket));
-  };
-  const mayLink = (socket: LinkSocket): boolean => {
-    const admission = admitLink(deps.linkCount(), limits);
-    if (!admission.admitted) refuse(socket, admission.reason);
-    return admission.admitted;
   };
   return {
     onConnection,
@@ -104,7 +96,6 @@ export function makeStrangerGuard(deps: GuardDeps): StrangerGuard {
       if (error.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') socket.destroy();
       else refuse(socket, tlsFailure(error));
     },
-    mayLink,
     linked: (socket) => stopTimeout(strangers.get(connectionKey(socket))),
     authenticated: forget,
   };

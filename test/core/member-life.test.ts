@@ -8,6 +8,7 @@ import type { MemberInfo } from '../../src/protocol/frames.js';
 import {
   frameEvent,
   hello,
+  JOIN_KINDS,
   joined,
   kinds,
   LOWER,
@@ -75,7 +76,7 @@ const rows: Row[] = [
     setup: bobLinked,
     event: carolLinked(2),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
   {
     // Carol's address is being dialled already (named on the command line): kept as known.
@@ -103,7 +104,7 @@ const rows: Row[] = [
     setup: [...bobLinked, gossip(info(LOWER))],
     event: joined(3, LOWER, 'low'),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
   {
     from: 'connecting',
@@ -137,7 +138,7 @@ const rows: Row[] = [
       frameEvent(2, proof(2, CAROL), 1),
     ],
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
   {
     // A second link from carol: both are hers (a redial while this node still held the old
@@ -148,7 +149,7 @@ const rows: Row[] = [
     setup: [...bobLinked, ...carolLinked(2)],
     event: carolLinked(3),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'send:bye', 'close', 'send:have'],
+    effects: ['send:hello', 'send:proof', 'member', 'send:bye', 'close', 'send:have'],
   },
   {
     from: 'linked',
@@ -193,7 +194,7 @@ const rows: Row[] = [
     setup: [...bobLinked, ...carolLinked(2), { kind: 'linkDown', at: 5, link: 2, reason: 'reset' }],
     event: carolLinked(3, 6),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
   {
     from: 'quit',
@@ -202,7 +203,7 @@ const rows: Row[] = [
     setup: [...bobLinked, ...carolLinked(2), quit(2)],
     event: carolLinked(3, 6),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
 ];
 

@@ -10,6 +10,7 @@ import { chatSigningText, proofText, verifyChat, verifyDirect } from '../../src/
 import type { Warning } from '../../src/core/warning.js';
 import { admit } from '../../src/io/admit.js';
 import { freshIdentity, identityFrom, idOfKey } from '../../src/io/identity.js';
+import { defaultLimits } from '../../src/io/net-driver.js';
 import { ROOM_KEY_COST, ROOM_KEY_SALT, roomKey } from '../../src/io/room-key.js';
 import type { ChatFrame, DirectFrame } from '../../src/protocol/frames.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
@@ -20,6 +21,7 @@ import {
   frameEvent,
   HIGHER,
   hello,
+  joined,
   LOWER,
   linkUp,
   proof,
@@ -147,6 +149,28 @@ describe('PROTOCOL.md refusals', () => {
     }
   });
 
+  it('a hello, or a proof, when --max-links members are linked: ended without a frame', () => {
+    const members = Array.from({ length: defaultTimings.maxLinks }, (_, i) =>
+      joined(10 + i, `c${i.toString(16).padStart(15, '0')}`, `m${i}`),
+    ).flat();
+    const cases: NodeEvent[][] = [
+      [...members, up, frameEvent(1, hello(LOWER, 'bob'))],
+      // It said hello while there was room; its proof finds the last slot taken.
+      [up, frameEvent(1, hello(LOWER, 'bob')), ...members, frameEvent(1, proof(1, LOWER))],
+    ];
+    for (const events of cases) {
+      const before = fold(events.slice(0, -1)).effects.length;
+      const effects = fold(events).effects.slice(before);
+      expect(effects.filter((e) => e.kind === 'send')).toEqual([]);
+      expect(effects.filter((e) => e.kind === 'close')).toEqual([
+        { kind: 'close', link: 1, graceful: true },
+      ]);
+      const warnings = effects.flatMap((e) => (e.kind === 'warn' ? [warningText(e.warning)] : []));
+      expect(warnings).toHaveLength(1);
+      inTable(warnings[0] ?? '');
+    }
+  });
+
   it('another frame or a bad line before the handshake, or no handshake: closed at once', () => {
     const cases: NodeEvent[][] = [
       [up, frameEvent(1, { type: 'chat' } as never)],
@@ -165,18 +189,12 @@ describe('PROTOCOL.md refusals', () => {
   });
 
   it('the edge refusals are worded as the table has them', () => {
-    const limits = { maxLinks: 128, maxUnauthenticatedPerAddress: 16 };
-    const full = admit({ links: 128, strangersFromAddress: 0 }, limits);
-    const crowded = admit({ links: 0, strangersFromAddress: 16 }, limits);
+    const crowded = admit(defaultLimits.maxUnauthenticatedPerAddress, defaultLimits);
     const reasons = [
-      full.admitted ? '' : full.reason,
       crowded.admitted ? '' : crowded.reason,
       `no handshake within ${defaultTimings.handshakeTimeoutMs} ms`,
     ];
-    for (const reason of reasons) {
-      const text = warningText({ code: 'refused', remote, reason });
-      expect(protocol, text).toContain(reason === reasons[1] ? `… ${reason}` : `\`${text}\``);
-    }
+    for (const reason of reasons) inTable(warningText({ code: 'refused', remote, reason }));
     const member = { name: 'bob', id: LOWER, tagged: false };
     const peerRefused: Warning = { code: 'refusedByPeer', link: { remote, member }, detail: 'D' };
     expect(protocol).toContain(`\`${warningText(peerRefused).replace('D', '<detail>')}\``);

@@ -195,6 +195,7 @@ export class MemoryRoom {
         else down(end, 'connection closed');
         if (peer !== undefined) this.later(LATENCY_MS, () => down(peer, 'connection closed'));
       },
+      member: () => {},
       holdReading: () => {},
     };
   }

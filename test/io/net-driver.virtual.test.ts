@@ -387,22 +387,25 @@ describe('an accepted connection: the first byte decides', () => {
     });
   });
 
-  it('the link limit is checked again when a connection becomes a link', () => {
+  it('a link counts against its address until its handshake is done: then it no longer does', () => {
     const ts = scheduler();
     ts.run(({ expectObservable }) => {
       const server = new FakeServer();
-      const [first, second] = [new FakeSocket(44_001), new FakeSocket(44_002)];
-      const net = fakeDriver(ts, server, { limits: { ...defaultLimits, maxLinks: 1 } });
-      // Both are admitted while there is no link; both speak; only one may be a link.
-      ts.schedule(() => accept(server, first), 1);
-      ts.schedule(() => accept(server, second), 2);
-      ts.schedule(() => first.emit('data', Buffer.from('{')), 10);
-      ts.schedule(() => second.emit('data', Buffer.from('{')), 11);
-      expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('10ms l r', {
-        l: 'linkUp',
-        r: 'refused: the node has 1 links already (--max-links)',
+      const sockets = [1, 2, 3].map((i) => new FakeSocket(44_000 + i));
+      const net = fakeDriver(ts, server, {
+        limits: { ...defaultLimits, maxUnauthenticatedPerAddress: 1 },
       });
-      ts.schedule(() => expect([first.destroyed, second.destroyed]).toEqual([false, true]), 12);
+      // The first is a link in its handshake (a hello said): the second is refused. Once the
+      // core says the first is a member's link (`member`), the third is taken.
+      ts.schedule(() => accept(server, sockets[0] as FakeSocket, '{"type":"hello"}'), 1);
+      ts.schedule(() => accept(server, sockets[1] as FakeSocket), 2);
+      ts.schedule(() => net.member(1), 3);
+      ts.schedule(() => accept(server, sockets[2] as FakeSocket), 4);
+      expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('1ms l r', {
+        l: 'linkUp',
+        r: 'refused: over 1 connections from one address still without a handshake',
+      });
+      ts.schedule(() => expect(sockets.map((s) => s.destroyed)).toEqual([false, true, false]), 50);
     });
   });
 });
