@@ -27,7 +27,10 @@ function awaitFirstByte(
     const verdict = firstByteVerdict(byte, transport.closedRoom);
     if (verdict.kind === 'refused') guard.refuse(socket, verdict.reason, verdict.refusal);
     else if (verdict.kind === 'clear') clear(socket);
-    else if (transport.closedRoom) transport.tlsAcceptor.emit('connection', socket);
+    else if (transport.closedRoom) {
+      guard.toTls(socket);
+      transport.tlsAcceptor.emit('connection', socket);
+    }
   };
   socket.on('data', onFirst);
 }

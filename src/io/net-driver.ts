@@ -37,7 +37,9 @@ export interface LinkLimits {
    * timed by the core).
    */
   readonly handshakeTimeoutMs: number;
-  /** Accepted connections from one address still without a handshake (no member on them yet). */
+  /** Accepted connections still without a handshake (no member on them yet), in all. */
+  readonly maxUnauthenticated: number;
+  /** Of those, from one address. */
   readonly maxUnauthenticatedPerAddress: number;
   /** Unsent bytes on one link over which it is reported `overfull`. */
   readonly maxUnsentBytes: number;
@@ -49,6 +51,7 @@ export interface LinkLimits {
 
 export const defaultLimits: LinkLimits = {
   handshakeTimeoutMs: 5000,
+  maxUnauthenticated: 128,
   maxUnauthenticatedPerAddress: 16,
   maxUnsentBytes: 16 * 1024 * 1024,
   congestedBytes: 1024 * 1024,

@@ -8,6 +8,7 @@ import type { Effect } from '../../src/core/effect.js';
 import type { LinkId, NodeEvent } from '../../src/core/event.js';
 import { chatSigningText, proofText, verifyChat, verifyDirect } from '../../src/core/signing.js';
 import type { Warning } from '../../src/core/warning.js';
+import type { Admission } from '../../src/io/admit.js';
 import { admit } from '../../src/io/admit.js';
 import { freshIdentity, identityFrom, idOfKey } from '../../src/io/identity.js';
 import { defaultLimits } from '../../src/io/net-driver.js';
@@ -189,12 +190,30 @@ describe('PROTOCOL.md refusals', () => {
   });
 
   it('the edge refusals are worded as the table has them', () => {
-    const crowded = admit(defaultLimits.maxUnauthenticatedPerAddress, defaultLimits);
+    const { maxUnauthenticated: all, maxUnauthenticatedPerAddress: perAddress } = defaultLimits;
+    const waiting = (n: number, address: (i: number) => string) =>
+      Array.from({ length: n }, (_, i) => ({ key: `k${i}`, address: address(i) }));
+    const reasonOf = (admission: Admission) =>
+      admission.evict === undefined ? '' : admission.reason;
+    const crowded = admit(
+      waiting(perAddress, () => 'a'),
+      'a',
+      defaultLimits,
+    );
+    const full = admit(
+      waiting(all, (i) => `h${i}`),
+      'b',
+      defaultLimits,
+    );
     const reasons = [
-      crowded.admitted ? '' : crowded.reason,
+      reasonOf(crowded),
+      reasonOf(full),
       `no handshake within ${defaultTimings.handshakeTimeoutMs} ms`,
     ];
-    for (const reason of reasons) inTable(warningText({ code: 'refused', remote, reason }));
+    for (const reason of reasons) {
+      const text = warningText({ code: 'refused', remote, reason });
+      expect(protocol, text).toContain(reason === reasons[1] ? `… ${reason}` : `\`${text}\``);
+    }
     const member = { name: 'bob', id: LOWER, tagged: false };
     const peerRefused: Warning = { code: 'refusedByPeer', link: { remote, member }, detail: 'D' };
     expect(protocol).toContain(`\`${warningText(peerRefused).replace('D', '<detail>')}\``);
@@ -341,6 +360,21 @@ describe('PROTOCOL.md addresses', () => {
     expect(after.effects.filter((e) => e.kind === 'dial')).toEqual([]);
     expect([...after.state.members.keys()]).toEqual([LOWER]);
     expect(protocol).toContain('An address is **never** `0.0.0.0` or `::`');
+  });
+});
+
+describe('SECURITY.md limits', () => {
+  it('connections without a handshake and members linked: the values the code has', () => {
+    const { maxUnauthenticated, maxUnauthenticatedPerAddress } = defaultLimits;
+    expect(security).toContain(
+      `| ${maxUnauthenticated} in all, ${maxUnauthenticatedPerAddress} from one address; a new one is never refused`,
+    );
+    expect(security).toContain(
+      `| ${defaultTimings.maxLinks} (\`--max-links\`); only members count`,
+    );
+    expect(security).toContain(
+      `Strangers are bounded apart: ${maxUnauthenticatedPerAddress} from one address, ${maxUnauthenticated} in all.`,
+    );
   });
 });
 

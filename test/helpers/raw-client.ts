@@ -56,21 +56,49 @@ export function signedChatLine(identity: Identity, fields: ChatFields): string {
   return `${JSON.stringify(fields.replay === undefined ? frame : { ...frame, replay: fields.replay })}\n`;
 }
 
+/** A valid hello line of `identity` (its proof is another frame: see RawClient.hello). */
+export function helloLine(
+  identity: Identity,
+  name: string,
+  extra: Record<string, unknown> = {},
+): string {
+  const hello = {
+    type: 'hello',
+    v: PROTOCOL_VERSION,
+    id: identity.id,
+    inc: '1',
+    name,
+    port: 1,
+    mesh: false,
+    key: identity.key,
+    nonce: 'raw-client-nonce',
+    ...extra,
+  };
+  return `${JSON.stringify(hello)}\n`;
+}
+
 /**
- * Connects to a node on 127.0.0.1. With `answerPings`, it behaves as a live
+ * Connects to a node on 127.0.0.1 (from `localAddress`, another loopback
+ * address, when given). With `answerPings`, it behaves as a live
  * member: it answers every ping, confirming every chat message it was sent.
  * With `identity`, it speaks as that key pair (one member on several links);
  * otherwise as a fresh one.
  */
 export function rawConnect(
   port: number,
-  options: { answerPings?: boolean; identity?: Identity; allowHalfOpen?: boolean } = {},
+  options: {
+    answerPings?: boolean;
+    identity?: Identity;
+    allowHalfOpen?: boolean;
+    localAddress?: string;
+  } = {},
 ): Promise<RawClient> {
   return new Promise((resolve, reject) => {
     const socket = connect({
       host: '127.0.0.1',
       port,
       allowHalfOpen: options.allowHalfOpen === true,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
     });
     const lines: string[] = [];
     const identity = options.identity ?? freshIdentity();
@@ -141,19 +169,7 @@ export function rawConnect(
         },
         hello(name, extra = {}) {
           myName = name;
-          const hello = {
-            type: 'hello',
-            v: PROTOCOL_VERSION,
-            id: identity.id,
-            inc: '1',
-            name,
-            port: 1,
-            mesh: false,
-            key: identity.key,
-            nonce: 'raw-client-nonce',
-            ...extra,
-          };
-          socket.write(`${JSON.stringify(hello)}\n`);
+          socket.write(helloLine(identity, name, extra));
           // A hello that arrived before ours was written still needs its proof.
           for (const line of lines) {
             const frame = JSON.parse(line) as { type?: string; nonce?: string; id?: string };
