@@ -121,6 +121,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     lingerMs: options.lingerMs,
     gapWaitMs: options.gapWaitMs,
     historyLimit: options.history,
+    maxLinks: options.maxLinks,
     seed: io.seed,
     ...(options.advertise === undefined ? {} : { advertise: options.advertise }),
   });
@@ -151,7 +152,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
       transport,
       scheduler,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
-      limits: { ...defaultLimits, maxLinks: options.maxLinks },
+      limits: defaultLimits,
     }),
     output,
   };

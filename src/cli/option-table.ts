@@ -45,7 +45,7 @@ export const OPTIONS: readonly (readonly [flags: string, text: string, fallback:
   ],
   [
     '--max-links <n>',
-    'links at most; more connections are refused',
+    'members linked at most (handshakes done); more are refused',
     String(OPTION_DEFAULTS.maxLinks),
   ],
   [

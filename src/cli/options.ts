@@ -33,7 +33,7 @@ export const OPTION_DEFAULTS = {
   lingerMs: defaultTimings.lingerMs,
   gapWaitMs: defaultTimings.gapWaitMs,
   history: defaultTimings.historyLimit,
-  maxLinks: 128,
+  maxLinks: defaultTimings.maxLinks,
 } as const;
 
 /** Exit codes, documented in the README. */

@@ -47,6 +47,8 @@ export interface NodeConfig {
   readonly lingerMs: number;
   /** A link congested this long without draining is dropped as a reader that does not read. */
   readonly stallMs: number;
+  /** Members linked at once (--max-links); the handshake of one more is refused. */
+  readonly maxLinks: number;
 }
 
 export const defaultTimings = {
@@ -61,6 +63,7 @@ export const defaultTimings = {
   gapWaitMs: 5000,
   lingerMs: 5000,
   stallMs: 5000,
+  maxLinks: 128,
 } as const;
 
 /** A config with the defaults, for tests and for the command line to extend. */
@@ -85,6 +88,7 @@ export function makeConfig(
     gapWaitMs: defaultTimings.gapWaitMs,
     lingerMs: defaultTimings.lingerMs,
     stallMs: defaultTimings.stallMs,
+    maxLinks: defaultTimings.maxLinks,
     ...fields,
     id: fields.identity.id,
     peerTimeoutMs,

@@ -25,6 +25,11 @@ export type Effect =
   /** Serialise `frame` once and write those bytes to every link listed. */
   | { readonly kind: 'send'; readonly links: readonly LinkId[]; readonly frame: Frame }
   | { readonly kind: 'dial'; readonly target: string; readonly purpose: DialPurpose }
+  /**
+   * The link's handshake is done: it carries a member now. The edge no longer
+   * counts it among the connections still without a handshake.
+   */
+  | { readonly kind: 'member'; readonly link: LinkId }
   /** Close a link: `graceful` ends it after what was written; otherwise destroy it. */
   | { readonly kind: 'close'; readonly link: LinkId; readonly graceful: boolean }
   /** Stop (true) or go on (false) reading from every link: TCP then slows the senders. */

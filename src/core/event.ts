@@ -72,6 +72,8 @@ export type NodeEvent =
       readonly reason: string;
       /** Refusals of one group from one host are one warning, repeats counted; else by reason. */
       readonly group?: string;
+      /** Counted together from every host (a flood from many addresses is one warning). */
+      readonly anyHost?: true;
     }
   /**
    * stdout fell behind and the node stopped reading its links (true), or it

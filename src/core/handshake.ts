@@ -1,31 +1,17 @@
 import type { HelloFrame } from '../protocol/frames.js';
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { isAuthentic, ownAnnouncement } from './announcement.js';
-import { withEntry, withoutEntry } from './collections.js';
+import { withEntry } from './collections.js';
 import type { NodeConfig } from './config.js';
-import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
 import { linkRef } from './labels.js';
 import { memberJoined } from './member-join.js';
-import { stopRetrying } from './retry.js';
+import { dropLink, refuse } from './refusal.js';
 import { helloSeen, proofText } from './signing.js';
 import type { Link, NodeState } from './state.js';
-import type { Warning } from './warning.js';
 
 export function helloFrame(config: NodeConfig, nonce: string): HelloFrame {
   return { type: 'hello', v: PROTOCOL_VERSION, nonce, ...ownAnnouncement(config) };
-}
-
-/** A peer refused by this node: not a member; a named peer refused is not tried again. */
-function refuse(state: NodeState, link: Link, warning: Warning, out: Effect[]): NodeState {
-  out.push({ kind: 'warn', warning });
-  out.push({ kind: 'close', link: link.id, graceful: true });
-  return dropLink(state, link);
-}
-
-function dropLink(state: NodeState, link: Link): NodeState {
-  const next = settleInitial({ ...state, links: withoutEntry(state.links, link.id) }, link);
-  return link.target === undefined ? next : stopRetrying(next, link.target);
 }
 
 /**

@@ -1,11 +1,10 @@
 import { withEntry, withoutEntry, withoutMember } from './collections.js';
-import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
-import type { DialPurpose, NodeEvent } from './event.js';
+import type { NodeEvent } from './event.js';
 import { helloFrame } from './handshake.js';
 import { linkRef } from './labels.js';
-import { dialFailed, memberLost } from './member-life.js';
-import { redialFailed } from './redial.js';
+import { memberLost } from './member-life.js';
+import { dialEnded, endedUnjoined } from './refusal.js';
 import { initialFailed } from './retry.js';
 import { helloSeen } from './signing.js';
 import type { Link, NodeState } from './state.js';
@@ -41,18 +40,6 @@ export function onLinkUp(
   return { ...withDialer(state, { dialing }), links: withEntry(state.links, link.id, link) };
 }
 
-/** A dial that never became a member: undo what it promised. */
-function dialEnded(
-  state: NodeState,
-  purpose: DialPurpose | undefined,
-  at: number,
-  out: Effect[],
-): NodeState {
-  if (purpose?.kind === 'redial') return redialFailed(state, purpose.member, at, out);
-  if (purpose?.kind === 'gossip') return dialFailed(state, purpose.member);
-  return state;
-}
-
 export function onDialFailed(
   state: NodeState,
   event: Extract<NodeEvent, { kind: 'dialFailed' }>,
@@ -84,12 +71,8 @@ export function onLinkDown(
   if (link === undefined) return state;
   const next: NodeState = { ...state, links: withoutEntry(state.links, link.id) };
   if (link.peer === undefined) {
-    // A named peer that hung up before the handshake is tried again, like one that is not up.
-    if (link.purpose?.kind === 'initial' && link.target !== undefined) {
-      const reason = `it closed the connection before the handshake (${event.reason})`;
-      return initialFailed(settleInitial(next, link), link.target, reason, event.at, out);
-    }
-    return dialEnded(settleInitial(next, link), link.purpose, event.at, out);
+    const reason = `it closed the connection before the handshake (${event.reason})`;
+    return endedUnjoined(next, link, reason, event.at, out);
   }
   const member = next.members.get(link.peer);
   if (member === undefined || member.link !== link.id || member.state !== 'linked') return next;

@@ -8,6 +8,7 @@ import type { Effect } from './effect.js';
 import { gossipJoin, sendMembership } from './gossip.js';
 import { isNewKey, namedOf, rememberKey } from './labels.js';
 import { allows } from './member-life.js';
+import { isFull, refuseFull } from './refusal.js';
 import { stopRetrying } from './retry.js';
 import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
@@ -47,7 +48,10 @@ function linkedMember(
   };
 }
 
-/** Its hello and proof checked out on `link`: it joins (or moves to a better link). */
+/**
+ * Its hello and proof checked out on `link`: it joins (or moves to a better
+ * link), unless this node has --max-links members already.
+ */
 export function memberJoined(
   state: NodeState,
   link: Link,
@@ -55,6 +59,8 @@ export function memberJoined(
   at: number,
   out: Effect[],
 ): NodeState {
+  if (isFull(state, hello.id)) return refuseFull(state, link, hello.name, at, out);
+  out.push({ kind: 'member', link: link.id });
   const linked: Link = { ...link, peer: hello.id };
   let next = settleInitial({ ...state, links: withEntry(state.links, link.id, linked) }, link);
   if (link.purpose?.kind === 'initial' && link.target !== undefined)

@@ -42,7 +42,7 @@ function dispatch(state: NodeState, event: NodeEvent, out: Effect[]): NodeState 
       out.push({
         kind: 'warn',
         warning: { code: 'refused', remote: event.remote, reason: event.reason },
-        key: `refused:${hostOf(event.remote)}:${event.group ?? event.reason}`,
+        key: `refused:${event.anyHost ? '*' : hostOf(event.remote)}:${event.group ?? event.reason}`,
       });
       return state;
     case 'readingHeld':

@@ -81,6 +81,12 @@ export type Warning =
   | { readonly code: 'badAnnouncement'; readonly name: string; readonly remote: string }
   | { readonly code: 'proofFirst'; readonly remote: string }
   | { readonly code: 'badProof'; readonly name: string; readonly remote: string }
+  | {
+      readonly code: 'full';
+      readonly name: string;
+      readonly remote: string;
+      readonly maxLinks: number;
+    }
   // messages
   | {
       readonly code: 'forgedChat';

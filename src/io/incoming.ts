@@ -27,7 +27,10 @@ function awaitFirstByte(
     const verdict = firstByteVerdict(byte, transport.closedRoom);
     if (verdict.kind === 'refused') guard.refuse(socket, verdict.reason, verdict.refusal);
     else if (verdict.kind === 'clear') clear(socket);
-    else if (transport.closedRoom) transport.tlsAcceptor.emit('connection', socket);
+    else if (transport.closedRoom) {
+      guard.toTls(socket);
+      transport.tlsAcceptor.emit('connection', socket);
+    }
   };
   socket.on('data', onFirst);
 }
@@ -47,7 +50,7 @@ export function incoming$(
   return new RxObservable<Connection>((subscriber) => {
     const onReady = (socket: LinkSocket): void => {
       // A connection refused meanwhile is destroyed already: it never becomes a link.
-      if (!socket.destroyed && guard.mayLink(socket)) subscriber.next({ socket, direction: 'in' });
+      if (!socket.destroyed) subscriber.next({ socket, direction: 'in' });
     };
     const onConnection = (socket: LinkSocket): void => {
       guard.onConnection(socket);

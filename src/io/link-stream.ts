@@ -26,9 +26,8 @@ export interface LinkStreamDeps {
   readonly readBytesPerSecond: number;
   /** Fresh random bytes (base64) for a link's hello nonce. */
   readonly nonce: () => string;
-  /** It became a link (the pre-link timeout stops), and it said hello. */
+  /** An accepted connection became a link: the pre-link timeout stops. */
   readonly linked: (socket: LinkSocket) => void;
-  readonly authenticated: (socket: LinkSocket) => void;
   /** Just before its linkDown: what else tracks the link lets go of it. */
   readonly closing: (link: LinkId) => void;
 }
@@ -73,10 +72,7 @@ function readLink(
   const badInput = (problem: string, fatal: boolean): void =>
     emit({ kind: 'badInput', at: scope.now(), link, problem, fatal });
   const decoder = createFrameDecoder({
-    frame: (frame) => {
-      if (frame.type === 'hello') deps.authenticated(socket);
-      emit({ kind: 'frame', at: scope.now(), link, frame });
-    },
+    frame: (frame) => emit({ kind: 'frame', at: scope.now(), link, frame }),
     problem: (problem) => badInput(describeProblem(problem), problem.kind === 'oversize'),
   });
   const rate = readRateLimit(socket, deps.readBytesPerSecond, scope, () => deps.table.readingHeld);
@@ -98,7 +94,7 @@ export function linkEvents(deps: LinkStreamDeps, connection: Connection): Observ
   return new Observable<NodeEvent>((subscriber) => {
     const { socket } = connection;
     const link = deps.table.add(socket);
-    deps.linked(socket);
+    if (connection.direction === 'in') deps.linked(socket);
     socket.setNoDelay(true);
     subscriber.next(linkUpEvent(deps, connection, link));
     const rate = readLink(deps, socket, link, (event) => subscriber.next(event));

@@ -37,9 +37,9 @@ export interface LinkLimits {
    * timed by the core).
    */
   readonly handshakeTimeoutMs: number;
-  /** Links (connections) at once; more are refused. */
-  readonly maxLinks: number;
-  /** Connections from one address that have not said hello yet. */
+  /** Accepted connections still without a handshake (no member on them yet), in all. */
+  readonly maxUnauthenticated: number;
+  /** Of those, from one address. */
   readonly maxUnauthenticatedPerAddress: number;
   /** Unsent bytes on one link over which it is reported `overfull`. */
   readonly maxUnsentBytes: number;
@@ -51,7 +51,7 @@ export interface LinkLimits {
 
 export const defaultLimits: LinkLimits = {
   handshakeTimeoutMs: 5000,
-  maxLinks: 128,
+  maxUnauthenticated: 128,
   maxUnauthenticatedPerAddress: 16,
   maxUnsentBytes: 16 * 1024 * 1024,
   congestedBytes: 1024 * 1024,
@@ -71,6 +71,8 @@ export interface NetDriver {
   send(links: readonly LinkId[], frame: Frame): void;
   dial(target: string, purpose: DialPurpose): void;
   close(link: LinkId, graceful: boolean): void;
+  /** The link's handshake is done: it no longer counts among the connections without one. */
+  member(link: LinkId): void;
   /** Stops reading from every link (true) or reads again (false): TCP slows the senders. */
   holdReading(held: boolean): void;
 }
@@ -88,7 +90,7 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
   const reported = new Subject<NodeEvent>();
   const report = (event: NodeEvent): void => reported.next(event);
   const table = makeLinkTable();
-  const guard = makeStrangerGuard({ scope, limits, linkCount: () => table.size, report });
+  const guard = makeStrangerGuard({ scope, limits, report });
   const writer = makeLinkWriter({ table, marks: limits, now: scope.now, report });
   const dialed = new Subject<Connection>();
   const dial = makeDialer({
@@ -105,7 +107,6 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
     readBytesPerSecond: limits.readBytesPerSecond,
     nonce: options.nonce ?? randomNonce,
     linked: guard.linked,
-    authenticated: guard.authenticated,
     closing: writer.closed,
   };
   const links$ = merge(incoming$(server, transport, guard, scope), dialed).pipe(
@@ -120,6 +121,10 @@ export function makeNetDriver(options: NetDriverOptions): NetDriver {
       table.close(link, graceful);
       // Ended after what was written; a peer that does not close its side in time is cut off.
       if (graceful && socket !== undefined) scope.later(END_GRACE_MS, () => socket.destroy());
+    },
+    member(link) {
+      const socket = table.get(link);
+      if (socket !== undefined) guard.authenticated(socket);
     },
     holdReading: table.holdReading,
   };

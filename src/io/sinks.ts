@@ -86,6 +86,9 @@ function perform(net: NetDriver, effect: Effect): void {
     case 'close':
       net.close(effect.link, effect.graceful);
       break;
+    case 'member':
+      net.member(effect.link);
+      break;
     case 'holdReading':
       net.holdReading(effect.held);
       break;
@@ -94,7 +97,7 @@ function perform(net: NetDriver, effect: Effect): void {
   }
 }
 
-/** The links: frames out, dials, closes, and whether links are read. */
+/** The links: frames out, dials, closes, which are members', and whether links are read. */
 export function networkSink(net: NetDriver): Sink {
   return (effect$) =>
     effect$.pipe(

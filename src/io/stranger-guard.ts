@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { NodeEvent } from '../core/event.js';
-import type { AdmitLimits } from './admit.js';
-import { admit, admitLink } from './admit.js';
+import type { Admission, AdmitLimits } from './admit.js';
+import { admit } from './admit.js';
 import type { EdgeScope } from './edge-scope.js';
 import { connectionKey, remoteOf } from './edge-scope.js';
 import { tlsFailure } from './tls-failure.js';
@@ -13,99 +13,156 @@ export interface GuardLimits extends AdmitLimits {
 }
 
 /**
- * The limits on strangers: every TCP connection until it said hello. It
- * admits or refuses each (see `admit`), and destroys one that is not ready
- * for its hello (its first byte judged, its TLS done) within the handshake
- * timeout: before it is a link the core does not know it, and Node's own
- * handshakeTimeout reports but leaves the socket open.
+ * The limits on strangers: every accepted connection until the core says its
+ * handshake is done (its proof verified). It takes each new one, closing one
+ * that waited longest when a limit is full (see `admit`), and destroys one
+ * that is not ready for its hello (its first byte judged, its TLS done)
+ * within the handshake timeout: before it is a link the core does not know
+ * it, and Node's own handshakeTimeout reports but leaves the socket open.
  */
 export interface StrangerGuard {
   /** The server's `connection` listener: a TCP connection, before its first byte. */
   onConnection(socket: LinkSocket): void;
   /** Turns it away: a `refused` event (one warning per `group` and host), and it is destroyed. */
   refuse(socket: LinkSocket, reason: string, group?: string): void;
+  /** Its first byte starts TLS: it is handed to the TLS acceptor. */
+  toTls(socket: LinkSocket): void;
   /** The TLS acceptor's `tlsClientError` listener. */
   onTlsError(error: NodeJS.ErrnoException, socket: LinkSocket): void;
-  /** Ready for its hello: whether it may become a link (the link limit, again); refused if not. */
-  mayLink(socket: LinkSocket): boolean;
-  /** It became a link: from now on the core times its handshake. */
+  /** It became a link (`socket` is the TLS one in a closed room): the core times its handshake. */
   linked(socket: LinkSocket): void;
-  /** It said hello: it no longer counts against its address. */
+  /** Its handshake is done: it is a member's link and no longer counts against the limits. */
   authenticated(socket: LinkSocket): void;
 }
 
 export interface GuardDeps {
   readonly scope: EdgeScope;
   readonly limits: GuardLimits;
-  /** How many links there are now. */
-  readonly linkCount: () => number;
   readonly report: (event: NodeEvent) => void;
 }
 
 interface Stranger {
+  readonly key: string;
   readonly address: string;
+  /** The accepted TCP socket. */
+  readonly tcp: LinkSocket;
+  /** What to destroy to close it: the TCP socket, or the TLS socket once that is the link. */
+  socket: LinkSocket;
+  /** Handed to the TLS acceptor, and not a link yet. */
+  inTls?: true;
   /** Its handshake timeout, until it is a link. */
   timeout?: Subscription;
 }
 
+type Refused = Extract<NodeEvent, { kind: 'refused' }>;
+type Eviction = Extract<Admission, { evict: string }>;
+
+function refusal(scope: EdgeScope, socket: LinkSocket, reason: string): Refused {
+  return { kind: 'refused', at: scope.now(), remote: remoteOf(socket), reason };
+}
+
+/** The strangers, oldest first: adding one makes room for it, turning one away forgets it. */
+function strangerTable(deps: GuardDeps) {
+  const { scope, limits, report } = deps;
+  const strangers = new Map<string, Stranger>();
+  /**
+   * Connections closed here during their TLS handshake: Node reports each
+   * again, later, as a hang-up (ECONNRESET) of a socket whose address is gone.
+   */
+  let closedInTls = 0;
+  const stopTimeout = (stranger: Stranger): void => {
+    if (stranger.timeout !== undefined) scope.cancel(stranger.timeout);
+    delete stranger.timeout;
+  };
+  const turnAway = (stranger: Stranger, event: Refused): void => {
+    strangers.delete(stranger.key);
+    stopTimeout(stranger);
+    if (stranger.inTls === true) closedInTls += 1;
+    report(event);
+    stranger.socket.destroy();
+  };
+  const evict = (admission: Eviction): void => {
+    const evicted = strangers.get(admission.evict);
+    if (evicted === undefined) return;
+    const refused = refusal(scope, evicted.socket, admission.reason);
+    // The limit in all is a flood from many addresses: one warning counts it, not one per host.
+    turnAway(evicted, admission.limit === 'all' ? { ...refused, anyHost: true } : refused);
+  };
+  return {
+    stopTimeout,
+    turnAway,
+    /** The stranger `socket` is (its TCP socket, or its TLS socket once that is the link). */
+    of(socket: LinkSocket): Stranger | undefined {
+      const stranger = strangers.get(connectionKey(socket));
+      return stranger?.tcp === socket || stranger?.socket === socket ? stranger : undefined;
+    },
+    byKey: (socket: LinkSocket) => strangers.get(connectionKey(socket)),
+    /** It counts no more (its handshake is done, or it closed). */
+    forget(stranger: Stranger): void {
+      stopTimeout(stranger);
+      if (strangers.get(stranger.key) === stranger) strangers.delete(stranger.key);
+    },
+    /** Takes in a new one, closing the one it displaces, if any (see `admit`). */
+    add(stranger: Stranger): void {
+      const admission = admit([...strangers.values()], stranger.address, limits);
+      if (admission.evict !== undefined) evict(admission);
+      strangers.set(stranger.key, stranger);
+    },
+    /** Whether a TLS hang-up of a socket with no address left is one of those closed here. */
+    closedHere(error: NodeJS.ErrnoException, socket: LinkSocket): boolean {
+      if (error.code !== 'ECONNRESET' || socket.remoteAddress !== undefined || closedInTls === 0)
+        return false;
+      closedInTls -= 1;
+      return true;
+    },
+  };
+}
+
 export function makeStrangerGuard(deps: GuardDeps): StrangerGuard {
   const { scope, limits, report } = deps;
-  /** Connections that have not said hello yet, by `address:port`. */
-  const strangers = new Map<string, Stranger>();
-  const perAddress = new Map<string, number>();
+  const table = strangerTable(deps);
   const refuse = (socket: LinkSocket, reason: string, group?: string): void => {
-    const refused = { kind: 'refused', at: scope.now(), remote: remoteOf(socket), reason } as const;
+    const refused = refusal(scope, socket, reason);
     report(group === undefined ? refused : { ...refused, group });
     socket.destroy();
-  };
-  const stopTimeout = (stranger: Stranger | undefined): void => {
-    if (stranger?.timeout !== undefined) scope.cancel(stranger.timeout);
-    if (stranger !== undefined) delete stranger.timeout;
-  };
-  const forget = (socket: LinkSocket): void => {
-    const key = connectionKey(socket);
-    const stranger = strangers.get(key);
-    if (stranger === undefined) return;
-    stopTimeout(stranger);
-    strangers.delete(key);
-    const left = (perAddress.get(stranger.address) ?? 1) - 1;
-    if (left > 0) perAddress.set(stranger.address, left);
-    else perAddress.delete(stranger.address);
   };
   const onConnection = (socket: LinkSocket): void => {
     scope.track(socket);
     const address = socket.remoteAddress ?? '?';
-    const counts = { links: deps.linkCount(), strangersFromAddress: perAddress.get(address) ?? 0 };
-    const admission = admit(counts, limits);
-    if (!admission.admitted) {
-      refuse(socket, admission.reason);
-      return;
-    }
-    const stranger: Stranger = { address };
-    strangers.set(connectionKey(socket), stranger);
-    perAddress.set(address, counts.strangersFromAddress + 1);
+    const stranger: Stranger = { key: connectionKey(socket), address, tcp: socket, socket };
+    table.add(stranger);
     socket.on('error', () => {});
+    const reason = `no handshake within ${limits.handshakeTimeoutMs} ms`;
     stranger.timeout = scope.later(limits.handshakeTimeoutMs, () => {
       delete stranger.timeout;
-      refuse(socket, `no handshake within ${limits.handshakeTimeoutMs} ms`);
+      table.turnAway(stranger, refusal(scope, socket, reason));
     });
-    socket.once('close', () => forget(socket));
-  };
-  const mayLink = (socket: LinkSocket): boolean => {
-    const admission = admitLink(deps.linkCount(), limits);
-    if (!admission.admitted) refuse(socket, admission.reason);
-    return admission.admitted;
+    socket.once('close', () => table.forget(stranger));
   };
   return {
     onConnection,
     refuse,
+    toTls: (socket) => {
+      const stranger = table.of(socket);
+      if (stranger !== undefined) stranger.inTls = true;
+    },
     onTlsError: (error, socket) => {
       // Node's TLS timeout starts at the first byte: the guard's, from the connection, refused it.
-      if (error.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') socket.destroy();
+      // A connection the guard closed (and said why) is not a hang-up of the peer's.
+      if (error.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' || table.closedHere(error, socket))
+        socket.destroy();
       else refuse(socket, tlsFailure(error));
     },
-    mayLink,
-    linked: (socket) => stopTimeout(strangers.get(connectionKey(socket))),
-    authenticated: forget,
+    linked: (socket) => {
+      const stranger = table.byKey(socket);
+      if (stranger === undefined) return;
+      table.stopTimeout(stranger);
+      delete stranger.inTls;
+      stranger.socket = socket;
+    },
+    authenticated: (socket) => {
+      const stranger = table.of(socket);
+      if (stranger !== undefined) table.forget(stranger);
+    },
   };
 }

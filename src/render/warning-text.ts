@@ -83,6 +83,8 @@ const WORDING: Wording = {
   proofFirst: (w) => `refused ${w.remote}: it sent a proof before its hello`,
   badProof: (w) =>
     `refused ${w.name} (${w.remote}): its handshake proof does not verify (a replayed or forged handshake)`,
+  full: (w) =>
+    `refused ${w.name} (${w.remote}): this node is linked with ${w.maxLinks} members already (--max-links)`,
   forgedChat: (w) =>
     `dropped a message claiming to be from ${w.name} (${w.origin.slice(0, 8)}) that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: its signature does not verify`,
   forgedDirect: (w) =>

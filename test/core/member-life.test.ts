@@ -11,6 +11,7 @@ import {
   frameEvent,
   handshake,
   hello,
+  JOIN_KINDS,
   joined,
   kinds,
   LOWER,
@@ -79,7 +80,7 @@ const rows: Row[] = [
     setup: bobLinked,
     event: carolLinked(2),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
   {
     // Carol's address is being dialled already (named on the command line): kept as known.
@@ -107,7 +108,7 @@ const rows: Row[] = [
     setup: [...bobLinked, gossip(info(LOWER))],
     event: joined(3, LOWER, 'low'),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
   {
     from: 'connecting',
@@ -140,7 +141,7 @@ const rows: Row[] = [
       ...handshake(2, hello(CAROL, 'carol', 9300), 1),
     ],
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
   {
     // A second link from carol: both are hers (a redial while this node still held the old
@@ -152,7 +153,15 @@ const rows: Row[] = [
     setup: [...bobLinked, ...carolLinked(2)],
     event: carolLinked(3),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'send:bye', 'close', 'send:members', 'send:have'],
+    effects: [
+      'send:hello',
+      'send:proof',
+      'member',
+      'send:bye',
+      'close',
+      'send:members',
+      'send:have',
+    ],
   },
   {
     from: 'linked',
@@ -197,7 +206,7 @@ const rows: Row[] = [
     setup: [...bobLinked, ...carolLinked(2), { kind: 'linkDown', at: 5, link: 2, reason: 'reset' }],
     event: carolLinked(3, 6),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
   {
     from: 'quit',
@@ -206,7 +215,7 @@ const rows: Row[] = [
     setup: [...bobLinked, ...carolLinked(2), quit(2)],
     event: carolLinked(3, 6),
     to: 'linked',
-    effects: ['send:hello', 'send:proof', 'emit:join', 'send:members', 'send:have', 'send:links'],
+    effects: JOIN_KINDS,
   },
 ];
 

@@ -9,6 +9,7 @@ import {
   HIGHER,
   handshake,
   hello,
+  JOIN_KINDS,
   joined,
   kinds,
   LOWER,
@@ -124,15 +125,11 @@ describe('the effects of the step', () => {
     expect(kinds(effects)).toEqual([
       'send:hello',
       'send:proof',
+      'member',
       'emit:join',
       'send:have',
       'send:links',
-      'send:hello',
-      'send:proof',
-      'emit:join',
-      'send:members',
-      'send:have',
-      'send:links',
+      ...JOIN_KINDS,
       'send:members',
     ]);
     const join = effects.find(

@@ -16,8 +16,10 @@ import {
   verifyDirect,
 } from '../../src/core/signing.js';
 import type { Warning } from '../../src/core/warning.js';
+import type { Admission } from '../../src/io/admit.js';
 import { admit } from '../../src/io/admit.js';
 import { freshIdentity, identityFrom, idOfKey } from '../../src/io/identity.js';
+import { defaultLimits } from '../../src/io/net-driver.js';
 import { ROOM_KEY_COST, ROOM_KEY_SALT, roomKey } from '../../src/io/room-key.js';
 import type {
   ChatFrame,
@@ -35,6 +37,7 @@ import {
   HIGHER,
   handshake,
   hello,
+  joined,
   LOWER,
   linkUp,
   memberEntry,
@@ -196,6 +199,33 @@ describe('PROTOCOL.md refusals', () => {
     }
   });
 
+  it('a hello, or a proof, when --max-links members are linked: ended without a frame', () => {
+    const members = Array.from({ length: defaultTimings.maxLinks }, (_, i) =>
+      joined(10 + i, `c${i.toString(16).padStart(15, '0')}`, `m${i}`),
+    ).flat();
+    const cases: NodeEvent[][] = [
+      [...members, up, frameEvent(1, hello(LOWER, 'bob'))],
+      // It said hello while there was room; its proof finds the last slot taken.
+      [
+        up,
+        frameEvent(1, hello(LOWER, 'bob')),
+        ...members,
+        frameEvent(1, proof(1, hello(LOWER, 'bob'))),
+      ],
+    ];
+    for (const events of cases) {
+      const before = fold(events.slice(0, -1)).effects.length;
+      const effects = fold(events).effects.slice(before);
+      expect(effects.filter((e) => e.kind === 'send')).toEqual([]);
+      expect(effects.filter((e) => e.kind === 'close')).toEqual([
+        { kind: 'close', link: 1, graceful: true },
+      ]);
+      const warnings = effects.flatMap((e) => (e.kind === 'warn' ? [warningText(e.warning)] : []));
+      expect(warnings).toHaveLength(1);
+      inTable(warnings[0] ?? '');
+    }
+  });
+
   it('another frame or a bad line before the handshake, or no handshake: closed at once', () => {
     const cases: NodeEvent[][] = [
       [up, frameEvent(1, { type: 'chat' } as never)],
@@ -214,12 +244,24 @@ describe('PROTOCOL.md refusals', () => {
   });
 
   it('the edge refusals are worded as the table has them', () => {
-    const limits = { maxLinks: 128, maxUnauthenticatedPerAddress: 16 };
-    const full = admit({ links: 128, strangersFromAddress: 0 }, limits);
-    const crowded = admit({ links: 0, strangersFromAddress: 16 }, limits);
+    const { maxUnauthenticated: all, maxUnauthenticatedPerAddress: perAddress } = defaultLimits;
+    const waiting = (n: number, address: (i: number) => string) =>
+      Array.from({ length: n }, (_, i) => ({ key: `k${i}`, address: address(i) }));
+    const reasonOf = (admission: Admission) =>
+      admission.evict === undefined ? '' : admission.reason;
+    const crowded = admit(
+      waiting(perAddress, () => 'a'),
+      'a',
+      defaultLimits,
+    );
+    const full = admit(
+      waiting(all, (i) => `h${i}`),
+      'b',
+      defaultLimits,
+    );
     const reasons = [
-      full.admitted ? '' : full.reason,
-      crowded.admitted ? '' : crowded.reason,
+      reasonOf(crowded),
+      reasonOf(full),
       `no handshake within ${defaultTimings.handshakeTimeoutMs} ms`,
     ];
     for (const reason of reasons) {
@@ -367,6 +409,21 @@ describe('PROTOCOL.md addresses', () => {
     expect(after.effects.filter((e) => e.kind === 'dial')).toEqual([]);
     expect([...after.state.members.keys()]).toEqual([LOWER]);
     expect(protocol).toContain('An address is **never** `0.0.0.0` or `::`');
+  });
+});
+
+describe('SECURITY.md limits', () => {
+  it('connections without a handshake and members linked: the values the code has', () => {
+    const { maxUnauthenticated, maxUnauthenticatedPerAddress } = defaultLimits;
+    expect(security).toContain(
+      `| ${maxUnauthenticated} in all, ${maxUnauthenticatedPerAddress} from one address; a new one is never refused`,
+    );
+    expect(security).toContain(
+      `| ${defaultTimings.maxLinks} (\`--max-links\`); only members count`,
+    );
+    expect(security).toContain(
+      `Strangers are bounded apart: ${maxUnauthenticatedPerAddress} from one address, ${maxUnauthenticated} in all.`,
+    );
   });
 });
 

@@ -106,18 +106,26 @@ describe('an accepted connection: the dialer speaks first, and its first byte de
     await chats(alice, bob);
   });
 
-  it('connections waiting for their first byte count against the per-address limit', async () => {
+  it('connections waiting for their first byte count against the per-address limit: a 17th closes the first', async () => {
     const { alice, bob } = await pair();
-    // Sixteen wait (until the handshake timeout); the seventeenth is refused at once.
-    const waiting = [];
+    // Sixteen wait (until the handshake timeout); the seventeenth is taken, and the first closed.
+    const waiting: RawClient[] = [];
     for (let i = 0; i < 16; i++) waiting.push(await rawConnect(alice.port));
-    const refused = await refusedAfter(alice, () => {});
+    const [first] = waiting;
+    if (first === undefined) throw new Error('no connection');
+    const remote = `127.0.0.1:${first.socket.localPort}`;
+    const newest = await rawConnect(alice.port);
+    await first.closed();
     await oneWarning(
       alice,
-      refused,
-      'over 16 connections from one address still without a handshake',
+      { client: first, remote },
+      'closed for a newer one: 16 connections from one address still without a handshake',
+    );
+    expect([...waiting.slice(1), newest].map((c) => c.socket.destroyed)).toEqual(
+      Array(16).fill(false),
     );
     expect(waiting.map((client) => client.socket.bytesRead)).toEqual(Array(16).fill(0));
+    for (const client of [...waiting, newest]) client.socket.destroy();
     await chats(alice, bob);
   });
 

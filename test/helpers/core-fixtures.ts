@@ -233,6 +233,21 @@ export function joined(
   return [linkUp(link, at), ...handshake(link, hello(id, name, 9100 + link), at, to)];
 }
 
+/**
+ * The kinds (see `kinds`) of a member's join when others are linked already:
+ * hello and proof, the edge told the link is a member's, the join shown, then
+ * members, have and links to it.
+ */
+export const JOIN_KINDS: readonly string[] = [
+  'send:hello',
+  'send:proof',
+  'member',
+  'emit:join',
+  'send:members',
+  'send:have',
+  'send:links',
+];
+
 export function kinds(effects: readonly Effect[]): string[] {
   return effects.map((effect) =>
     effect.kind === 'emit'

@@ -210,6 +210,7 @@ export class MemoryRoom {
         else down(end, 'connection closed');
         if (peer !== undefined) this.later(end.latencyMs, () => down(peer, 'connection closed'));
       },
+      member: () => {},
       holdReading: () => {},
     };
   }

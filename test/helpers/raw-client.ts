@@ -119,21 +119,48 @@ export function proofLine(
   return `${JSON.stringify({ type: 'proof', sig: identity.sign(text) })}\n`;
 }
 
+/** A valid hello of `identity`, its announcement signed as sent: `extra` may change any field. */
+function helloOf(identity: Identity, name: string, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'hello',
+    v: PROTOCOL_VERSION,
+    nonce: 'raw-client-nonce',
+    ...signedAnnouncement(identity, { name, port: 1, mesh: false, ...extra }),
+    ...extra,
+  };
+}
+
+/** A valid hello line of `identity` (its proof is another frame: see RawClient.hello). */
+export function helloLine(
+  identity: Identity,
+  name: string,
+  extra: Record<string, unknown> = {},
+): string {
+  return `${JSON.stringify(helloOf(identity, name, extra))}\n`;
+}
+
 /**
- * Connects to a node on 127.0.0.1. With `answerPings`, it behaves as a live
+ * Connects to a node on 127.0.0.1 (from `localAddress`, another loopback
+ * address, when given). With `answerPings`, it behaves as a live
  * member: it answers every ping, confirming every chat message it was sent.
  * With `identity`, it speaks as that key pair (one member on several links);
  * otherwise as a fresh one.
  */
 export function rawConnect(
   port: number,
-  options: { answerPings?: boolean; identity?: Identity; allowHalfOpen?: boolean } = {},
+  options: {
+    answerPings?: boolean;
+    identity?: Identity;
+    allowHalfOpen?: boolean;
+    localAddress?: string;
+  } = {},
 ): Promise<RawClient> {
   return new Promise((resolve, reject) => {
     const socket = connect({
       host: '127.0.0.1',
       port,
       allowHalfOpen: options.allowHalfOpen === true,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
     });
     const lines: string[] = [];
     const identity = options.identity ?? freshIdentity();
@@ -205,14 +232,7 @@ export function rawConnect(
           });
         },
         hello(name, extra = {}) {
-          myHello = {
-            type: 'hello',
-            v: PROTOCOL_VERSION,
-            nonce: 'raw-client-nonce',
-            // Signed as it is sent: `extra` may change announced fields too.
-            ...signedAnnouncement(identity, { name, port: 1, mesh: false, ...extra }),
-            ...extra,
-          };
+          myHello = helloOf(identity, name, extra);
           socket.write(`${JSON.stringify(myHello)}\n`);
           // A hello that arrived before ours was written still needs its proof.
           for (const line of lines) {

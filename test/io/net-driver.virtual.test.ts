@@ -9,14 +9,16 @@ import type { LinkSocket, TlsAcceptor, Transport } from '../../src/io/transport.
 
 /** A socket that never talks by itself: the test says when it connects, and it never drains. */
 class FakeSocket extends EventEmitter implements LinkSocket {
-  readonly remoteAddress = '127.0.0.1';
   writable = true;
   writableLength = 0;
   destroyed = false;
   paused = false;
   /** What was read back, to be read again. */
   readonly unshifted: Buffer[] = [];
-  constructor(readonly remotePort: number) {
+  constructor(
+    readonly remotePort: number,
+    readonly remoteAddress = '127.0.0.1',
+  ) {
     super();
   }
   setNoDelay(): this {
@@ -227,7 +229,7 @@ describe('the network edge in virtual time', () => {
   });
 
   it.each(ROOMS)(
-    '%s: refuses connections over the per-address limit while they wait for their first byte',
+    '%s: over the per-address limit, the oldest from that address is closed for the new one',
     (_room, acceptor) => {
       const ts = scheduler();
       ts.run(({ expectObservable }) => {
@@ -237,20 +239,52 @@ describe('the network edge in virtual time', () => {
           limits: { ...defaultLimits, maxUnauthenticatedPerAddress: 2 },
         });
         const sockets = [1, 2, 3].map((i) => new FakeSocket(41_000 + i));
+        const other = new FakeSocket(41_004, '10.0.0.9');
         sockets.forEach((socket, i) => {
           ts.schedule(() => server.emit('connection', socket), 10 + i);
         });
-        // The first two wait for their first byte (and are refused at the timeout); the third at once.
+        ts.schedule(() => server.emit('connection', other), 13);
+        // The third closes the first (its address had 2 waiting); another address closes nothing.
         expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('12ms r', {
-          r: 'refused: over 2 connections from one address still without a handshake',
+          r: 'refused: closed for a newer one: 2 connections from one address still without a handshake',
         });
         ts.schedule(
-          () => expect(sockets.map((s) => s.destroyed)).toEqual([false, false, true]),
+          () =>
+            expect([...sockets, other].map((s) => s.destroyed)).toEqual([
+              true,
+              false,
+              false,
+              false,
+            ]),
           50,
         );
       });
     },
   );
+
+  it('over the limit in all, the oldest of the address with the most waiting is closed', () => {
+    const ts = scheduler();
+    ts.run(({ expectObservable }) => {
+      const server = new FakeServer();
+      const net = fakeDriver(ts, server, {
+        limits: { ...defaultLimits, maxUnauthenticated: 4 },
+      });
+      // One from 10.0.0.1, then three from 10.0.0.2, then a fifth from 10.0.0.3.
+      const sockets = ['10.0.0.1', '10.0.0.2', '10.0.0.2', '10.0.0.2', '10.0.0.3'].map(
+        (address, i) => new FakeSocket(45_000 + i, address),
+      );
+      sockets.forEach((socket, i) => {
+        ts.schedule(() => server.emit('connection', socket), 10 + i);
+      });
+      expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('14ms r', {
+        r: 'refused: closed for a newer one: 4 connections still without a handshake',
+      });
+      ts.schedule(
+        () => expect(sockets.map((s) => s.destroyed)).toEqual([false, true, false, false, false]),
+        50,
+      );
+    });
+  });
 
   it('unsubscribing closes the server, destroys every socket and cancels the timers', () => {
     const ts = scheduler();
@@ -387,22 +421,26 @@ describe('an accepted connection: the first byte decides', () => {
     });
   });
 
-  it('the link limit is checked again when a connection becomes a link', () => {
+  it('a link counts as waiting until its handshake is done: then it is never closed for a newer one', () => {
     const ts = scheduler();
     ts.run(({ expectObservable }) => {
       const server = new FakeServer();
-      const [first, second] = [new FakeSocket(44_001), new FakeSocket(44_002)];
-      const net = fakeDriver(ts, server, { limits: { ...defaultLimits, maxLinks: 1 } });
-      // Both are admitted while there is no link; both speak; only one may be a link.
-      ts.schedule(() => accept(server, first), 1);
-      ts.schedule(() => accept(server, second), 2);
-      ts.schedule(() => first.emit('data', Buffer.from('{')), 10);
-      ts.schedule(() => second.emit('data', Buffer.from('{')), 11);
-      expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('10ms l r', {
-        l: 'linkUp',
-        r: 'refused: the node has 1 links already (--max-links)',
+      const sockets = [1, 2, 3].map((i) => new FakeSocket(44_000 + i));
+      const net = fakeDriver(ts, server, {
+        limits: { ...defaultLimits, maxUnauthenticatedPerAddress: 1 },
       });
-      ts.schedule(() => expect([first.destroyed, second.destroyed]).toEqual([false, true]), 12);
+      // The first is a link in its handshake: the second closes it. The second is a member's
+      // link (the core's `member` effect): the third closes nothing.
+      ts.schedule(() => accept(server, sockets[0] as FakeSocket, '{'), 1);
+      ts.schedule(() => accept(server, sockets[1] as FakeSocket, '{'), 2);
+      ts.schedule(() => net.member(2), 3);
+      ts.schedule(() => accept(server, sockets[2] as FakeSocket), 4);
+      expectObservable(net.event$.pipe(map(brief)), '^ 100ms !').toBe('1ms l (rdl)', {
+        l: 'linkUp',
+        r: 'refused: closed for a newer one: 1 connections from one address still without a handshake',
+        d: 'linkDown: connection closed',
+      });
+      ts.schedule(() => expect(sockets.map((s) => s.destroyed)).toEqual([true, false, false]), 50);
     });
   });
 });
