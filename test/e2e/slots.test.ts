@@ -94,7 +94,7 @@ describe('link slots', () => {
     );
   });
 
-  it('a closed room flooded from 40 addresses holds at most 128 connections without a handshake, and an honest member joins', async () => {
+  it('a closed room flooded with 600 idle connections holds at most 16 of them at once, and an honest member joins', async () => {
     const env = { RXCHAT_SECRET: 'slots secret' };
     const alice = await startNode('alice', [], { env });
     const before = openFds(alice);
@@ -104,24 +104,26 @@ describe('link slots', () => {
     }, 5);
     const flood: RawClient[] = [];
     try {
-      // 15 from each address (under the 16 one address may have): only the limit in all acts.
+      // All from 127.0.0.1: the limit per address acts (the limit in all, 128, is tested in
+      // test/io/admit.test.ts and the net driver's virtual-time tests).
       for (let n = 0; n < 600; n++) {
-        const localAddress = `127.0.0.${2 + (n % 40)}`;
-        const client = await rawConnect(alice.port, { localAddress });
+        const client = await rawConnect(alice.port);
         clients.push(client);
         flood.push(client);
         // Half start TLS and stop there; half say nothing.
         if (n % 2 === 0) client.write(Buffer.from([0x16, 0x03, 0x01]));
       }
-      await closedCount(flood, 600 - 128, 'all but 128 closed');
+      await closedCount(flood, 600 - 16, 'all but 16 closed');
       most = Math.max(most, openFds(alice) - before);
     } finally {
       clearInterval(sampler);
     }
     // The one accepted is open a moment before the one it displaces is closed.
-    expect(most).toBeLessThanOrEqual(128 + 1);
-    expect(flood.filter(open).length).toBeLessThanOrEqual(128);
-    await alice.waitForStderr(/closed for a newer one: 128 connections still without a handshake/);
+    expect(most).toBeLessThanOrEqual(16 + 1);
+    expect(flood.filter(open).length).toBeLessThanOrEqual(16);
+    await alice.waitForStderr(
+      /closed for a newer one: 16 connections from one address still without a handshake/,
+    );
     const bob = await startNode('bob', [alice.address], { env });
     await alice.waitFor((e) => e.event === 'join' && e.id === bob.id, 'bob joined');
     bob.send('inside');

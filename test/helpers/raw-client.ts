@@ -140,8 +140,7 @@ export function helloLine(
 }
 
 /**
- * Connects to a node on 127.0.0.1 (from `localAddress`, another loopback
- * address, when given). With `answerPings`, it behaves as a live
+ * Connects to a node on 127.0.0.1. With `answerPings`, it behaves as a live
  * member: it answers every ping, confirming every chat message it was sent.
  * With `identity`, it speaks as that key pair (one member on several links);
  * otherwise as a fresh one.
@@ -152,7 +151,6 @@ export function rawConnect(
     answerPings?: boolean;
     identity?: Identity;
     allowHalfOpen?: boolean;
-    localAddress?: string;
   } = {},
 ): Promise<RawClient> {
   return new Promise((resolve, reject) => {
@@ -160,7 +158,6 @@ export function rawConnect(
       host: '127.0.0.1',
       port,
       allowHalfOpen: options.allowHalfOpen === true,
-      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
     });
     const lines: string[] = [];
     const identity = options.identity ?? freshIdentity();
