@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import type { BenchNode } from './harness.js';
 
 /** The protocol version a probe tries first; a node that speaks another one says so in its `bye`. */
-const FIRST_VERSION = 3;
+const FIRST_VERSION = 4;
 /** Versions tried at most: the first, then the one the node names (and one more, in case). */
 const MAX_ATTEMPTS = 3;
 const HANDSHAKE_MS = 15_000;

@@ -1,9 +1,9 @@
 /**
- * Wire protocol v3: the frames two nodes exchange, one JSON object per line.
+ * Wire protocol v4: the frames two nodes exchange, one JSON object per line.
  * docs/PROTOCOL.md is the contract; keep the two in step.
  */
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** No frame (one line, newline included) may exceed this many bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;

@@ -13,7 +13,7 @@ import { validateChat, validateDirect } from './validate-messages.js';
 export type { Validated } from './field-checks.js';
 
 /**
- * Checks a parsed JSON value against the v3 frames. Fields the receiver does
+ * Checks a parsed JSON value against the v4 frames. Fields the receiver does
  * not know are ignored (a newer minor version may add some); a known field of
  * the wrong type rejects the frame.
  */

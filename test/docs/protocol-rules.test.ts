@@ -174,7 +174,7 @@ describe('PROTOCOL.md refusals', () => {
   it('another version: bye incompatible with its detail, the connection ended, one warning', () => {
     const { warnings, sent, closes } = refusal([
       up,
-      frameEvent(1, hello(LOWER, 'bob', 9100, { v: 2 })),
+      frameEvent(1, hello(LOWER, 'bob', 9100, { v: 3 })),
     ]);
     const bye = examples.find((e) => e.type === 'bye' && e.reason === 'incompatible');
     expect(sent).toEqual([{ kind: 'send', links: [1], frame: bye }]);

@@ -121,7 +121,7 @@ describe('docs/PROTOCOL.md matches the validator', () => {
     for (const example of examples) expect(frameTypes).toContain(example.type);
   });
 
-  it('every example is accepted, uses only documented fields, and speaks v3', () => {
+  it('every example is accepted, uses only documented fields, and speaks v4', () => {
     for (const example of examples) {
       expect(validateFrame(example), JSON.stringify(example)).toMatchObject({ ok: true });
       const rows = rowsOf(String(example.type));
@@ -242,7 +242,7 @@ describe('docs/PROTOCOL.md matches the validator', () => {
   it('a hello of another version is taken whatever its other fields (to be refused by version)', () => {
     expect(accepts({ type: 'hello', v: 2, id: 7, mesh: 'x' })).toBe(true);
     expect(accepts({ type: 'hello', v: 1_000_001, id: 7 })).toBe(false);
-    expect(doc).toContain('this node speaks protocol v3');
+    expect(doc).toContain('this node speaks protocol v4');
   });
 });
 

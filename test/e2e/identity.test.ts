@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signChat } from '../../src/core/signing.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/frames.js';
 import { killAll, poll, runToExit, startNode } from '../helpers/node-process.js';
 import { proofLine, rawConnect, signedAnnouncement } from '../helpers/raw-client.js';
 
@@ -92,7 +93,7 @@ describe('handshakes that prove nothing are refused', () => {
     const other = await rawConnect(alice.port);
     const lie = {
       type: 'hello',
-      v: 3,
+      v: PROTOCOL_VERSION,
       nonce: 'n',
       ...signedAnnouncement(liar.identity, { name: 'liar' }),
     };
