@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageEvent } from '../../src/core/output-event.js';
 import type { ChatFrame } from '../../src/protocol/frames.js';
 import { frameJson, isPlain, quote, textsJson } from '../../src/protocol/json-text.js';
-import { makeEventJson } from '../../src/render/event-json.js';
+import { escapeControls, makeEventJson } from '../../src/render/event-json.js';
 
 /** Any UTF-16 code unit, lone surrogates and control characters included. */
 const anyText = fc.oneof(
@@ -11,6 +11,9 @@ const anyText = fc.oneof(
   fc.string({ unit: 'binary' }),
   fc.string(),
 );
+
+/** Any C0 or C1 control, DEL, or a line or paragraph separator, raw. */
+const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 describe('JSON written by hand is exactly what JSON.stringify writes', () => {
   it('property: quote, for any string; a plain one is itself in quotes', () => {
@@ -62,7 +65,7 @@ describe('JSON written by hand is exactly what JSON.stringify writes', () => {
     expect(frameJson(ping)).toBe(JSON.stringify(ping));
   });
 
-  it('property: a --json message line is JSON.stringify of the event, byte for byte', () => {
+  it('property: a --json message line is JSON.stringify of the event, with DEL, C1 and U+2028/9 escaped', () => {
     const eventJson = makeEventJson();
     const event: fc.Arbitrary<MessageEvent> = fc
       .record({
@@ -84,9 +87,17 @@ describe('JSON written by hand is exactly what JSON.stringify writes', () => {
       }));
     fc.assert(
       fc.property(event, (e) => {
-        expect(eventJson(e)).toBe(JSON.stringify(e));
+        const line = eventJson(e);
+        expect(line).toBe(escapeControls(JSON.stringify(e)));
+        // The same value, and no raw control a terminal could act on.
+        expect(JSON.parse(line)).toEqual(e);
+        expect(line).not.toMatch(RAW_CONTROL);
       }),
       { numRuns: 1000 },
+    );
+    const c1 = { event: 'join' as const, user: 'x\u009b2J\u0085\u007f', id: 'b0', address: 'a' };
+    expect(eventJson(c1)).toBe(
+      '{"event":"join","user":"x\\u009b2J\\u0085\\u007f","id":"b0","address":"a"}',
     );
     const join = { event: 'join' as const, user: 'bob', id: 'b0', address: '127.0.0.1:1' };
     expect(eventJson(join)).toBe(JSON.stringify(join));
@@ -109,7 +120,7 @@ describe('JSON written by hand is exactly what JSON.stringify writes', () => {
         // Each writer keeps its own cache: what one printed last never leaks into the other.
         const writers = [makeEventJson(), makeEventJson()] as const;
         for (const [second, e] of steps) {
-          expect(writers[second ? 1 : 0](e)).toBe(JSON.stringify(e));
+          expect(writers[second ? 1 : 0](e)).toBe(escapeControls(JSON.stringify(e)));
         }
       }),
     );
