@@ -1,15 +1,19 @@
+import { skeletonOf } from './look-alike.js';
 import type { Link, NodeState } from './state.js';
 import type { LinkRef, Named } from './warning.js';
 
 /**
  * A member as a person names it: tagged (shown `name#abcd`) when another
- * member this node knows, or this node itself, has the same name.
+ * member this node knows, or this node itself, has the same name or one that
+ * looks like it (see look-alike.ts).
  */
 export function namedOf(state: NodeState, id: string, name: string): Named {
-  let tagged = name === state.config.name && id !== state.config.id;
+  const look = skeletonOf(name);
+  const alike = (other: string): boolean => other === name || skeletonOf(other) === look;
+  let tagged = id !== state.config.id && alike(state.config.name);
   for (const member of state.members.values()) {
     if (tagged) break;
-    tagged = member.name === name && member.id !== id;
+    tagged = member.id !== id && alike(member.name);
   }
   return { name, id, tagged };
 }

@@ -18,6 +18,19 @@ export function fail(error: string): Validated {
 export type Obj = Readonly<Record<string, unknown>>;
 
 export const MAX_NAME = 32;
+
+/**
+ * A name from the network: 1–32 letters, marks, digits, `.`, `_` or `-` of
+ * any script, starting with no mark — a superset of the command line's rule
+ * with no control, format (zero-width, bidi), separator or invisible filler
+ * character.
+ */
+const NAME =
+  /^(?![\p{M}\u115f\u1160\u3164\uffa0])(?:(?![\u115f\u1160\u3164\uffa0])[\p{L}\p{M}\p{N}._-])+$/u;
+
+export function isName(value: unknown): value is string {
+  return isStr(value, MAX_NAME) && NAME.test(value);
+}
 export const MAX_TEXT = 16_000;
 export const MAX_LIST = 4096;
 const MAX_VECTOR = 4096;
@@ -71,7 +84,7 @@ export function announcement(value: Obj): Announcement | string {
   const { id, inc, name, port, mesh, advertise, key, dh, time, sig } = value;
   if (!isToken(id)) return 'id';
   if (!isToken(inc)) return 'inc';
-  if (!isStr(name, MAX_NAME)) return 'name';
+  if (!isName(name)) return 'name';
   if (!isInt(port, 0, 65535)) return 'port';
   if (typeof mesh !== 'boolean') return 'mesh';
   if (advertise !== undefined && !isStr(advertise, 300)) return 'advertise';

@@ -4,9 +4,9 @@ import {
   chatTexts,
   fail,
   isInt,
+  isName,
   isStr,
   isToken,
-  MAX_NAME,
   MAX_TEXT,
   vector,
 } from './field-checks.js';
@@ -17,7 +17,7 @@ export function validateChat(value: Obj): Validated {
   const { origin, inc, name, seq, replay } = value;
   if (!isToken(origin)) return fail('chat: bad "origin"');
   if (!isToken(inc)) return fail('chat: bad "inc"');
-  if (!isStr(name, MAX_NAME)) return fail('chat: bad "name"');
+  if (!isName(name)) return fail('chat: bad "name"');
   if (!isInt(seq, 1, Number.MAX_SAFE_INTEGER)) return fail('chat: bad "seq"');
   const deps = vector(value.deps);
   if (deps === undefined) return fail('chat: bad "deps"');
@@ -54,7 +54,7 @@ export function validateDirect(value: Obj): Validated {
   if (!isStr(id, 200)) return fail('dm: bad "id"');
   if (!isToken(origin)) return fail('dm: bad "origin"');
   if (!isToken(inc)) return fail('dm: bad "inc"');
-  if (!isStr(name, MAX_NAME)) return fail('dm: bad "name"');
+  if (!isName(name)) return fail('dm: bad "name"');
   if (!isToken(to)) return fail('dm: bad "to"');
   if (typeof text !== 'string' || text.length > MAX_TEXT) return fail('dm: bad "text"');
   if (!isStr(time, 40)) return fail('dm: bad "time"');

@@ -9,7 +9,8 @@ const origin = freshIdentity();
 const other = freshIdentity();
 
 const burst = fc.record({
-  name: fc.string({ minLength: 1, maxLength: 32 }),
+  // Any name the network allows: letters of any script, digits, marks, `.`, `_`, `-`.
+  name: fc.stringMatching(/^[\p{L}\p{N}._-][\p{L}\p{M}\p{N}._-]{0,15}$/u),
   seq: fc.integer({ min: 1, max: 1_000_000 }),
   deps: fc.dictionary(fc.constantFrom('a1.1', 'b2.2', 'c3.ff'), fc.nat(1000), { maxKeys: 3 }),
   time: fc.constantFrom('2026-11-27T12:00:00.000Z', '2026-11-27T12:00:01.000Z'),

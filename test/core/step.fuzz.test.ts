@@ -24,6 +24,8 @@ const inc = fc.constantFrom('1', '2', 'ff');
 const stream = fc.tuple(token, inc).map(([id, i]) => `${id}.${i}`);
 const vector = fc.dictionary(stream, fc.nat(20), { maxKeys: 4 });
 const text = fc.string({ maxLength: 20 });
+/** Names the network allows, look-alikes among them. */
+const name = fc.constantFrom('bob', 'Bob', 'bоb', 'b0b', 'zoë', 'm_1', 'Ωmega');
 
 /** Frames the validator accepts, with hostile values where the types allow. */
 const frame: fc.Arbitrary<Frame> = fc.oneof(
@@ -33,7 +35,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
       v: fc.constantFrom(1, 2),
       id: token,
       inc,
-      name: fc.string({ minLength: 1, maxLength: 32 }),
+      name,
       port: fc.nat(65535),
       mesh: fc.boolean(),
       key: token.map((id) => `key-${id}`),
@@ -49,7 +51,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
       fc
         .record({
           id: token,
-          name: fc.string({ minLength: 1, maxLength: 8 }),
+          name,
           address: fc.constantFrom('127.0.0.1:1', '[::1]:2', 'x'),
           mesh: fc.boolean(),
           inc,
@@ -69,7 +71,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
         type: fc.constant('chat' as const),
         origin: token,
         inc,
-        name: fc.string({ minLength: 1, maxLength: 8 }),
+        name,
         seq: fc.integer({ min: 1, max: 30 }),
         deps: vector,
         time: fc.constantFrom('2026-01-01T00:00:00.000Z', 'nonsense'),

@@ -3,9 +3,14 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../helpers/node-process.js';
 import { killAll, poll, startNode } from '../helpers/node-process.js';
+import type { RawClient } from '../helpers/raw-client.js';
 import { rawConnect } from '../helpers/raw-client.js';
 
-afterEach(killAll);
+const clients: RawClient[] = [];
+afterEach(() => {
+  for (const client of clients.splice(0)) client.socket.destroy();
+  killAll();
+});
 
 /** Peak resident memory of a process, in MB (Linux /proc). */
 function peakRssMb(node: NodeProcess): number {
@@ -39,7 +44,7 @@ function controls(text: string, bidi: boolean): number[] {
 const HOSTILE = ['\x1b]0;title\x07', '\x1b[2J', 'c1\u009bhere', 'abc\u202edef'];
 
 describe('the terminal is not the attacker’s', () => {
-  it('escape sequences, C1 controls and bidi overrides in names and texts show as inert text', async () => {
+  it('escape sequences, C1 controls and bidi overrides in texts show as inert text; in a name, the hello is refused', async () => {
     const alice = await startNode('alice', [], { json: false, ready: false });
     await poll(
       () => /listening on port (\d+)/.exec(alice.stdout)?.[1],
@@ -48,15 +53,26 @@ describe('the terminal is not the attacker’s', () => {
       () => alice.stderr,
     );
     const port = Number(/listening on port (\d+)/.exec(alice.stdout)?.[1]);
+    const named = await rawConnect(port);
+    clients.push(named);
+    named.hello('x\x1b[2Jy\u202e');
+    await named.closed();
+    await poll(
+      () => (/sent an invalid frame \(hello: bad "name"\)/.test(alice.stderr) ? true : undefined),
+      'the hostile name refused',
+      15_000,
+      () => alice.stderr,
+    );
     const client = await rawConnect(port);
-    client.hello('x\x1b[2Jy\u202e');
+    clients.push(client);
+    client.hello('mallory');
     await poll(
       () => (alice.stdout.includes(' joined') ? true : undefined),
       'the hostile member joined',
       15_000,
       () => alice.stdout,
     );
-    client.write(client.chat('x\x1b[2Jy\u202e', HOSTILE));
+    client.write(client.chat('mallory', HOSTILE));
     await poll(
       () => (alice.stdout.includes('abc\\u202edef') ? true : undefined),
       'the last text',
@@ -66,7 +82,8 @@ describe('the terminal is not the attacker’s', () => {
     expect(alice.stdout).toContain('^[]0;title^G');
     expect(alice.stdout).toContain('^[[2J');
     expect(alice.stdout).toContain('c1\\u009bhere');
-    expect(alice.stdout).toContain('x^[[2Jy\\u202e joined');
+    expect(alice.stdout).toContain('mallory joined');
+    expect(alice.stdout).not.toContain('x^[[2Jy');
     const raw = Buffer.from(alice.stdout, 'utf8');
     expect(raw.includes(0x1b)).toBe(false);
     expect(raw.includes(0x07)).toBe(false);
@@ -77,12 +94,13 @@ describe('the terminal is not the attacker’s', () => {
   it('--json output stays valid JSON whatever arrives', async () => {
     const alice = await startNode('alice');
     const client = await rawConnect(alice.port);
-    client.hello('x\x1b[2Jy\u202e');
+    clients.push(client);
+    client.hello('mallory');
     await alice.waitFor(
       (e) => e.event === 'join' && e.id === client.id,
       'the hostile member joined',
     );
-    client.write(client.chat('n\u2028x', [...HOSTILE, '\u2028\u2029"\\']));
+    client.write(client.chat('mallory', [...HOSTILE, '\u2028\u2029"\\']));
     await alice.waitFor(
       (e) => e.event === 'message' && e.text === '\u2028\u2029"\\',
       'the last text',
