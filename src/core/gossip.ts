@@ -1,14 +1,16 @@
 import type { Goodbye, LinksFrame, MemberInfo } from '../protocol/frames.js';
 import { isOwnGoodbye } from './announcement.js';
-import { withEntry } from './collections.js';
+import { withEntry, withoutEntry } from './collections.js';
 import { doneOf } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { logFloor } from './log.js';
+import { stateAfter } from './member-life.js';
+import { membersFrames } from './members-frames.js';
 import { haveStreams, presentStreams } from './present.js';
 import type { Member, NodeState } from './state.js';
-import { activeLinks, withGossip } from './state.js';
-import { dropUnvouched } from './vouching.js';
+import { activeLinks, withDialer, withGossip } from './state.js';
+import { dropUnvouched, MAX_PEERS_KEPT, withPeers } from './vouching.js';
 
 /**
  * Gossip: who is a member (`members`), whom this node is linked with
@@ -28,8 +30,7 @@ export function sendMembership(state: NodeState, link: LinkId, out: Effect[]): v
     const info = memberInfo(member);
     if (member.state === 'linked' && member.link !== link && info !== undefined) members.push(info);
   }
-  if (members.length > 0)
-    out.push({ kind: 'send', links: [link], frame: { type: 'members', members } });
+  for (const frame of membersFrames(members)) out.push({ kind: 'send', links: [link], frame });
 }
 
 /** Gossip held back goes out this long after it was first held. */
@@ -74,7 +75,7 @@ export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeSt
     }
     // A member told about itself ignores that entry.
     if (members.length > 1 || (members.length === 1 && links.length > 1))
-      out.push({ kind: 'send', links, frame: { type: 'members', members } });
+      for (const frame of membersFrames(members)) out.push({ kind: 'send', links, frame });
     next = withGossip(next, { joined: [] });
   }
   return next.gossip.linksChanged ? linksGrew(next, at, out) : next;
@@ -118,6 +119,9 @@ export function announceLinks(state: NodeState, out: Effect[], quit?: Goodbye): 
   out.push({ kind: 'send', links, frame: quit === undefined ? frame : { ...frame, quit: [quit] } });
 }
 
+/** Goodbyes passed on in one `links` frame checked at most. */
+const MAX_GOODBYES_CHECKED = 128;
+
 /** Whom a member is linked with: ones it no longer lists may have gone (see vouching). */
 export function onLinks(
   state: NodeState,
@@ -125,18 +129,36 @@ export function onLinks(
   frame: LinksFrame,
   at: number,
 ): NodeState {
-  const peers = new Set(frame.peers);
-  const next = {
-    ...state,
-    members: withEntry(state.members, member.id, { ...member, peers }),
-  };
-  const dropped = [...(member.peers ?? [])].filter((id) => !peers.has(id));
-  if (dropped.length === 0) return next;
-  // A goodbye passed on counts only as the leaver signed it: else it is just gone (lost).
+  const peers = new Set(frame.peers.slice(0, MAX_PEERS_KEPT));
+  const dropped = new Set([...(member.peers ?? [])].filter((id) => !peers.has(id)));
+  const next = withPeers(state, member.id, peers);
+  if (dropped.size === 0) return next;
+  // A goodbye passed on counts only as the leaver signed it (else it is just gone: lost), and
+  // only for a member this `links` dropped: each checked once, a bounded number per frame.
   const quit = new Set<string>();
-  for (const bye of frame.quit ?? [])
+  const checked = new Set<string>();
+  for (const bye of frame.quit ?? []) {
+    if (!dropped.has(bye.id) || checked.has(bye.id)) continue;
+    if (checked.size >= MAX_GOODBYES_CHECKED) break;
+    checked.add(bye.id);
     if (isOwnGoodbye(state.config.identity, state.members.get(bye.id)?.ann, bye)) quit.add(bye.id);
-  return dropUnvouched(next, dropped, at, quit);
+  }
+  return dropUnvouched(quitForGood(next, quit, at), dropped, at);
+}
+
+/** Members whose own goodbye was passed on: quit, whatever this node thought, and not redialled. */
+function quitForGood(state: NodeState, ids: ReadonlySet<string>, at: number): NodeState {
+  let next = state;
+  for (const id of ids) {
+    const member = next.members.get(id);
+    const to = stateAfter(member, 'toldQuit');
+    if (member === undefined || to === undefined) continue;
+    next = {
+      ...withDialer(next, { redials: withoutEntry(next.dialer.redials, id) }),
+      members: withEntry(next.members, id, { ...member, state: to, leftAt: at }),
+    };
+  }
+  return next;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { NodeConfig } from './config.js';
 import type { Effect } from './effect.js';
 import { linkRef } from './labels.js';
 import { memberJoined } from './member-join.js';
-import { dropLink, refuse } from './refusal.js';
+import { dropLink, isFull, refuse, refuseFull } from './refusal.js';
 import { helloSeen, proofText } from './signing.js';
 import type { Link, NodeState } from './state.js';
 
@@ -20,7 +20,13 @@ export function helloFrame(config: NodeConfig, nonce: string): HelloFrame {
  * node's went out at linkUp, so both are in hand) on this link's session. The
  * member joins only when the peer's proof arrives and checks out (onProof).
  */
-export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Effect[]): NodeState {
+export function onHello(
+  state: NodeState,
+  link: Link,
+  hello: HelloFrame,
+  at: number,
+  out: Effect[],
+): NodeState {
   if (link.peer !== undefined || link.hello !== undefined) {
     out.push({
       kind: 'warn',
@@ -70,6 +76,9 @@ export function onHello(state: NodeState, link: Link, hello: HelloFrame, out: Ef
       out,
     );
   }
+  // A full node says so before it proves its key (the peer never counts it as joined), once it
+  // knows the hello is the member's own.
+  if (isFull(state, hello.id)) return refuseFull(state, link, hello.name, at, out);
   const sig = identity.sign(proofText(link.sent, helloSeen(identity, hello), link.binding));
   out.push({ kind: 'send', links: [link.id], frame: { type: 'proof', sig } });
   return { ...state, links: withEntry(state.links, link.id, { ...link, hello }) };

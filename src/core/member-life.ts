@@ -6,7 +6,7 @@ import type { PeerState } from './output-event.js';
 import { scheduleRedial } from './redial.js';
 import type { Link, Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
-import { dropUnvouched } from './vouching.js';
+import { dropUnvouched, withPeers } from './vouching.js';
 
 /** Where a member can be: one of its states, or not in the table at all. */
 export type Place = PeerState | 'absent';
@@ -37,12 +37,12 @@ export type MemberChange =
  * about a member that quit means it came back (a restart with --identity):
  * it is dialled again by whichever end should dial. A member known only
  * through gossip that no linked member lists any more is lost (`unvouched`,
- * see vouching.ts), or quit when the `links` that dropped it said so
- * (`toldQuit`); gossip about it later means it is back, unless this node is
- * redialling it.
+ * see vouching.ts); one whose own signed goodbye a linked member passes on
+ * quit (`toldQuit`), and is not redialled; gossip about it later means it is
+ * back, unless this node is redialling it.
  *
  *   absent ──heardOf──▶ known ──dialled──▶ connecting ──dialFailed──▶ known
- *   known ──unvouched──▶ lost, known ──toldQuit──▶ quit
+ *   known ──unvouched──▶ lost; known, connecting, lost ──toldQuit──▶ quit
  *   any ──linked──▶ linked ──lost──▶ lost ──linked──▶ linked
  *   linked, lost ──quit──▶ quit ──forgotten──▶ absent
  *   lost ──forgotten (not back within --redial-for)──▶ absent
@@ -53,11 +53,12 @@ export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberC
   {
     absent: { heardOf: 'known', dialled: 'connecting', linked: 'linked' },
     known: { dialled: 'connecting', linked: 'linked', unvouched: 'lost', toldQuit: 'quit' },
-    connecting: { dialFailed: 'known', linked: 'linked' },
+    connecting: { dialFailed: 'known', linked: 'linked', toldQuit: 'quit' },
     linked: { linked: 'linked', lost: 'lost', quit: 'quit' },
     lost: {
       linked: 'linked',
       quit: 'quit',
+      toldQuit: 'quit',
       forgotten: 'absent',
       heardOf: 'known',
       dialled: 'connecting',
@@ -122,8 +123,9 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
   });
   const { link: _link, swappingSince: _swap, peers: _peers, ...rest } = member;
   const lost: Member = { ...rest, state: to, leftAt: at };
+  const unlisted = withPeers(state, member.id, undefined);
   const next = scheduleRedial(
-    { ...state, members: withEntry(state.members, member.id, lost) },
+    { ...unlisted, members: withEntry(unlisted.members, member.id, lost) },
     lost,
     at,
   );
@@ -157,9 +159,10 @@ export function memberQuit(
     });
   }
   const { peers: _peers, ...left } = rest;
+  const unlisted = withPeers(state, member.id, undefined);
   const next = {
-    ...state,
-    members: withEntry(state.members, member.id, { ...left, state: to, leftAt: at }),
+    ...unlisted,
+    members: withEntry(unlisted.members, member.id, { ...left, state: to, leftAt: at }),
   };
   // Whom it is linked with changed: the others forward to it from now on what the quitter sent.
   // Its signed goodbye is passed on: members not linked with it can tell it quit, not just went.

@@ -2,8 +2,9 @@ import type { Announcement, MemberInfo, MembersFrame } from '../protocol/frames.
 import { isDialable, parseHostPort } from './address.js';
 import { isAuthentic, isSameAnnouncement } from './announcement.js';
 import type { Effect } from './effect.js';
-import { heardOf } from './heard-of.js';
+import { heardOf, heardOnlyIn } from './heard-of.js';
 import { linkRef } from './labels.js';
+import { MAX_MEMBERS_PER_FRAME } from './members-frames.js';
 import type { PeerState, PeersEvent, StatsEvent } from './output-event.js';
 import type { Link, NodeState } from './state.js';
 import { withDialer } from './state.js';
@@ -19,8 +20,11 @@ export function shouldDialLearned(
   return state.config.mesh && info.mesh && state.config.id < info.id;
 }
 
-/** Announcements of one `members` frame checked at most: a frame of hundreds costs a bounded time. */
-export const MAX_CHECKED_PER_FRAME = 128;
+/**
+ * Announcements of one `members` frame checked at most: a frame of hundreds
+ * costs a bounded time. An honest sender puts no more in one frame.
+ */
+export const MAX_CHECKED_PER_FRAME = MAX_MEMBERS_PER_FRAME;
 
 /** Whether gossip's address for a member is its own: its advertised address, or at its announced port. */
 function isItsAddress(info: MemberInfo): boolean {
@@ -50,6 +54,7 @@ export function onMembers(
     dialing: new Set(state.dialer.dialing),
     redials: state.dialer.redials,
     at,
+    heardOnly: heardOnlyIn(state.members),
   };
   let checked = 0;
   let forged = 0;

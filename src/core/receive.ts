@@ -11,7 +11,6 @@ import { linkRef } from './labels.js';
 import { onPong, pongFor } from './liveness.js';
 import { memberQuit, memberSwapping } from './member-life.js';
 import { onMembers } from './membership.js';
-import { isFull, refuseFull } from './refusal.js';
 import type { Link, NodeState } from './state.js';
 
 /** A frame from a link: the handshake first, then every other frame type from a member. */
@@ -22,12 +21,7 @@ export function onFrame(
   at: number,
   out: Effect[],
 ): NodeState {
-  if (frame.type === 'hello') {
-    // A full node says so before it proves its key: the peer never counts it as joined.
-    const first = link.peer === undefined && link.hello === undefined;
-    if (first && isFull(state, frame.id)) return refuseFull(state, link, frame.name, at, out);
-    return onHello(state, link, frame, out);
-  }
+  if (frame.type === 'hello') return onHello(state, link, frame, at, out);
   if (frame.type === 'proof') return onProof(state, link, frame.sig, at, out);
   if (link.peer === undefined) {
     out.push({

@@ -38,7 +38,10 @@ export function secondLink(
   }
   const { swappingSince: _swap, ...rest } = known;
   const { inc, key, name } = hello;
-  const member: Member = { ...rest, link: link.id, inc, key, name, ann: announcementOf(hello) };
+  // A new incarnation confirmed none of this node's lines yet (a restart in between).
+  const confirmed = rest.inc === inc ? rest.confirmed : 0;
+  const ann = announcementOf(hello);
+  const member: Member = { ...rest, link: link.id, inc, key, name, ann, confirmed };
   const next = { ...state, members: withEntry(state.members, known.id, member) };
   // The same exchange as a new link's: who is here, and what each has.
   sendMembership(next, link.id, out);

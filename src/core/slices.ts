@@ -62,6 +62,8 @@ export interface GossipSlice {
   /** The link set grew since it was last told, and when that was. */
   readonly linksChanged: boolean;
   readonly linksAnnouncedAt: number;
+  /** For each id, how many linked members' last `links` list it (see vouching.ts). */
+  readonly vouchers: ReadonlyMap<string, number>;
 }
 
 /** Pings and the judging of silence. */

@@ -136,6 +136,7 @@ export function initialState(config: NodeConfig): NodeState {
       heldAt: 0,
       linksChanged: false,
       linksAnnouncedAt: Number.NEGATIVE_INFINITY,
+      vouchers: new Map(),
     },
     liveness: { lastPingAt: 0 },
     leaving: { phase: 'staying' },

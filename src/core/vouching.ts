@@ -1,5 +1,4 @@
 import type { Effect } from './effect.js';
-import type { MemberChange } from './member-life.js';
 import { stateAfter } from './member-life.js';
 import type { Member, NodeState } from './state.js';
 
@@ -17,41 +16,54 @@ import type { Member, NodeState } from './state.js';
 /** Peer timeouts a member heard of may go without anyone listing it. */
 export const VOUCH_WAIT_TIMEOUTS = 3;
 
-/** The ids listed by the last `links` of every member linked now. */
-export function vouchedFor(state: NodeState): Set<string> {
-  const vouched = new Set<string>();
-  for (const member of state.members.values()) {
-    if (member.state !== 'linked' || member.peers === undefined) continue;
-    for (const id of member.peers) vouched.add(id);
-  }
-  return vouched;
+/** Ids kept of one member's `links`: an honest one lists its links (--max-links, 128 by default). */
+export const MAX_PEERS_KEPT = 1024;
+
+/** Whether a linked member's last `links` lists `id` (see GossipSlice.vouchers). */
+export function isVouched(state: NodeState, id: string): boolean {
+  return (state.gossip.vouchers.get(id) ?? 0) > 0;
 }
 
 /**
- * Known members among `ids` that nobody vouches for now: lost as of `at`, or
- * quit if they are in `quit` (the `links` that dropped them said so).
+ * Sets whom member `id` says it is linked with (`undefined`: it vouches for
+ * nobody now, it left), keeping the count of vouchers per id in step.
  */
-export function dropUnvouched(
+export function withPeers(
   state: NodeState,
-  ids: Iterable<string>,
-  at: number,
-  quit: ReadonlySet<string> = new Set(),
+  id: string,
+  peers: ReadonlySet<string> | undefined,
 ): NodeState {
-  let vouched: Set<string> | undefined;
+  const member = state.members.get(id);
+  if (member === undefined) return state;
+  const vouchers = new Map(state.gossip.vouchers);
+  const count = (of: string, by: number): void => {
+    const now = (vouchers.get(of) ?? 0) + by;
+    if (now > 0) vouchers.set(of, now);
+    else vouchers.delete(of);
+  };
+  for (const of of member.peers ?? []) if (!peers?.has(of)) count(of, -1);
+  for (const of of peers ?? []) if (!member.peers?.has(of)) count(of, 1);
+  const { peers: _old, ...rest } = member;
+  const updated: Member = peers === undefined ? rest : { ...rest, peers };
+  const members = new Map(state.members);
+  members.set(id, updated);
+  return { ...state, members, gossip: { ...state.gossip, vouchers } };
+}
+
+/** Known members among `ids` that nobody vouches for now: lost as of `at`. */
+export function dropUnvouched(state: NodeState, ids: Iterable<string>, at: number): NodeState {
   let members: Map<string, Member> | undefined;
   for (const id of ids) {
     const member = state.members.get(id);
-    if (member?.state !== 'known') continue;
-    vouched ??= vouchedFor(state);
-    if (vouched.has(id)) continue;
+    if (member?.state !== 'known' || isVouched(state, id)) continue;
     members ??= new Map(state.members);
-    members.set(id, unvouched(member, quit.has(id) ? 'toldQuit' : 'unvouched', at));
+    members.set(id, {
+      ...member,
+      state: stateAfter(member, 'unvouched') ?? member.state,
+      leftAt: at,
+    });
   }
   return members === undefined ? state : { ...state, members };
-}
-
-function unvouched(member: Member, change: MemberChange, at: number): Member {
-  return { ...member, state: stateAfter(member, change) ?? member.state, leftAt: at };
 }
 
 function waitMs(state: NodeState): number {
@@ -61,11 +73,9 @@ function waitMs(state: NodeState): number {
 /** When the next known member nobody vouches for has waited long enough. */
 export function vouchDue(state: NodeState): number | undefined {
   let due: number | undefined;
-  let vouched: Set<string> | undefined;
   for (const member of state.members.values()) {
     if (member.state !== 'known' || member.heardAt === undefined) continue;
-    vouched ??= vouchedFor(state);
-    if (vouched.has(member.id)) continue;
+    if (isVouched(state, member.id)) continue;
     const at = member.heardAt + waitMs(state);
     if (due === undefined || at < due) due = at;
   }

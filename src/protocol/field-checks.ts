@@ -28,6 +28,9 @@ export const MAX_NAME = 32;
 const NAME =
   /^(?![\p{M}\u115f\u1160\u3164\uffa0])(?:(?![\u115f\u1160\u3164\uffa0])[\p{L}\p{M}\p{N}._-])+$/u;
 
+/** A time as an announcement gives it: UTC, to the millisecond, so that times compare as text. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function isName(value: unknown): value is string {
   return isStr(value, MAX_NAME) && NAME.test(value);
 }
@@ -90,7 +93,7 @@ export function announcement(value: Obj): Announcement | string {
   if (advertise !== undefined && !isStr(advertise, 300)) return 'advertise';
   if (!isStr(key, 64)) return 'key';
   if (!isStr(dh, 64)) return 'dh';
-  if (!isStr(time, 40)) return 'time';
+  if (typeof time !== 'string' || !ISO_TIME.test(time)) return 'time';
   if (!isStr(sig, 200)) return 'sig';
   const fields = { id, inc, name, port, mesh, key, dh, time, sig };
   return advertise === undefined ? fields : { ...fields, advertise };

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { burstFrames } from '../../src/core/burst.js';
+import { MAX_MEMBERS_PER_FRAME, membersFrames } from '../../src/core/members-frames.js';
 import { signChat } from '../../src/core/signing.js';
 import { freshIdentity } from '../../src/io/identity.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { frameJson } from '../../src/protocol/json-text.js';
+import { memberEntry } from '../helpers/core-fixtures.js';
 
 const identity = freshIdentity();
 
@@ -49,5 +51,28 @@ describe('bursts split into frames', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('members gossip split into frames', () => {
+  it('200 members with the longest fields: every frame fits the line limit and holds at most 128', () => {
+    const long = (i: number) =>
+      memberEntry(
+        `c${i.toString(16).padStart(15, '0')}`,
+        'ж'.repeat(32),
+        `${'a'.repeat(290)}.x:${i + 1}`,
+        {
+          advertise: `${'a'.repeat(290)}.x:${i + 1}`,
+          inc: 'f'.repeat(64),
+        },
+      );
+    const members = Array.from({ length: 200 }, (_, i) => long(i));
+    const frames = membersFrames(members);
+    expect(frames.length).toBeGreaterThan(1);
+    for (const frame of frames) {
+      expect(Buffer.byteLength(`${frameJson(frame)}\n`)).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+      expect(frame.members.length).toBeLessThanOrEqual(MAX_MEMBERS_PER_FRAME);
+    }
+    expect(frames.flatMap((frame) => frame.members)).toEqual(members);
   });
 });

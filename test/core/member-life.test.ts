@@ -287,6 +287,31 @@ rows.push(
   },
 
   {
+    // Being dialled, when bob passes on its goodbye: it quit; the dial's end changes nothing.
+    from: 'connecting',
+    change: 'toldQuit',
+    id: CAROL,
+    setup: [...bobLinked, bobLinks([CAROL]), gossip(info(CAROL))],
+    event: [frameEvent(1, { type: 'links', peers: [], quit: [goodbyeOf(CAROL)] }, 1)],
+    to: 'quit',
+    effects: [],
+  },
+  {
+    // Lost here (its goodbye to this node never came) and being redialled: bob passes it on.
+    from: 'lost',
+    change: 'toldQuit',
+    id: CAROL,
+    setup: [
+      ...bobLinked,
+      ...carolLinked(2),
+      bobLinks([CAROL]),
+      { kind: 'linkDown', at: 5, link: 2, reason: 'reset' },
+    ],
+    event: [frameEvent(1, { type: 'links', peers: [], quit: [goodbyeOf(CAROL)] }, 6)],
+    to: 'quit',
+    effects: [],
+  },
+  {
     // Gossip names it again: it is back.
     from: 'lost',
     change: 'heardOf',
@@ -369,6 +394,24 @@ const unchanged: Row[] = [
     effects: [],
   },
 ];
+
+describe('a goodbye passed on for a member lost here', () => {
+  it('ends its redials: it quit', () => {
+    let state = initialState(testConfig({ peers: [CAROL_AT] }));
+    const events: NodeEvent[] = [
+      ...bobLinked,
+      ...carolLinked(2),
+      bobLinks([CAROL]),
+      { kind: 'linkDown', at: 5, link: 2, reason: 'reset' },
+    ];
+    for (const event of events) state = step(state, event).state;
+    expect(state.dialer.redials.has(CAROL)).toBe(true);
+    const told = frameEvent(1, { type: 'links', peers: [], quit: [goodbyeOf(CAROL)] }, 6);
+    state = step(state, told).state;
+    expect(state.dialer.redials.has(CAROL)).toBe(false);
+    expect(state.members.get(CAROL)?.state).toBe('quit');
+  });
+});
 
 describe('a goodbye passed on that the member did not sign', () => {
   it('is not its goodbye: dropped from the links, it is only gone (lost)', () => {

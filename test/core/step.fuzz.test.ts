@@ -40,7 +40,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
       mesh: fc.boolean(),
       key: token.map((id) => `key-${id}`),
       dh: fc.constant('dh'),
-      time: fc.constantFrom('1970-01-01T00:00:00.000Z', 'nonsense'),
+      time: fc.constantFrom('1970-01-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'),
       sig: fc.constant('forged'),
       nonce: fc.constantFrom('nonce-1', 'nonce-2', 'x'),
     })
@@ -58,7 +58,7 @@ const frame: fc.Arbitrary<Frame> = fc.oneof(
           port: fc.constantFrom(1, 2),
           key: token.map((id) => `key-${id}`),
           dh: fc.constant('dh'),
-          time: fc.constantFrom('1970-01-01T00:00:00.000Z', 'nonsense'),
+          time: fc.constantFrom('1970-01-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'),
           sig: fc.constant('forged'),
         })
         .chain((entry) => fc.constantFrom(entry, { ...entry, sig: signedBy(entry) })),

@@ -316,6 +316,14 @@ function ruleCases(rule: string, sample: unknown): Case[] | undefined {
     ];
   }
   if (rule === 'vector') return vectorCases();
+  if (rule === '`YYYY-MM-DDTHH:MM:SS.sssZ`') {
+    return [
+      { value: '2026-11-27T12:00:00.000Z', ok: true, label: 'UTC to the millisecond' },
+      ...['2026-11-27T12:00:00Z', '2026-11-27T12:00:00.000+01:00', '2026-11-27', 'soon'].map(
+        (value) => ({ value, ok: false, label: value }),
+      ),
+    ];
+  }
   if (rule === 'finite' || rule === 'finite, ≥ 0') {
     const nonNegative = rule !== 'finite';
     return [
