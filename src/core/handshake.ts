@@ -1,4 +1,4 @@
-import type { HelloFrame } from '../protocol/frames.js';
+import type { Announcement, HelloFrame } from '../protocol/frames.js';
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { isAuthentic, ownAnnouncement } from './announcement.js';
 import { withEntry } from './collections.js';
@@ -10,8 +10,13 @@ import { dropLink, isFull, refuse, refuseFull } from './refusal.js';
 import { helloSeen, proofText } from './signing.js';
 import type { Link, NodeState } from './state.js';
 
-export function helloFrame(config: NodeConfig, nonce: string): HelloFrame {
-  return { type: 'hello', v: PROTOCOL_VERSION, nonce, ...ownAnnouncement(config) };
+/** This node's hello on a link with `nonce`: its announcement (signed once, at start) and the nonce. */
+export function helloFrame(
+  config: NodeConfig,
+  nonce: string,
+  announcement: Announcement = ownAnnouncement(config),
+): HelloFrame {
+  return { type: 'hello', v: PROTOCOL_VERSION, nonce, ...announcement };
 }
 
 /**

@@ -18,7 +18,7 @@ export function onLinkUp(
   event: Extract<NodeEvent, { kind: 'linkUp' }>,
   out: Effect[],
 ): NodeState {
-  const hello = helloFrame(state.config, event.nonce);
+  const hello = helloFrame(state.config, event.nonce, state.announcement);
   const link: Link = {
     id: event.link,
     remote: event.remote,

@@ -1,4 +1,5 @@
 import type { Announcement, HelloFrame } from '../protocol/frames.js';
+import { ownAnnouncement } from './announcement.js';
 import type { NodeConfig } from './config.js';
 import { emptyDelivery } from './delivery.js';
 import type { DigestSeen } from './digest.js';
@@ -94,6 +95,8 @@ export interface Outgoing {
 /** The whole node, in slices; each module of the core reads what it needs and writes its own. */
 export interface NodeState {
   readonly config: NodeConfig;
+  /** This node's own announcement, signed once at start (see announcement.ts). */
+  readonly announcement: Announcement;
   readonly links: ReadonlyMap<LinkId, Link>;
   readonly members: ReadonlyMap<string, Member>;
   /** Public keys seen per name, to flag a name that comes back with another key (bounded). */
@@ -109,6 +112,7 @@ export interface NodeState {
 export function initialState(config: NodeConfig): NodeState {
   return {
     config,
+    announcement: ownAnnouncement(config),
     links: new Map(),
     members: new Map(),
     keysByName: new Map(),
