@@ -6,7 +6,7 @@ import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { logFloor } from './log.js';
 import { stateAfter } from './member-life.js';
-import { membersFrames } from './members-frames.js';
+import { membersFrames, tellWhom } from './members-frames.js';
 import { haveStreams, presentStreams } from './present.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, withDialer, withGossip } from './state.js';
@@ -66,16 +66,14 @@ export function gossipDue(state: NodeState): number | undefined {
 export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeState {
   let next = state;
   if (state.gossip.joined.length > 0) {
-    const links = activeLinks(state);
     const members: MemberInfo[] = [];
     for (const id of state.gossip.joined) {
       const member = state.members.get(id);
       const info = member === undefined ? undefined : memberInfo(member);
       if (member?.state === 'linked' && info !== undefined) members.push(info);
     }
-    // A member told about itself ignores that entry.
-    if (members.length > 1 || (members.length === 1 && links.length > 1))
-      for (const frame of membersFrames(members)) out.push({ kind: 'send', links, frame });
+    for (const [entries, to] of tellWhom(state, members))
+      for (const frame of membersFrames(entries)) out.push({ kind: 'send', links: to, frame });
     next = withGossip(next, { joined: [] });
   }
   return next.gossip.linksChanged ? linksGrew(next, at, out) : next;

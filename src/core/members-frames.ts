@@ -1,5 +1,7 @@
 import type { MemberInfo, MembersFrame } from '../protocol/frames.js';
 import { MAX_FRAME_BYTES } from '../protocol/frames.js';
+import type { LinkId } from './event.js';
+import type { NodeState } from './state.js';
 
 /** Entries of one `members` frame at most: what a receiver checks of one frame (see membership). */
 export const MAX_MEMBERS_PER_FRAME = 128;
@@ -30,4 +32,27 @@ export function membersFrames(members: readonly MemberInfo[]): MembersFrame[] {
   }
   if (batch.length > 0) frames.push({ type: 'members', members: batch });
   return frames;
+}
+
+/**
+ * Who is told of which of `members`: each linked member of those it does not
+ * list in its last `links` (it is linked with them already); links that need
+ * the same entries share the frames, and nobody is told only of itself.
+ */
+export function tellWhom(
+  state: NodeState,
+  members: readonly MemberInfo[],
+): Map<MemberInfo[], LinkId[]> {
+  const groups = new Map<string, { entries: MemberInfo[]; links: LinkId[] }>();
+  for (const member of state.members.values()) {
+    if (member.state !== 'linked' || member.link === undefined) continue;
+    // An entry about the receiver itself is kept (it ignores it): more links share a frame.
+    const entries = members.filter((info) => !member.peers?.has(info.id));
+    if (entries.length === 0 || (entries.length === 1 && entries[0]?.id === member.id)) continue;
+    const key = entries.map((info) => info.id).join(',');
+    const group = groups.get(key) ?? { entries, links: [] };
+    group.links.push(member.link);
+    groups.set(key, group);
+  }
+  return new Map([...groups.values()].map((group) => [group.entries, group.links]));
 }

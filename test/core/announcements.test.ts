@@ -204,3 +204,19 @@ describe('what one teller can do to a member it did not link', () => {
     expect([...after.members.values()].filter((m) => m.state === 'quit')).toHaveLength(0);
   });
 });
+
+describe('gossip of a batch of joins', () => {
+  it('is not sent to a member of what its links say it is linked with already', () => {
+    const { effects } = fold([
+      ...joined(1, BOB, 'bob'),
+      // Bob says he is linked with carol: he needs no gossip of her.
+      frameEvent(1, { type: 'links', peers: [CAROL] }),
+      ...joined(2, CAROL, 'carol'),
+      { kind: 'tick', at: 60 },
+    ]);
+    const toBob = effects.filter(
+      (e) => e.kind === 'send' && e.frame.type === 'members' && e.links.includes(1),
+    );
+    expect(toBob).toEqual([]);
+  });
+});

@@ -418,12 +418,6 @@ describe('docs/PROTOCOL.md matches a real node', () => {
     await seen('dm');
     await seen('ping');
     await client.roundTrip();
-    await poll(
-      () => (client.frames().filter((f) => f.type === 'members').length >= 2 ? true : undefined),
-      'the batched members frame',
-      10_000,
-      () => client.lines.join('\n'),
-    );
     alice.send('/quit');
     await client.closed();
     const frames = client.frames();
