@@ -72,8 +72,8 @@ export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeSt
       const info = member === undefined ? undefined : memberInfo(member);
       if (member?.state === 'linked' && info !== undefined) members.push(info);
     }
-    for (const [entries, to] of tellWhom(state, members))
-      for (const frame of membersFrames(entries)) out.push({ kind: 'send', links: to, frame });
+    for (const { entries, links } of tellWhom(state, members))
+      for (const frame of membersFrames(entries)) out.push({ kind: 'send', links, frame });
     next = withGossip(next, { joined: [] });
   }
   return next.gossip.linksChanged ? linksGrew(next, at, out) : next;

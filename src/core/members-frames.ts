@@ -42,7 +42,7 @@ export function membersFrames(members: readonly MemberInfo[]): MembersFrame[] {
 export function tellWhom(
   state: NodeState,
   members: readonly MemberInfo[],
-): Map<MemberInfo[], LinkId[]> {
+): { readonly entries: readonly MemberInfo[]; readonly links: readonly LinkId[] }[] {
   const groups = new Map<string, { entries: MemberInfo[]; links: LinkId[] }>();
   for (const member of state.members.values()) {
     if (member.state !== 'linked' || member.link === undefined) continue;
@@ -54,5 +54,5 @@ export function tellWhom(
     group.links.push(member.link);
     groups.set(key, group);
   }
-  return new Map([...groups.values()].map((group) => [group.entries, group.links]));
+  return [...groups.values()];
 }
