@@ -7,7 +7,7 @@ import { chatLoop } from './core/chat-loop.js';
 import type { NodeConfig } from './core/config.js';
 import { makeConfig } from './core/config.js';
 import type { NodeEvent } from './core/event.js';
-import type { Identity } from './core/identity.js';
+import type { DirectBox, Identity } from './core/identity.js';
 import { initialState } from './core/state.js';
 import { listen } from './io/listen.js';
 import type { NetDriver } from './io/net-driver.js';
@@ -78,8 +78,8 @@ export interface NodeIO {
   /** The node's key pair: its id is derived from the public key. */
   readonly identity: Identity;
   readonly newIncarnation: () => string;
-  /** This incarnation's X25519 public key (base64), for its announcement. */
-  readonly newDhKey: () => string;
+  /** This incarnation's X25519 key pair (its public half announced): seals direct messages. */
+  readonly newDirectBox: () => DirectBox;
   readonly seed: number;
 }
 
@@ -110,7 +110,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
   const config = makeConfig({
     identity: io.identity,
     incarnation: io.newIncarnation(),
-    dhKey: io.newDhKey(),
+    box: io.newDirectBox(),
     startedAt: clock(),
     name: options.name,
     port: bound.port,

@@ -34,7 +34,8 @@ export function helpText(version: string): string {
     'In the chat: /help lists the commands; /quit, Ctrl+C or the end of stdin leaves.',
     'Exit codes: 0 left normally, 1 could not run, 2 bad command line,',
     '            3 not heard: a member present when a line was sent did not confirm it',
-    '              within --linger, nobody was linked, or a line or /msg was refused,',
+    '              within --linger, nobody was linked, a line or /msg was refused,',
+    '              or a /msg was not delivered within --linger,',
     '            130 a second Ctrl+C while leaving.',
     '',
   ].join('\n');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Identity } from '../core/identity.js';
-import { freshDhKey, freshIdentity } from '../io/identity.js';
+import { freshDirectBox } from '../io/direct-box.js';
+import { freshIdentity } from '../io/identity.js';
 import { runNode } from '../node.js';
 import { loadIdentity } from './identity-file.js';
 import { EXIT } from './options.js';
@@ -67,7 +68,7 @@ export async function main(
         env: process.env,
         identity: loaded.identity,
         newIncarnation: () => randomBytes(4).toString('hex'),
-        newDhKey: freshDhKey,
+        newDirectBox: freshDirectBox,
         seed: randomBytes(4).readUInt32LE(0),
       });
     }

@@ -26,7 +26,7 @@ export function announcementText(announcement: Omit<Announcement, 'sig'>): strin
 
 /** This node's own announcement for this incarnation, signed. */
 export function ownAnnouncement(config: NodeConfig): Announcement {
-  const { id, incarnation, name, port, mesh, advertise, identity, dhKey, startedAt } = config;
+  const { id, incarnation, name, port, mesh, advertise, identity, box, startedAt } = config;
   const fields = {
     id,
     inc: incarnation,
@@ -34,7 +34,7 @@ export function ownAnnouncement(config: NodeConfig): Announcement {
     port,
     mesh,
     key: identity.key,
-    dh: dhKey,
+    dh: box.dh,
     time: new Date(startedAt).toISOString(),
     ...(advertise === undefined ? {} : { advertise }),
   };

@@ -1,6 +1,6 @@
 import type { BackoffPolicy } from './backoff.js';
 import { defaultBackoff } from './backoff.js';
-import type { Identity } from './identity.js';
+import type { DirectBox, Identity } from './identity.js';
 
 /** Everything the core needs to know about this node; fixed for its life. */
 export interface NodeConfig {
@@ -10,8 +10,8 @@ export interface NodeConfig {
   readonly identity: Identity;
   /** New each start; with `id` it names this node's message stream. */
   readonly incarnation: string;
-  /** This incarnation's X25519 public key (base64), announced with it. */
-  readonly dhKey: string;
+  /** This incarnation's X25519 key pair, its public half announced: seals direct messages. */
+  readonly box: DirectBox;
   /** When the node started (ms): catch-up messages sent before it are history. */
   readonly startedAt: number;
   readonly name: string;
@@ -68,7 +68,7 @@ export const defaultTimings = {
 
 /** A config with the defaults, for tests and for the command line to extend. */
 export function makeConfig(
-  fields: Pick<NodeConfig, 'identity' | 'name' | 'port'> & Partial<NodeConfig>,
+  fields: Pick<NodeConfig, 'identity' | 'box' | 'name' | 'port'> & Partial<NodeConfig>,
 ): NodeConfig {
   const peerTimeoutMs = fields.peerTimeoutMs ?? defaultTimings.peerTimeoutMs;
   return {
@@ -80,7 +80,6 @@ export function makeConfig(
     maxLineChars: defaultTimings.maxLineChars,
     seed: 1,
     incarnation: '1',
-    dhKey: `dh-${fields.identity.id}`,
     startedAt: 0,
     historyLimit: defaultTimings.historyLimit,
     maxHeld: defaultTimings.maxHeld,

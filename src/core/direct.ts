@@ -1,15 +1,17 @@
 import type { DirectFrame } from '../protocol/frames.js';
+import { MAX_FRAME_BYTES } from '../protocol/frames.js';
+import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { namedOf } from './labels.js';
 import { noteRefused } from './outcome.js';
-import { signDirect, verifyDirect } from './signing.js';
+import { directHeaderText, directKeyInfo, signDirect } from './signing.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, ownStream, withDirect } from './state.js';
 import type { Unresolved } from './warning.js';
 
-/** Direct message ids remembered so that each is shown or passed on once. */
-const MAX_SEEN = 1000;
+/** Room in a `dm` frame for everything but its box: ids, keys, the signature, field names. */
+const HEADER_BYTES = 768;
 
 export type Resolved = { readonly member: Member } | { readonly unresolved: Unresolved };
 
@@ -29,22 +31,50 @@ export function resolveMember(state: NodeState, target: string): Resolved {
   return { unresolved: { reason: 'ambiguous', target, name, candidates: tagged } };
 }
 
-function remember(state: NodeState, id: string): NodeState {
-  const seen =
-    state.direct.seen.length >= MAX_SEEN
-      ? state.direct.seen.slice(1 - MAX_SEEN)
-      : state.direct.seen;
-  return withDirect(state, { seen: [...seen, id] });
-}
-
 /** Where a direct message goes next: straight to its addressee if linked, else every other link. */
-function route(state: NodeState, to: string, from: string | undefined): LinkId[] {
+export function route(state: NodeState, to: string, from: string | undefined): LinkId[] {
   const addressee = state.members.get(to);
   if (addressee?.state === 'linked' && addressee.link !== undefined) return [addressee.link];
   const fromLink = from === undefined ? undefined : state.members.get(from)?.link;
   return activeLinks(state).filter((link) => link !== fromLink);
 }
 
+/** One incarnation of a member, as a direct message is sealed for it. */
+export interface Addressee {
+  readonly id: string;
+  readonly inc: string;
+  readonly dh: string;
+}
+
+/**
+ * A direct message from this node to `to`, its `content` sealed for that
+ * incarnation alone, numbered next for that member (the number is used up);
+ * or why not: its X25519 key is no key, or the frame would pass the frame limit.
+ */
+export function sealFor(
+  state: NodeState,
+  to: Addressee,
+  content: string,
+): { readonly state: NodeState; readonly frame: DirectFrame } | 'noKey' | 'unfit' {
+  const { id, incarnation, box, identity } = state.config;
+  const n = (state.direct.numbers.get(to.id) ?? 0) + 1;
+  const header = { origin: id, inc: incarnation, dh: box.dh, to: to.id, toInc: to.inc, n };
+  const info = directKeyInfo(ownStream(state), `${to.id}.${to.inc}`);
+  const sealed = box.seal(to.dh, info, n, directHeaderText(header), content);
+  if (sealed === undefined) return 'noKey';
+  if (sealed.length + HEADER_BYTES > MAX_FRAME_BYTES) return 'unfit';
+  const frame = signDirect(identity, { type: 'dm', ...header, box: sealed });
+  const numbers = withEntry(state.direct.numbers, to.id, n);
+  return { state: withDirect(state, { numbers }), frame };
+}
+
+/** The incarnation a member announced: what a direct message to it is sealed for. */
+function addresseeOf(member: Member): Addressee | undefined {
+  const ann = member.ann;
+  return ann === undefined ? undefined : { id: member.id, inc: ann.inc, dh: ann.dh };
+}
+
+/** `/msg`: seals the line for its addressee and sends it on its way; its receipt is awaited. */
 export function sendDirect(
   state: NodeState,
   target: string,
@@ -61,73 +91,25 @@ export function sendDirect(
     });
     return noteRefused(state);
   }
-  const directSeq = state.direct.seq + 1;
-  const { id, incarnation, name } = state.config;
-  const frame: DirectFrame = signDirect(state.config.identity, {
-    type: 'dm',
-    id: `${ownStream(state)}:d${directSeq}`,
-    origin: id,
-    inc: incarnation,
-    name,
-    to: resolved.member.id,
-    text,
-    time: new Date(at).toISOString(),
-    ...(action ? { action } : {}),
+  const { member } = resolved;
+  const to = addresseeOf(member);
+  const links = route(state, member.id, undefined);
+  const time = new Date(at).toISOString();
+  const content = { name: state.config.name, text, time, ...(action ? { action } : {}) };
+  const sealed =
+    to === undefined || links.length === 0 ? 'noKey' : sealFor(state, to, JSON.stringify(content));
+  if (typeof sealed === 'string') {
+    const named = namedOf(state, member.id, member.name);
+    out.push({
+      kind: 'warn',
+      warning: sealed === 'unfit' ? { code: 'lineUnfit' } : { code: 'unreachable', member: named },
+    });
+    return noteRefused(state);
+  }
+  out.push({ kind: 'send', links, frame: sealed.frame });
+  const { n } = sealed.frame;
+  const pending = { to: member.id, name: member.name, n, deadline: at + state.config.lingerMs };
+  return withDirect(sealed.state, {
+    pending: withEntry(sealed.state.direct.pending, `${member.id}:${n}`, pending),
   });
-  const links = route(state, frame.to, undefined);
-  if (links.length === 0)
-    out.push({
-      kind: 'warn',
-      warning: {
-        code: 'unreachable',
-        member: namedOf(state, resolved.member.id, resolved.member.name),
-      },
-    });
-  else out.push({ kind: 'send', links, frame });
-  const sent = remember(withDirect(state, { seq: directSeq }), frame.id);
-  return links.length === 0 ? noteRefused(sent) : sent;
-}
-
-/** A direct message arrived: show it if it is for this node, else pass it on; each once. */
-export function onDirect(
-  state: NodeState,
-  frame: DirectFrame,
-  from: string | undefined,
-  out: Effect[],
-): NodeState {
-  if (state.direct.seen.includes(frame.id) || frame.origin === state.config.id) return state;
-  if (!verifyDirect(state.config.identity, frame)) {
-    out.push({
-      kind: 'warn',
-      warning: { code: 'forgedDirect', name: frame.name },
-      key: `forged-dm:${from ?? ''}`,
-    });
-    return state;
-  }
-  const next = remember(state, frame.id);
-  if (frame.to === state.config.id) {
-    out.push({
-      kind: 'emit',
-      event: {
-        event: 'message',
-        from: frame.name,
-        origin: frame.origin,
-        id: frame.id,
-        text: frame.text,
-        time: frame.time,
-        history: false,
-        action: frame.action === true,
-        to: frame.to,
-      },
-      who: namedOf(state, frame.origin, frame.name),
-    });
-    return next;
-  }
-  // Passed on only toward a member this node knows of and that has not left: a direct message
-  // to an id nobody knows would otherwise travel to every member.
-  const addressee = next.members.get(frame.to);
-  if (addressee === undefined || addressee.state === 'quit') return next;
-  const links = route(next, frame.to, from);
-  if (links.length > 0) out.push({ kind: 'send', links, frame });
-  return next;
 }

@@ -20,3 +20,17 @@ export interface Identity {
   /** SHA-256 of UTF-8 text, lowercase hex: how a handshake proof names each hello. */
   sha256(text: string): string;
 }
+
+/**
+ * Sealing of direct messages with this incarnation's X25519 key pair, passed
+ * in so that its private half stays at the edge: src/io/direct-box.ts.
+ * `info` names the direction (sender stream, addressee stream), `n` the
+ * message's number (its nonce), `aad` the signed header. Undefined: the peer's
+ * key is no key, or the box does not open (forged, altered, not for us).
+ */
+export interface DirectBox {
+  /** This incarnation's X25519 public key, raw 32 bytes in base64: announced. */
+  readonly dh: string;
+  seal(peerDh: string, info: string, n: number, aad: string, plaintext: string): string | undefined;
+  open(peerDh: string, info: string, n: number, aad: string, box: string): string | undefined;
+}

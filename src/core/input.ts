@@ -30,7 +30,6 @@ function run(
       out.push({ kind: 'warn', warning: { code: 'usage', command: command.command } });
       return state;
     case 'direct':
-      if (exceedsFrame(command.text)) return refuseUnfit(state, out);
       return sendDirect(state, command.target, command.text, command.action, at, out);
     case 'tooLong':
       out.push({

@@ -1,6 +1,7 @@
 import type { ByeFrame } from '../protocol/frames.js';
 import { goodbyeText } from './announcement.js';
 import { withoutEntry } from './collections.js';
+import { reportUndelivered } from './direct-pending.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
 import { namedOf } from './labels.js';
@@ -134,7 +135,7 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
   // Asked to leave: the linger starts at once, even with the initial dials pending (the input
   // that waits for them goes to whoever links within it).
   if (leaving.phase === 'leaving') {
-    const waiting = next.chat.waiting.length > 0;
+    const waiting = next.chat.waiting.length > 0 || next.direct.pending.size > 0;
     if (owing(next).length === 0 && !waiting) return confirmedGoodbye(next, at, out);
     next = {
       ...next,
@@ -145,7 +146,11 @@ export function settle(state: NodeState, at: number, out: Effect[]): NodeState {
   if (leaving.phase === 'lingering') {
     const owed = owing(next);
     const waiting = next.chat.waiting.length;
-    if (owed.length === 0 && waiting === 0) return confirmedGoodbye(next, at, out);
+    // Direct messages still without a receipt at the linger's end are reported not delivered.
+    if (at >= leaving.deadline) next = reportUndelivered(next, at, out, true);
+    const receipts = next.direct.pending.size;
+    if (owed.length === 0 && waiting === 0 && receipts === 0)
+      return confirmedGoodbye(next, at, out);
     if (at >= leaving.deadline && owed.length === 0) {
       // The dials never settled: what waited for them was never sent, so nobody heard it.
       const unheard = next.chat.unheard + waiting;

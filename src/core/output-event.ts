@@ -100,6 +100,26 @@ export interface WhoisEvent {
   readonly linkedForMs: number | null;
 }
 
+/** The addressee of a direct message of this node's confirmed it: its receipt came. */
+export interface DmDeliveredEvent {
+  readonly event: 'dm-delivered';
+  /** The addressee's id and name. */
+  readonly to: string;
+  readonly user: string;
+  /** The message's id, as its addressee shows it. */
+  readonly id: string;
+}
+
+/** No receipt came for a direct message of this node's within the linger. */
+export interface DmUndeliveredEvent {
+  readonly event: 'dm-undelivered';
+  readonly to: string;
+  readonly user: string;
+  readonly id: string;
+  /** How long the receipt was awaited, in ms (--linger). */
+  readonly waitedMs: number;
+}
+
 export type OutputEvent =
   | ReadyEvent
   | JoinEvent
@@ -108,4 +128,6 @@ export type OutputEvent =
   | PeersEvent
   | GapEvent
   | StatsEvent
-  | WhoisEvent;
+  | WhoisEvent
+  | DmDeliveredEvent
+  | DmUndeliveredEvent;

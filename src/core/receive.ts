@@ -2,7 +2,7 @@ import type { ByeFrame, Frame } from '../protocol/frames.js';
 import { onChat } from './chat.js';
 import { withEntry } from './collections.js';
 import { digestOf, onDigest } from './digest.js';
-import { onDirect } from './direct.js';
+import { onDirect } from './direct-receive.js';
 import type { Effect } from './effect.js';
 import { onLinks } from './gossip.js';
 import { onHello, onProof } from './handshake.js';

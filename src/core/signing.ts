@@ -32,16 +32,27 @@ export function chatSigningText(frame: ChatFrame): string {
   return lines.join('\n');
 }
 
-export function directSigningText(frame: DirectFrame): string {
+/** A direct message's header: the AAD its box is sealed with, and the start of what is signed. */
+export function directHeaderText(frame: Omit<DirectFrame, 'type' | 'box' | 'key' | 'sig'>): string {
   return [
-    'rxchat-dm-v1',
-    JSON.stringify(frame.id),
+    'rxchat-dm-v3',
     frame.origin,
     frame.inc,
-    JSON.stringify(frame.name),
+    JSON.stringify(frame.dh),
     frame.to,
-    JSON.stringify([frame.text, frame.time, frame.action === true ? 1 : 0]),
+    frame.toInc,
+    String(frame.n),
   ].join('\n');
+}
+
+/** What a direct message's origin signs: its header and the sealed box, so relays can check it. */
+export function directSigningText(frame: DirectFrame): string {
+  return `${directHeaderText(frame)}\n${JSON.stringify(frame.box)}`;
+}
+
+/** The HKDF `info` of a direct message's key: one key per direction of a pair of incarnations. */
+export function directKeyInfo(senderStream: string, addresseeStream: string): string {
+  return ['rxchat-dm-v3', senderStream, addresseeStream].join('\n');
 }
 
 /**

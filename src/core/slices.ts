@@ -1,6 +1,7 @@
 import type { DeliveryState } from './delivery.js';
 import type { Logged } from './log.js';
 import type { Redial } from './redial.js';
+import type { ReplayWindow } from './replay-window.js';
 import type { Retry } from './retry.js';
 
 /** The slices of the node's state beside its links, members and leaving (see state.ts). */
@@ -32,12 +33,25 @@ export interface ChatSlice {
   readonly pulledAt: ReadonlyMap<string, number>;
 }
 
-/** Direct messages: this node's own numbering, and the ids already handled. */
+/** Direct messages: this node's numbering, the numbers seen, its own awaiting a receipt. */
 export interface DirectSlice {
-  /** The last number used for this node's direct messages (a sequence of their own). */
-  readonly seq: number;
-  /** Ids of direct messages already handled, newest last (bounded). */
-  readonly seen: readonly string[];
+  /** Per addressee id: the last number this incarnation gave a direct message or receipt for it. */
+  readonly numbers: ReadonlyMap<string, number>;
+  /** Per `<sender stream>><addressee id>`: the numbers seen (bounded; see direct-seen.ts). */
+  readonly seen: ReadonlyMap<string, ReplayWindow>;
+  /** This node's direct messages not yet confirmed delivered, by `<addressee id>:<n>`. */
+  readonly pending: ReadonlyMap<string, PendingDirect>;
+  /** How many of them were not delivered within the linger. */
+  readonly undelivered: number;
+}
+
+/** A direct message of this node's that awaits its receipt. */
+export interface PendingDirect {
+  readonly to: string;
+  readonly name: string;
+  readonly n: number;
+  /** When it is reported not delivered. */
+  readonly deadline: number;
 }
 
 /** Dialling: the initial dials, dials in flight, lost members being redialled. */

@@ -2,6 +2,7 @@ import { catchUpDue, sendDueHaves } from './catch-up.js';
 import { overdueAt } from './delivery-overdue.js';
 import { startWindowDue } from './delivery-start.js';
 import { dialHeardOf } from './dial-heard.js';
+import { reportUndelivered, undeliveredDue } from './direct-pending.js';
 import type { Effect } from './effect.js';
 import { forgetDeparted, forgetLeftMembers, leftDue } from './forget.js';
 import { resolveGaps, startStreams } from './gaps.js';
@@ -35,6 +36,11 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'members that left, forgotten', due: leftDue, run: forgetLeftMembers },
   { name: 'members nobody vouches for', due: vouchDue, run: dropLongUnvouched },
   { name: 'redials', due: redialDue, run: dialDueRedials },
+  {
+    name: 'direct messages without a receipt',
+    due: undeliveredDue,
+    run: (state, at, out) => reportUndelivered(state, at, out),
+  },
   { name: 'retries of named peers', due: retryDue, run: dialDueRetries },
   // Rides on whatever tick comes (one per ping interval at least, while linked).
   { name: 'dials of members heard of', due: () => undefined, run: dialHeardOf },

@@ -94,7 +94,13 @@ export type Warning =
       readonly origin: string;
       readonly via?: Named;
     }
-  | { readonly code: 'forgedDirect'; readonly name: string }
+  | {
+      readonly code: 'forgedDirect';
+      readonly name: string;
+      readonly origin: string;
+      readonly via?: Named;
+    }
+  | { readonly code: 'unreadableDirect'; readonly from: Named }
   | {
       readonly code: 'heldFull';
       /** Held messages of one member, at most, and of all. */

@@ -110,13 +110,3 @@ export function newPrivateKeyPem(): string {
     .privateKey.export({ format: 'pem', type: 'pkcs8' })
     .toString();
 }
-
-/**
- * A fresh X25519 public key (raw 32 bytes, base64) for this incarnation's
- * announcement. Private messages (not yet end-to-end encrypted) do not use
- * its private half, which is not kept.
- */
-export function freshDhKey(): string {
-  const { publicKey } = generateKeyPairSync('x25519');
-  return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
-}

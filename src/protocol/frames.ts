@@ -3,7 +3,7 @@
  * docs/PROTOCOL.md is the contract; keep the two in step.
  */
 
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** No frame (one line, newline included) may exceed this many bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -72,20 +72,37 @@ export interface MembersFrame {
  * (nobody waits for it); where the sender has no link to `to`, members pass it
  * on until it arrives, each once.
  */
+/**
+ * A direct message, sealed end to end: relays see who writes to whom and
+ * check the signature, only the addressee opens `box` (see SealedContent).
+ */
 export interface DirectFrame {
   readonly type: 'dm';
-  /** Unique: `<origin>.<inc>:d<n>`. */
-  readonly id: string;
   readonly origin: string;
   readonly inc: string;
-  readonly name: string;
+  /** The sender incarnation's X25519 public key, raw 32 bytes in base64. */
+  readonly dh: string;
+  /** The addressee's id and incarnation. */
   readonly to: string;
-  readonly text: string;
-  readonly time: string;
-  readonly action?: boolean;
+  readonly toInc: string;
+  /** From 1 per (sender stream, addressee): the nonce, and what replays are told by. */
+  readonly n: number;
+  /** The sealed content, base64: ChaCha20-Poly1305 ciphertext and its 16-byte tag. */
+  readonly box: string;
   readonly key: string;
   readonly sig: string;
 }
+
+/** What a `dm`'s box holds: a message, or the receipt of one. */
+export type SealedContent =
+  | {
+      readonly kind: 'message';
+      readonly name: string;
+      readonly text: string;
+      readonly time: string;
+      readonly action: boolean;
+    }
+  | { readonly kind: 'receipt'; readonly delivered: number };
 
 /** A version vector on the wire: stream `<id>.<inc>` → sequence number. */
 export type VectorRecord = Readonly<Record<string, number>>;

@@ -5,11 +5,14 @@ import {
   fail,
   isInt,
   isName,
+  isObj,
   isStr,
   isToken,
   MAX_TEXT,
   vector,
 } from './field-checks.js';
+import type { SealedContent } from './frames.js';
+import { MAX_FRAME_BYTES } from './frames.js';
 
 /** The frames that carry messages: chat (to the group) and dm (to one member). */
 
@@ -49,19 +52,44 @@ export function validateChat(value: Obj): Validated {
   return { ok: true, frame: replay === true ? { ...frame, replay } : frame };
 }
 
+/** Base64 of at most a frame's bytes. */
+function isBase64(value: unknown): value is string {
+  return isStr(value, MAX_FRAME_BYTES) && BASE64.test(value);
+}
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 export function validateDirect(value: Obj): Validated {
-  const { id, origin, inc, name, to, text, time, action } = value;
-  if (!isStr(id, 200)) return fail('dm: bad "id"');
+  const { origin, inc, dh, to, toInc, n, box, key, sig } = value;
   if (!isToken(origin)) return fail('dm: bad "origin"');
   if (!isToken(inc)) return fail('dm: bad "inc"');
-  if (!isName(name)) return fail('dm: bad "name"');
+  if (!isStr(dh, 64)) return fail('dm: bad "dh"');
   if (!isToken(to)) return fail('dm: bad "to"');
-  if (typeof text !== 'string' || text.length > MAX_TEXT) return fail('dm: bad "text"');
-  if (!isStr(time, 40)) return fail('dm: bad "time"');
-  if (action !== undefined && typeof action !== 'boolean') return fail('dm: bad "action"');
-  const { key, sig } = value;
+  if (!isToken(toInc)) return fail('dm: bad "toInc"');
+  if (!isInt(n, 1, Number.MAX_SAFE_INTEGER)) return fail('dm: bad "n"');
+  if (!isBase64(box)) return fail('dm: bad "box"');
   if (!isStr(key, 64)) return fail('dm: bad "key"');
   if (!isStr(sig, 200)) return fail('dm: bad "sig"');
-  const frame = { type: 'dm', id, origin, inc, name, to, text, time, key, sig } as const;
-  return { ok: true, frame: action === true ? { ...frame, action } : frame };
+  return { ok: true, frame: { type: 'dm', origin, inc, dh, to, toInc, n, box, key, sig } };
+}
+
+/**
+ * A `dm`'s opened box, JSON: `{"name","text","time"}` (and `"action": true`)
+ * for a message, `{"delivered": n}` for a receipt. Undefined when it is neither.
+ */
+export function sealedContent(plaintext: string): SealedContent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(plaintext);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(value)) return undefined;
+  const { name, text, time, action, delivered } = value;
+  if (delivered !== undefined)
+    return isInt(delivered, 1, Number.MAX_SAFE_INTEGER)
+      ? { kind: 'receipt', delivered }
+      : undefined;
+  if (!isName(name) || typeof text !== 'string' || text.length > MAX_TEXT) return undefined;
+  if (!isStr(time, 40) || (action !== undefined && typeof action !== 'boolean')) return undefined;
+  return { kind: 'message', name, text, time, action: action === true };
 }

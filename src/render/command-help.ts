@@ -1,9 +1,6 @@
 /** `/help`: each command and what it does. */
 export const COMMAND_HELP: readonly (readonly [string, string])[] = [
-  [
-    '/msg <name> <text>',
-    'a direct message, shown only to that member (name#abcd picks one of two)',
-  ],
+  ['/msg <name> <text>', 'a direct message only that member can read (name#abcd picks one of two)'],
   ['/me <action>', 'an action: /me waves shows as * alice waves'],
   ['/peers', 'list the members, their addresses, link state and round-trip time'],
   ['/whois <name>', "a member's id, key fingerprint, address and how long it has been linked"],

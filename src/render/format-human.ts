@@ -66,6 +66,12 @@ export function formatHuman(
     }
     case 'peers':
       return formatPeers(event, now, style);
+    case 'dm-delivered':
+      return style.dim(`* delivered to ${inert(label ?? event.user)}`);
+    case 'dm-undelivered':
+      return style.dim(
+        `* not delivered to ${inert(label ?? event.user)}: no receipt within ${event.waitedMs} ms`,
+      );
   }
 }
 

@@ -88,7 +88,9 @@ const WORDING: Wording = {
   forgedChat: (w) =>
     `dropped a message claiming to be from ${w.name} (${w.origin.slice(0, 8)}) that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: its signature does not verify`,
   forgedDirect: (w) =>
-    `dropped a direct message claiming to be from ${w.name}: its signature does not verify`,
+    `dropped a direct message claiming to be from ${w.name} (${w.origin.slice(0, 8)}) that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: its signature does not verify`,
+  unreadableDirect: (w) =>
+    `dropped a direct message from ${nameOf(w.from)}: it does not open with this node's key (not sealed for it, or altered)`,
   heldFull: (w) =>
     `held-back queue full (at most ${w.max} messages of one member, ${w.total} in all): dropped ${w.dropped} from ${w.name}; they will be asked for again`,
   nobodyHeard: (w) =>

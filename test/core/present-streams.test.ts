@@ -5,14 +5,13 @@ import { sendHave } from '../../src/core/gossip.js';
 import { MAX_HEARD_ONLY } from '../../src/core/heard-of.js';
 import { MAX_CHECKED_PER_FRAME, peersEvent } from '../../src/core/membership.js';
 import { presentStreams } from '../../src/core/present.js';
-import { signDirect } from '../../src/core/signing.js';
 import type { NodeState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import type { Frame, HaveFrame } from '../../src/protocol/frames.js';
 import { frameJson } from '../../src/protocol/json-text.js';
 import {
   burstFrom,
-  fakeIdentity,
+  directFrom,
   fold,
   frameEvent,
   handshake,
@@ -231,16 +230,7 @@ describe('the message after a gap', () => {
 
 describe('direct messages and peers, for members known', () => {
   const dm = (to: string) =>
-    signDirect(fakeIdentity(BOB), {
-      type: 'dm',
-      id: `${BOB}.1:d1`,
-      origin: BOB,
-      inc: '1',
-      name: 'bob',
-      to,
-      text: 'psst',
-      time: '2026-01-01T00:00:00.000Z',
-    });
+    directFrom(BOB, to, 1, { name: 'bob', text: 'psst', time: '2026-01-01T00:00:00.000Z' });
 
   it('a direct message to an id nobody knows is dropped, not passed on to every member', () => {
     const linked = [...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')];

@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, scryptSync } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  scryptSync,
+} from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { resolveSecret } from '../../src/cli/room-secret.js';
 import { announcementText, goodbyeText, isAuthentic } from '../../src/core/announcement.js';
@@ -9,6 +16,8 @@ import type { Effect } from '../../src/core/effect.js';
 import type { LinkId, NodeEvent } from '../../src/core/event.js';
 import {
   chatSigningText,
+  directHeaderText,
+  directKeyInfo,
   helloSeen,
   helloText,
   proofText,
@@ -18,6 +27,7 @@ import {
 import type { Warning } from '../../src/core/warning.js';
 import type { Admission } from '../../src/io/admit.js';
 import { admit } from '../../src/io/admit.js';
+import { directBoxOf } from '../../src/io/direct-box.js';
 import { freshIdentity, identityFrom, idOfKey } from '../../src/io/identity.js';
 import { defaultLimits } from '../../src/io/net-driver.js';
 import { ROOM_KEY_COST, ROOM_KEY_SALT, roomKey } from '../../src/io/room-key.js';
@@ -29,6 +39,7 @@ import type {
   MemberInfo,
 } from '../../src/protocol/frames.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
+import { sealedContent } from '../../src/protocol/validate-messages.js';
 import { warningText } from '../../src/render/warning-text.js';
 import {
   fakeIdentity,
@@ -113,7 +124,36 @@ describe('PROTOCOL.md test vectors', () => {
     const dms = examples.filter((e) => e.type === 'dm') as unknown as DirectFrame[];
     expect(chats.length).toBeGreaterThanOrEqual(3);
     for (const chat of chats) expect(verifyChat(verifier, chat), `chat ${chat.seq}`).toBe(true);
-    for (const dm of dms) expect(verifyDirect(verifier, dm), dm.id).toBe(true);
+    for (const dm of dms) expect(verifyDirect(verifier, dm), `dm ${dm.n}`).toBe(true);
+  });
+
+  it('the dm example opens with bob’s X25519 key to the content shown, under the key given', () => {
+    const dm = examples.find((e) => e.type === 'dm') as unknown as DirectFrame;
+    const x25519 = (label: string) =>
+      createPrivateKey({
+        key: Buffer.from(`302e020100300506032b656e04220420${quotedAfter(protocol, label)}`, 'hex'),
+        format: 'der',
+        type: 'pkcs8',
+      });
+    const aliceBox = directBoxOf(x25519("alice's X25519 private key"));
+    const bobBox = directBoxOf(x25519("bob's X25519 private key"));
+    const aliceHello = examples.find((e) => e.type === 'hello');
+    expect(dm.dh).toBe(aliceBox.dh);
+    expect(aliceHello?.dh).toBe(aliceBox.dh);
+    const info = directKeyInfo(`${dm.origin}.${dm.inc}`, `${dm.to}.${dm.toInc}`);
+    const opened = bobBox.open(dm.dh, info, dm.n, directHeaderText(dm), dm.box) ?? '';
+    const contentRow = protocol.split('\n').find((line) => line.startsWith('| message '));
+    expect(contentRow).toContain(`\`${opened}\``);
+    expect(sealedContent(opened)).toMatchObject({ kind: 'message', name: 'alice', text: 'psst' });
+    // The key given: HKDF-SHA256 over X25519, empty salt, the info of the two streams.
+    const shared = diffieHellman({
+      privateKey: x25519("bob's X25519 private key"),
+      publicKey: createPublicKey(x25519("alice's X25519 private key")),
+    });
+    const key = Buffer.from(hkdfSync('sha256', shared, Buffer.alloc(0), info, 32)).toString('hex');
+    expect(quotedAfter(protocol, 'give the message key')).toBe(key);
+    // And the one below, its receipt, is of the other kind.
+    expect(sealedContent('{"delivered":1}')).toEqual({ kind: 'receipt', delivered: 1 });
   });
 
   it('the proof example signs the nonce, the ids and the hellos it names, in the texts shown', () => {

@@ -127,7 +127,7 @@ describe('bad input from the network: a warning naming the remote, and the node 
     const { port } = older.address() as AddressInfo;
     const dialer = await startNode('dialer', [`127.0.0.1:${port}`]);
     await dialer.waitForStderr(
-      /refused oldie \(127\.0\.0\.1:\d+\): it speaks protocol v2, this node speaks v4/,
+      /refused oldie \(127\.0\.0\.1:\d+\): it speaks protocol v2, this node speaks v5/,
     );
     older.close();
     dialer.end();
@@ -139,11 +139,11 @@ describe('bad input from the network: a warning naming the remote, and the node 
     client.hello('older', { v: 2 });
     await client.closed();
     await alice.waitForStderr(
-      /refused older \(127\.0\.0\.1:\d+\): it speaks protocol v2, this node speaks v4/,
+      /refused older \(127\.0\.0\.1:\d+\): it speaks protocol v2, this node speaks v5/,
     );
     const bye = client.frames().find((f) => f.type === 'bye');
     expect(bye).toMatchObject({ type: 'bye', reason: 'incompatible' });
-    expect(String(bye?.detail)).toMatch(/protocol v4/);
+    expect(String(bye?.detail)).toMatch(/protocol v5/);
     expect(alice.events.some((e) => e.event === 'join' && e.id === client.id)).toBe(false);
     await stillChats();
   });

@@ -20,10 +20,19 @@ describe('docs/EVENTS.md matches the code', () => {
       ]);
     }
     const alice = await startNode('alice');
-    const bob = await startNode('bob', [alice.address]);
+    const bob = await startNode('bob', [alice.address], { args: ['--linger', '300'] });
     await alice.waitFor((e) => e.event === 'join', 'join');
-    bob.send('hi', '/msg alice psst');
+    // A member that never answers a direct message: no receipt comes from it.
+    const mute = await rawConnect(bob.port, { answerPings: true });
+    mute.hello('mute');
+    await bob.waitFor((e) => e.event === 'join' && e.id === mute.id, 'mute joined bob');
+    bob.send('hi', '/msg alice psst', '/msg mute anyone?');
     await alice.waitFor((e) => e.event === 'message' && e.to !== undefined, 'direct message');
+    await bob.waitFor((e) => e.event === 'dm-delivered', 'the receipt');
+    await bob.waitFor((e) => e.event === 'dm-undelivered', 'no receipt from mute');
+    mute.socket.destroy();
+    for (const event of bob.events.filter((e) => e.event.startsWith('dm-')))
+      expect(documented.get(event.event), `shape of ${event.event}`).toContainEqual(shapeOf(event));
     alice.send('/peers', '/stats');
     await alice.waitFor((e) => e.event === 'peers', 'peers');
     await alice.waitFor((e) => e.event === 'stats', 'stats');
@@ -121,7 +130,7 @@ describe('docs/PROTOCOL.md matches the validator', () => {
     for (const example of examples) expect(frameTypes).toContain(example.type);
   });
 
-  it('every example is accepted, uses only documented fields, and speaks v4', () => {
+  it('every example is accepted, uses only documented fields, and speaks v5', () => {
     for (const example of examples) {
       expect(validateFrame(example), JSON.stringify(example)).toMatchObject({ ok: true });
       const rows = rowsOf(String(example.type));
@@ -242,7 +251,7 @@ describe('docs/PROTOCOL.md matches the validator', () => {
   it('a hello of another version is taken whatever its other fields (to be refused by version)', () => {
     expect(accepts({ type: 'hello', v: 2, id: 7, mesh: 'x' })).toBe(true);
     expect(accepts({ type: 'hello', v: 1_000_001, id: 7 })).toBe(false);
-    expect(doc).toContain('this node speaks protocol v4');
+    expect(doc).toContain('this node speaks protocol v5');
   });
 });
 
@@ -300,6 +309,18 @@ function ruleCases(rule: string, sample: unknown): Case[] | undefined {
     return [
       ...cases,
       ...innerCases.map((c) => ({ value: [c.value], ok: c.ok, label: `each: ${c.label}` })),
+    ];
+  }
+  const base64 = /^base64, (length .*)$/.exec(rule)?.[1];
+  if (base64 !== undefined) {
+    const [, min, max] = new RegExp(`^length ${NUMBER}–${NUMBER}$`).exec(base64) ?? [];
+    const most = numberOf(max ?? '');
+    return [
+      { value: 'A'.repeat(Math.max(numberOf(min ?? ''), 4)), ok: true, label: 'AAAA' },
+      { value: `${'A'.repeat(most - 2)}==`, ok: true, label: `${most} with padding` },
+      { value: 'A'.repeat(most + 1), ok: false, label: `${most + 1} characters` },
+      { value: '', ok: false, label: 'empty' },
+      ...['AA-_', 'AA AA', 'AA=A', 'é'].map((value) => ({ value, ok: false, label: value })),
     ];
   }
   if (rule === 'token') return tokenCases();

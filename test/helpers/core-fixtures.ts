@@ -4,14 +4,22 @@ import { makeConfig } from '../../src/core/config.js';
 import type { Effect } from '../../src/core/effect.js';
 import type { LinkId, NodeEvent } from '../../src/core/event.js';
 import { helloFrame } from '../../src/core/handshake.js';
-import type { Identity } from '../../src/core/identity.js';
-import { helloSeen, proofText, signChat } from '../../src/core/signing.js';
+import type { DirectBox, Identity } from '../../src/core/identity.js';
+import {
+  directHeaderText,
+  directKeyInfo,
+  helloSeen,
+  proofText,
+  signChat,
+  signDirect,
+} from '../../src/core/signing.js';
 import type { NodeState } from '../../src/core/state.js';
 import { initialState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import type {
   Announcement,
   ChatFrame,
+  DirectFrame,
   HelloFrame,
   MemberInfo,
   ProofFrame,
@@ -48,6 +56,62 @@ export function fakeIdentity(id: string): Identity {
     fingerprint: (publicKey) => `fp:${digest(publicKey)}`,
     sha256: digest,
   };
+}
+
+/**
+ * A stand-in for an incarnation's X25519 box: public key `dh-<id>`; a "box"
+ * names the pair of keys, the direction, the number and the header, so it
+ * opens only for the other key of the pair with everything else the same.
+ */
+export function fakeBox(id: string): DirectBox {
+  const dh = `dh-${id}`;
+  const pair = (peer: string): string => [dh, peer].sort().join('+');
+  return {
+    dh,
+    seal: (peer, info, n, aad, plaintext) =>
+      peer.startsWith('dh-')
+        ? Buffer.from(JSON.stringify([pair(peer), info, n, digest(aad), plaintext])).toString(
+            'base64',
+          )
+        : undefined,
+    open: (peer, info, n, aad, box) => {
+      let sealed: unknown;
+      try {
+        sealed = JSON.parse(Buffer.from(box, 'base64').toString());
+      } catch {
+        return undefined;
+      }
+      if (!Array.isArray(sealed)) return undefined;
+      const [keys, sealedInfo, sealedN, sealedAad, plaintext] = sealed as unknown[];
+      const same = keys === pair(peer) && sealedInfo === info && sealedN === n;
+      return same && sealedAad === digest(aad) && typeof plaintext === 'string'
+        ? plaintext
+        : undefined;
+    },
+  };
+}
+
+/**
+ * A direct message from `origin` (incarnation 1) to `to` (incarnation 1, or
+ * `toInc`) numbered `n`, sealed with their fake boxes and signed by the origin.
+ */
+export function directFrom(
+  origin: string,
+  to: string,
+  n: number,
+  content: Record<string, unknown>,
+  toInc = '1',
+): DirectFrame {
+  const header = { origin, inc: '1', dh: `dh-${origin}`, to, toInc, n };
+  const info = directKeyInfo(`${origin}.1`, `${to}.${toInc}`);
+  const box = fakeBox(origin).seal(
+    `dh-${to}`,
+    info,
+    n,
+    directHeaderText(header),
+    JSON.stringify(content),
+  );
+  return signDirect(fakeIdentity(origin), { type: 'dm', ...header, box: box ?? '' });
 }
 
 /** A chat frame signed by its origin's fake key. */
@@ -105,6 +169,7 @@ export function chatFrom(
 export function testConfig(fields: Partial<NodeConfig> = {}): NodeConfig {
   return makeConfig({
     identity: fakeIdentity(SELF),
+    box: fakeBox(SELF),
     name: 'self',
     port: 9000,
     seed: 7,

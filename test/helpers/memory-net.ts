@@ -12,7 +12,7 @@ import { runNode$ } from '../../src/node.js';
 import type { Frame } from '../../src/protocol/frames.js';
 import { frameJson } from '../../src/protocol/json-text.js';
 import { validateFrame } from '../../src/protocol/validate-frame.js';
-import { fakeIdentity } from './core-fixtures.js';
+import { fakeBox, fakeIdentity } from './core-fixtures.js';
 
 /** One way of a link in memory: frames and the end arrive this long after they were sent. */
 const LATENCY_MS = 1;
@@ -291,6 +291,7 @@ export function memberConfig(
   return (port) =>
     makeConfig({
       identity: fakeIdentity(id),
+      box: fakeBox(id),
       name,
       port,
       peers,

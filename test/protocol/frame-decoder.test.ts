@@ -82,7 +82,7 @@ describe('frame validation', () => {
   });
 
   it('rejects hostile shapes', () => {
-    expect(validateFrame({ type: 'hello', v: 4, id: '', name: 'x', port: 1, mesh: true }).ok).toBe(
+    expect(validateFrame({ type: 'hello', v: 5, id: '', name: 'x', port: 1, mesh: true }).ok).toBe(
       false,
     );
     expect(

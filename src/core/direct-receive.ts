@@ -1,0 +1,111 @@
+import type { DirectFrame, SealedContent } from '../protocol/frames.js';
+import { sealedContent } from '../protocol/validate-messages.js';
+import { route, sealFor } from './direct.js';
+import { onReceipt } from './direct-pending.js';
+import { takeDirect } from './direct-seen.js';
+import type { Effect } from './effect.js';
+import { namedOf } from './labels.js';
+import { directHeaderText, directKeyInfo, verifyDirect } from './signing.js';
+import type { NodeState } from './state.js';
+import { ownStream } from './state.js';
+
+/** The name a direct message's sender goes by here: as it announced, else its id's start. */
+function senderName(state: NodeState, origin: string): string {
+  return state.members.get(origin)?.name ?? origin.slice(0, 8);
+}
+
+/** The box opened and read; undefined when it does not open for this node, or holds neither kind. */
+function opened(state: NodeState, frame: DirectFrame): SealedContent | undefined {
+  const info = directKeyInfo(`${frame.origin}.${frame.inc}`, ownStream(state));
+  const plain = state.config.box.open(frame.dh, info, frame.n, directHeaderText(frame), frame.box);
+  return plain === undefined ? undefined : sealedContent(plain);
+}
+
+/** Shows a direct message for this node, and answers with its receipt, sealed the same way. */
+function deliver(
+  state: NodeState,
+  frame: DirectFrame,
+  content: Extract<SealedContent, { kind: 'message' }>,
+  out: Effect[],
+): NodeState {
+  out.push({
+    kind: 'emit',
+    event: {
+      event: 'message',
+      from: content.name,
+      origin: frame.origin,
+      id: `${frame.origin}.${frame.inc}:d${frame.n}`,
+      text: content.text,
+      time: content.time,
+      history: false,
+      action: content.action,
+      to: frame.to,
+    },
+    who: namedOf(state, frame.origin, content.name),
+  });
+  const sender = { id: frame.origin, inc: frame.inc, dh: frame.dh };
+  const receipt = sealFor(state, sender, JSON.stringify({ delivered: frame.n }));
+  if (typeof receipt === 'string') return state;
+  const links = route(receipt.state, frame.origin, undefined);
+  if (links.length > 0) out.push({ kind: 'send', links, frame: receipt.frame });
+  return receipt.state;
+}
+
+/**
+ * A direct message arrived: dropped unless signed by its origin's key and new
+ * in its sequence; opened and shown (or taken as a receipt) if it is for this
+ * incarnation, else passed on toward its addressee.
+ */
+export function onDirect(
+  state: NodeState,
+  frame: DirectFrame,
+  from: string | undefined,
+  out: Effect[],
+): NodeState {
+  if (frame.origin === state.config.id) return state;
+  if (!verifyDirect(state.config.identity, frame)) {
+    const via = from === undefined ? undefined : state.members.get(from);
+    out.push({
+      kind: 'warn',
+      warning: {
+        code: 'forgedDirect',
+        name: senderName(state, frame.origin),
+        origin: frame.origin,
+        ...(via === undefined ? {} : { via: namedOf(state, via.id, via.name) }),
+      },
+      key: `forged-dm:${from ?? ''}`,
+    });
+    return state;
+  }
+  const next = takeDirect(state, frame);
+  if (next === undefined) return state;
+  if (frame.to !== state.config.id) return passOn(next, frame, from, out);
+  // For an earlier incarnation of this node: its key is gone with it.
+  if (frame.toInc !== state.config.incarnation) return next;
+  const content = opened(next, frame);
+  if (content === undefined) {
+    const sender = namedOf(next, frame.origin, senderName(next, frame.origin));
+    out.push({ kind: 'warn', warning: { code: 'unreadableDirect', from: sender } });
+    return next;
+  }
+  return content.kind === 'receipt'
+    ? onReceipt(next, frame.origin, content.delivered, out)
+    : deliver(next, frame, content, out);
+}
+
+/**
+ * Passed on only toward a member this node knows of and that has not left: a
+ * direct message to an id nobody knows would otherwise travel to every member.
+ */
+function passOn(
+  state: NodeState,
+  frame: DirectFrame,
+  from: string | undefined,
+  out: Effect[],
+): NodeState {
+  const addressee = state.members.get(frame.to);
+  if (addressee === undefined || addressee.state === 'quit') return state;
+  const links = route(state, frame.to, from);
+  if (links.length > 0) out.push({ kind: 'send', links, frame });
+  return state;
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../src/core/effect.js';
+import type { NodeEvent } from '../../src/core/event.js';
+import { signDirect } from '../../src/core/signing.js';
+import type { DirectFrame } from '../../src/protocol/frames.js';
+import {
+  directFrom,
+  fakeIdentity,
+  fold,
+  frameEvent,
+  joined,
+  SELF,
+  testConfig,
+} from '../helpers/core-fixtures.js';
+
+const BOB = 'bb00000000000000';
+const CAROL = 'cc00000000000000';
+const TIME = '2026-01-01T00:00:00.000Z';
+
+const fromBob = (n: number, text = `dm ${n}`): DirectFrame =>
+  directFrom(BOB, SELF, n, { name: 'bob', text, time: TIME });
+
+const sentDirect = (effects: Effect[]): DirectFrame[] =>
+  effects.flatMap((e) => (e.kind === 'send' && e.frame.type === 'dm' ? [e.frame] : []));
+const shownTexts = (effects: Effect[]): string[] =>
+  effects.flatMap((e) =>
+    e.kind === 'emit' && e.event.event === 'message' && e.event.to !== undefined
+      ? [e.event.text]
+      : [],
+  );
+const emitted = (effects: Effect[], name: string) =>
+  effects.filter((e) => e.kind === 'emit' && e.event.event === name);
+
+/** Self linked with bob (link 1) and carol (link 2). */
+const room = (): NodeEvent[] => [...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')];
+
+describe('direct messages: each shown once, whoever replays them', () => {
+  it('is shown once and answered with a receipt sealed for its sender', () => {
+    const { effects } = fold([...room(), frameEvent(1, fromBob(1, 'psst'), 5)]);
+    expect(shownTexts(effects)).toEqual(['psst']);
+    const [receipt] = sentDirect(effects);
+    expect(receipt).toMatchObject({ origin: SELF, to: BOB, toInc: '1', n: 1 });
+  });
+
+  it('a replay is dropped however many direct messages passed since', () => {
+    const many = Array.from({ length: 1_500 }, (_, i) => frameEvent(1, fromBob(i + 1), 5));
+    const replays = [1, 2, 700, 1_500].map((n) => frameEvent(2, fromBob(n), 6));
+    const { effects } = fold([...room(), ...many, ...replays]);
+    const shown = shownTexts(effects);
+    expect(shown).toHaveLength(1_500);
+    expect(new Set(shown).size).toBe(1_500);
+  });
+
+  it("a frame with bob's next number not signed by bob is dropped, and bob's own is shown", () => {
+    const real = fromBob(2, 'the real one');
+    // Carol signs bob's next number with her own key (her valid key, any well-formed frame).
+    const { key: _key, sig: _sig, ...header } = real;
+    const forged = signDirect(fakeIdentity(CAROL), header);
+    const withBobsKey = { ...real, box: fromBob(3, 'other').box };
+    const { effects } = fold([
+      ...room(),
+      frameEvent(1, fromBob(1, 'first'), 5),
+      frameEvent(2, forged, 6),
+      frameEvent(2, withBobsKey, 6),
+      frameEvent(1, real, 7),
+    ]);
+    expect(shownTexts(effects)).toEqual(['first', 'the real one']);
+    const warned = effects
+      .filter((e) => e.kind === 'warn')
+      .map((e) => e.kind === 'warn' && e.warning.code);
+    expect(warned).toEqual(['forgedDirect', 'forgedDirect']);
+  });
+
+  it('a few arriving out of order are all shown', () => {
+    const order = [3, 1, 2, 5, 4];
+    const { effects } = fold([...room(), ...order.map((n) => frameEvent(1, fromBob(n), 5))]);
+    expect(shownTexts(effects)).toEqual(order.map((n) => `dm ${n}`));
+  });
+
+  it('a box sealed for another key is not shown: one warning', () => {
+    const forCarol = directFrom(BOB, CAROL, 1, { name: 'bob', text: 'not yours', time: TIME });
+    const { key: _key, sig: _sig, ...header } = forCarol;
+    const misdirected = signDirect(fakeIdentity(BOB), { ...header, to: SELF });
+    const { effects } = fold([...room(), frameEvent(1, misdirected, 5)]);
+    expect(shownTexts(effects)).toEqual([]);
+    expect(effects).toContainEqual(
+      expect.objectContaining({
+        kind: 'warn',
+        warning: expect.objectContaining({ code: 'unreadableDirect' }),
+      }),
+    );
+  });
+
+  it('one for another member is passed on once toward it, never shown here', () => {
+    const toCarol = directFrom(BOB, CAROL, 1, { name: 'bob', text: 'for carol', time: TIME });
+    const { effects } = fold([...room(), frameEvent(1, toCarol, 5), frameEvent(1, toCarol, 6)]);
+    expect(shownTexts(effects)).toEqual([]);
+    const passed = effects.filter((e) => e.kind === 'send' && e.frame.type === 'dm');
+    expect(passed).toEqual([{ kind: 'send', links: [2], frame: toCarol }]);
+  });
+
+  it('one for an earlier incarnation of this node is dropped unopened', () => {
+    const old = directFrom(BOB, SELF, 1, { name: 'bob', text: 'old', time: TIME }, '0');
+    const { effects } = fold([...room(), frameEvent(1, old, 5)]);
+    expect(shownTexts(effects)).toEqual([]);
+    expect(sentDirect(effects)).toEqual([]);
+  });
+});
+
+describe('direct messages: delivery the sender can see', () => {
+  const send = (at: number, line = '/msg bob psst'): NodeEvent => ({
+    kind: 'input',
+    at,
+    lines: [line],
+  });
+  const receipt = (n: number) => directFrom(BOB, SELF, n, { delivered: n });
+
+  it('numbers each per addressee and reports its receipt: dm-delivered', () => {
+    const { effects } = fold([
+      ...room(),
+      send(10),
+      send(11, '/msg carol hi'),
+      send(12),
+      frameEvent(1, receipt(2), 20),
+    ]);
+    expect(sentDirect(effects).map((f) => `${f.to.slice(0, 2)}:${f.n}`)).toEqual([
+      'bb:1',
+      'cc:1',
+      'bb:2',
+    ]);
+    expect(emitted(effects, 'dm-delivered')).toEqual([
+      expect.objectContaining({
+        event: { event: 'dm-delivered', to: BOB, user: 'bob', id: `${SELF}.1:d2` },
+      }),
+    ]);
+    expect(emitted(effects, 'dm-undelivered')).toEqual([]);
+  });
+
+  it('without a receipt within the linger it is reported not delivered, once', () => {
+    const config = testConfig({ lingerMs: 1000, peerTimeoutMs: 1e9 });
+    const { effects } = fold(
+      [
+        ...room(),
+        send(10),
+        { kind: 'tick', at: 1009 },
+        { kind: 'tick', at: 1010 },
+        { kind: 'tick', at: 2000 },
+        frameEvent(1, receipt(1), 2001),
+      ],
+      config,
+    );
+    expect(emitted(effects, 'dm-undelivered')).toEqual([
+      expect.objectContaining({
+        event: expect.objectContaining({ event: 'dm-undelivered', to: BOB, waitedMs: 1000 }),
+      }),
+    ]);
+    expect(emitted(effects, 'dm-delivered')).toEqual([]);
+  });
+
+  it('a receipt sent by anyone but the addressee does not count', () => {
+    const byCarol = directFrom(CAROL, SELF, 1, { delivered: 1 });
+    const { effects } = fold([...room(), send(10), frameEvent(2, byCarol, 20)]);
+    expect(emitted(effects, 'dm-delivered')).toEqual([]);
+  });
+
+  it('a leaving node waits for the receipt; without it, it exits 3', () => {
+    const config = testConfig({ lingerMs: 1000, peerTimeoutMs: 1e9 });
+    const leave: NodeEvent = { kind: 'inputEnd', at: 20 };
+    const waited = fold([...room(), send(10), leave, { kind: 'tick', at: 500 }], config);
+    expect(waited.state.leaving.phase).toBe('lingering');
+    const confirmed = fold([...room(), send(10), leave, frameEvent(1, receipt(1), 600)], config);
+    expect(emitted(confirmed.effects, 'dm-delivered')).toHaveLength(1);
+    expect(confirmed.state.leaving).toMatchObject({ phase: 'closing', code: 0 });
+    const never = fold([...room(), send(10), leave, { kind: 'tick', at: 1100 }], config);
+    expect(emitted(never.effects, 'dm-undelivered')).toHaveLength(1);
+    expect(never.state.leaving).toMatchObject({ phase: 'closing', code: 3 });
+  });
+});
