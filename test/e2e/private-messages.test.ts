@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { directHeaderText, signDirect } from '../../src/core/signing.js';
+import { directHeaderText, directKeyInfo, signDirect } from '../../src/core/signing.js';
+import { freshDirectBox } from '../../src/io/direct-box.js';
 import { freshIdentity } from '../../src/io/identity.js';
 import type { DirectFrame } from '../../src/protocol/frames.js';
 import type { FaultProxy } from '../helpers/fault-proxy.js';
@@ -42,6 +43,16 @@ function relayDirect(from: RawClient, to: RawClient): void {
   });
 }
 
+/** Every line as read, and each `dm` box decoded from base64: neither may hold the plaintext. */
+function readable(lines: readonly string[]): string {
+  const boxes = lines.flatMap((line) => {
+    const frame = JSON.parse(line) as { type?: string; box?: string };
+    return frame.type === 'dm' ? [Buffer.from(frame.box ?? '', 'base64').toString('latin1')] : [];
+  });
+  expect(boxes.length).toBeGreaterThan(0);
+  return [...lines, ...boxes].join('\n');
+}
+
 const knows = (id: string) => (peers: readonly PeerRow[]) => peers.some((peer) => peer.id === id);
 
 describe('direct messages are sealed end to end', () => {
@@ -73,9 +84,7 @@ describe('direct messages are sealed end to end', () => {
     const delivered = await alice.waitFor((e) => e.event === 'dm-delivered', 'the receipt');
     expect(delivered).toMatchObject({ to: bob.id, user: 'bob' });
     // What the relay read on both links: ciphertext only.
-    const relayed = [...toAlice.lines, ...toBob.lines].join('\n');
-    expect(relayed).toContain('"type":"dm"');
-    expect(relayed).not.toContain('eagle');
+    expect(readable([...toAlice.lines, ...toBob.lines])).not.toContain('eagle');
 
     // The relay sends alice's frame again, and one of its own with alice's next number.
     const original = toAlice.frames().find((f) => f.type === 'dm') as unknown as DirectFrame;
@@ -119,7 +128,13 @@ describe('direct messages are sealed end to end', () => {
     await carol.waitFor((e) => e.event === 'message' && e.text === 'after', 'a later line');
     expect(carol.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['after']);
     expect(`${carol.stdout}${carol.stderr}`).not.toContain('eagle');
-    expect(onPath.some((line) => line.includes('"type":"dm"'))).toBe(true);
-    expect(onPath.join('\n')).not.toContain('eagle');
+    expect(readable(onPath)).not.toContain('eagle');
+    // Nor can any key but bob's open it: a member's own X25519 key, with everything on the wire.
+    const stranger = freshDirectBox();
+    for (const line of onPath.filter((l) => l.includes('"type":"dm"'))) {
+      const dm = JSON.parse(line) as DirectFrame;
+      const info = directKeyInfo(`${dm.origin}.${dm.inc}`, `${dm.to}.${dm.toInc}`);
+      expect(stranger.open(dm.dh, info, dm.n, directHeaderText(dm), dm.box)).toBeUndefined();
+    }
   });
 });
