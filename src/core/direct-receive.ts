@@ -77,9 +77,9 @@ export function onDirect(
     });
     return state;
   }
+  if (frame.to !== state.config.id) return passOn(state, frame, from, out);
   const next = takeDirect(state, frame);
   if (next === undefined) return state;
-  if (frame.to !== state.config.id) return passOn(next, frame, from, out);
   // For an earlier incarnation of this node: its key is gone with it.
   if (frame.toInc !== state.config.incarnation) return next;
   const content = opened(next, frame);
@@ -94,8 +94,9 @@ export function onDirect(
 }
 
 /**
- * Passed on only toward a member this node knows of and that has not left: a
- * direct message to an id nobody knows would otherwise travel to every member.
+ * Passed on once, and only toward a member this node knows of and that has
+ * not left: a direct message to an id nobody knows would otherwise travel to
+ * every member (nor is its number kept).
  */
 function passOn(
   state: NodeState,
@@ -105,7 +106,9 @@ function passOn(
 ): NodeState {
   const addressee = state.members.get(frame.to);
   if (addressee === undefined || addressee.state === 'quit') return state;
-  const links = route(state, frame.to, from);
+  const next = takeDirect(state, frame);
+  if (next === undefined) return state;
+  const links = route(next, frame.to, from);
   if (links.length > 0) out.push({ kind: 'send', links, frame });
-  return state;
+  return next;
 }

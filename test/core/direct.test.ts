@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_SEEN_SEQUENCES } from '../../src/core/direct-seen.js';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import { signDirect } from '../../src/core/signing.js';
@@ -69,6 +70,20 @@ describe('direct messages: each shown once, whoever replays them', () => {
       .filter((e) => e.kind === 'warn')
       .map((e) => e.kind === 'warn' && e.warning.code);
     expect(warned).toEqual(['forgedDirect', 'forgedDirect']);
+  });
+
+  it('past 4,096 sequences of strangers, a present member’s replay is still dropped', () => {
+    const strangers = Array.from({ length: MAX_SEEN_SEQUENCES + 500 }, (_, i) =>
+      frameEvent(2, directFrom(`ee${String(i).padStart(14, '0')}`, SELF, 1, { delivered: 1 }), 6),
+    );
+    const { state, effects } = fold([
+      ...room(),
+      frameEvent(1, fromBob(1, 'once'), 5),
+      ...strangers,
+      frameEvent(2, fromBob(1, 'once'), 7),
+    ]);
+    expect(shownTexts(effects)).toEqual(['once']);
+    expect(state.direct.seen.size).toBe(MAX_SEEN_SEQUENCES);
   });
 
   it('a few arriving out of order are all shown', () => {

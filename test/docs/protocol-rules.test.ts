@@ -40,6 +40,7 @@ import type {
 } from '../../src/protocol/frames.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { sealedContent } from '../../src/protocol/validate-messages.js';
+import { formatHuman } from '../../src/render/format-human.js';
 import { warningText } from '../../src/render/warning-text.js';
 import {
   fakeIdentity,
@@ -154,6 +155,19 @@ describe('PROTOCOL.md test vectors', () => {
     expect(quotedAfter(protocol, 'give the message key')).toBe(key);
     // And the one below, its receipt, is of the other kind.
     expect(sealedContent('{"delivered":1}')).toEqual({ kind: 'receipt', delivered: 1 });
+  });
+
+  it('the delivery lines and the unopened-box warning are worded as the page has them', () => {
+    const bob = { to: '3fa2c0d9e8b71a64', user: 'bob', id: 'x.1:d1' };
+    const delivered = formatHuman({ event: 'dm-delivered', ...bob }, undefined, 0);
+    const late = { event: 'dm-undelivered', ...bob, waitedMs: defaultTimings.lingerMs } as const;
+    const unopened = warningText({
+      code: 'unreadableDirect',
+      from: { name: 'alice', id: '56475aa75463474c', tagged: false },
+    });
+    const flat = protocol.replace(/\n/g, ' ');
+    for (const line of [delivered, formatHuman(late, undefined, 0), unopened])
+      expect(flat).toContain(`\`${line}\``);
   });
 
   it('the proof example signs the nonce, the ids and the hellos it names, in the texts shown', () => {
