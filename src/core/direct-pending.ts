@@ -4,9 +4,9 @@ import { namedOf } from './labels.js';
 import type { NodeState } from './state.js';
 import { ownStream, withDirect } from './state.js';
 
-/** The id its addressee shows a direct message of this node's by (see direct-receive). */
-function directId(state: NodeState, n: number): string {
-  return `${ownStream(state)}:d${n}`;
+/** The id a direct message is shown by at its addressee: its sender's stream and its number. */
+export function directId(stream: string, n: number): string {
+  return `${stream}:d${n}`;
 }
 
 /** The receipt of direct message `n` from its addressee (sealed by it, so nobody else can send it). */
@@ -16,7 +16,12 @@ export function onReceipt(state: NodeState, from: string, n: number, out: Effect
   if (pending === undefined) return state;
   out.push({
     kind: 'emit',
-    event: { event: 'dm-delivered', to: from, user: pending.name, id: directId(state, n) },
+    event: {
+      event: 'dm-delivered',
+      to: from,
+      user: pending.name,
+      id: directId(ownStream(state), n),
+    },
     who: namedOf(state, from, pending.name),
   });
   return withDirect(state, { pending: withoutEntry(state.direct.pending, key) });
@@ -49,8 +54,8 @@ export function reportUndelivered(
         event: 'dm-undelivered',
         to: direct.to,
         user: direct.name,
-        id: directId(state, direct.n),
-        waitedMs: state.config.lingerMs,
+        id: directId(ownStream(state), direct.n),
+        waitedMs: at - direct.sentAt,
       },
       who: namedOf(state, direct.to, direct.name),
     });

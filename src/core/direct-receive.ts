@@ -1,8 +1,8 @@
 import type { DirectFrame, SealedContent } from '../protocol/frames.js';
 import { sealedContent } from '../protocol/validate-messages.js';
 import { route, sealFor } from './direct.js';
-import { onReceipt } from './direct-pending.js';
-import { takeDirect } from './direct-seen.js';
+import { directId, onReceipt } from './direct-pending.js';
+import { senderStream, takePassed, takeReceived } from './direct-seen.js';
 import type { Effect } from './effect.js';
 import { namedOf } from './labels.js';
 import { directHeaderText, directKeyInfo, verifyDirect } from './signing.js';
@@ -16,7 +16,7 @@ function senderName(state: NodeState, origin: string): string {
 
 /** The box opened and read; undefined when it does not open for this node, or holds neither kind. */
 function opened(state: NodeState, frame: DirectFrame): SealedContent | undefined {
-  const info = directKeyInfo(`${frame.origin}.${frame.inc}`, ownStream(state));
+  const info = directKeyInfo(senderStream(frame), ownStream(state));
   const plain = state.config.box.open(frame.dh, info, frame.n, directHeaderText(frame), frame.box);
   return plain === undefined ? undefined : sealedContent(plain);
 }
@@ -34,7 +34,7 @@ function deliver(
       event: 'message',
       from: content.name,
       origin: frame.origin,
-      id: `${frame.origin}.${frame.inc}:d${frame.n}`,
+      id: directId(senderStream(frame), frame.n),
       text: content.text,
       time: content.time,
       history: false,
@@ -52,9 +52,23 @@ function deliver(
 }
 
 /**
+ * True when a direct message comes from the incarnation of a member this node
+ * knows, with the keys it announced: only those are opened, so that the
+ * numbers kept are those of members (bounded), and an incarnation that left
+ * cannot be made to write again.
+ */
+function isAnnounced(state: NodeState, frame: DirectFrame): boolean {
+  const member = state.members.get(frame.origin);
+  const ann = member?.ann;
+  if (member === undefined || member.state === 'quit' || ann === undefined) return false;
+  return ann.inc === frame.inc && ann.dh === frame.dh && ann.key === frame.key;
+}
+
+/**
  * A direct message arrived: dropped unless signed by its origin's key and new
- * in its sequence; opened and shown (or taken as a receipt) if it is for this
- * incarnation, else passed on toward its addressee.
+ * in its sequence; passed on toward its addressee if it is for another member;
+ * opened and shown (or taken as a receipt) if it is for this incarnation and
+ * from a member's announced incarnation.
  */
 export function onDirect(
   state: NodeState,
@@ -63,29 +77,38 @@ export function onDirect(
   out: Effect[],
 ): NodeState {
   if (frame.origin === state.config.id) return state;
+  const via = from === undefined ? undefined : state.members.get(from);
+  const link = via === undefined ? {} : { via: namedOf(state, via.id, via.name) };
   if (!verifyDirect(state.config.identity, frame)) {
-    const via = from === undefined ? undefined : state.members.get(from);
+    const name = senderName(state, frame.origin);
     out.push({
       kind: 'warn',
-      warning: {
-        code: 'forgedDirect',
-        name: senderName(state, frame.origin),
-        origin: frame.origin,
-        ...(via === undefined ? {} : { via: namedOf(state, via.id, via.name) }),
-      },
+      warning: { code: 'forgedDirect', name, origin: frame.origin, ...link },
       key: `forged-dm:${from ?? ''}`,
     });
     return state;
   }
   if (frame.to !== state.config.id) return passOn(state, frame, from, out);
-  const next = takeDirect(state, frame);
-  if (next === undefined) return state;
   // For an earlier incarnation of this node: its key is gone with it.
-  if (frame.toInc !== state.config.incarnation) return next;
+  if (frame.toInc !== state.config.incarnation) return state;
+  if (!isAnnounced(state, frame)) {
+    out.push({
+      kind: 'warn',
+      warning: { code: 'strangerDirect', stream: senderStream(frame), ...link },
+      key: `stranger-dm:${from ?? ''}`,
+    });
+    return state;
+  }
+  const next = takeReceived(state, frame);
+  if (next === undefined) return state;
   const content = opened(next, frame);
   if (content === undefined) {
     const sender = namedOf(next, frame.origin, senderName(next, frame.origin));
-    out.push({ kind: 'warn', warning: { code: 'unreadableDirect', from: sender } });
+    out.push({
+      kind: 'warn',
+      warning: { code: 'unreadableDirect', from: sender },
+      key: `unreadable-dm:${from ?? ''}`,
+    });
     return next;
   }
   return content.kind === 'receipt'
@@ -106,7 +129,7 @@ function passOn(
 ): NodeState {
   const addressee = state.members.get(frame.to);
   if (addressee === undefined || addressee.state === 'quit') return state;
-  const next = takeDirect(state, frame);
+  const next = takePassed(state, frame);
   if (next === undefined) return state;
   const links = route(next, frame.to, from);
   if (links.length > 0) out.push({ kind: 'send', links, frame });

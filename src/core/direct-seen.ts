@@ -4,52 +4,74 @@ import { take } from './replay-window.js';
 import type { NodeState } from './state.js';
 import { withDirect } from './state.js';
 
-/** Sequences of direct messages whose numbers are remembered, at most. */
-export const MAX_SEEN_SEQUENCES = 4096;
+/** Sender streams writing to this node whose numbers are kept, at most (beside current ones). */
+export const MAX_RECEIVED_SEQUENCES = 4096;
+/** Sequences passed on toward others whose numbers are kept, at most. */
+export const MAX_PASSED_SEQUENCES = 1024;
 
-/** The sequence a direct message belongs to: its sender's stream and its addressee. */
-function sequenceOf(frame: DirectFrame): string {
-  return `${frame.origin}.${frame.inc}>${frame.to}`;
+/** The stream of a direct message's sender. */
+export function senderStream(frame: DirectFrame): string {
+  return `${frame.origin}.${frame.inc}`;
 }
 
-/**
- * A sequence that may be forgotten to make room: not one of a present
- * member's current incarnation writing to this node (forgetting such a one
- * would let its old messages be shown again).
- */
-function forgettable(state: NodeState, sequence: string): boolean {
-  const [stream = '', to] = sequence.split('>', 2);
-  if (to !== state.config.id) return true;
+/** True when `stream` is the current incarnation of a member this node knows and that has not quit. */
+export function isCurrent(state: NodeState, stream: string): boolean {
   const [origin = '', inc] = stream.split('.', 2);
   const member = state.members.get(origin);
-  return member === undefined || member.state === 'quit' || member.ann?.inc !== inc;
+  return member !== undefined && member.state !== 'quit' && member.ann?.inc === inc;
 }
 
 /**
- * The state with this direct message's number taken in its sequence;
- * undefined when that number was seen before (a replay, or a copy by another
- * path). Bounded: past MAX_SEEN_SEQUENCES, the least recently used sequence
- * that may be forgotten goes.
+ * `map` with `key` set to `window`, moved to the end (the map's order is the
+ * order of use, least recent first), and past `max` the least recently used
+ * entry that `forgettable` allows dropped.
  */
-export function takeDirect(state: NodeState, frame: DirectFrame): NodeState | undefined {
-  const sequence = sequenceOf(frame);
-  const window: ReplayWindow | undefined = state.direct.seen.get(sequence);
-  const taken = take(window, frame.n);
-  if (taken === undefined) return undefined;
-  const seen = new Map(state.direct.seen);
-  // Re-inserted: the map's order is the order of use, least recent first.
-  seen.delete(sequence);
-  seen.set(sequence, taken);
-  if (seen.size > MAX_SEEN_SEQUENCES) {
-    let victim: string | undefined;
-    for (const key of seen.keys()) {
-      if (forgettable(state, key)) {
-        victim = key;
-        break;
-      }
+function withWindow(
+  map: ReadonlyMap<string, ReplayWindow>,
+  key: string,
+  window: ReplayWindow,
+  max: number,
+  forgettable: (key: string) => boolean,
+): ReadonlyMap<string, ReplayWindow> {
+  const next = new Map(map);
+  next.delete(key);
+  next.set(key, window);
+  if (next.size <= max) return next;
+  for (const old of next.keys()) {
+    if (old !== key && forgettable(old)) {
+      next.delete(old);
+      break;
     }
-    const [oldest] = seen.keys();
-    seen.delete(victim ?? oldest ?? sequence);
   }
-  return withDirect(state, { seen });
+  return next;
+}
+
+/**
+ * The state with the number of a direct message to this node taken in its
+ * sender's sequence; undefined when it was seen before (a replay, or a copy by
+ * another path). Only a current member incarnation's messages come here, so
+ * the sequences of those are never forgotten; of the rest, the least recently
+ * used goes past MAX_RECEIVED_SEQUENCES.
+ */
+export function takeReceived(state: NodeState, frame: DirectFrame): NodeState | undefined {
+  const stream = senderStream(frame);
+  const taken = take(state.direct.received.get(stream), frame.n);
+  if (taken === undefined) return undefined;
+  const received = withWindow(
+    state.direct.received,
+    stream,
+    taken,
+    MAX_RECEIVED_SEQUENCES,
+    (old) => !isCurrent(state, old),
+  );
+  return withDirect(state, { received });
+}
+
+/** The same for one this node passes on: each once, the least recently used past the bound. */
+export function takePassed(state: NodeState, frame: DirectFrame): NodeState | undefined {
+  const sequence = `${senderStream(frame)}>${frame.to}`;
+  const taken = take(state.direct.passed.get(sequence), frame.n);
+  if (taken === undefined) return undefined;
+  const passed = withWindow(state.direct.passed, sequence, taken, MAX_PASSED_SEQUENCES, () => true);
+  return withDirect(state, { passed });
 }

@@ -48,8 +48,10 @@ export interface Addressee {
 
 /**
  * A direct message from this node to `to`, its `content` sealed for that
- * incarnation alone, numbered next for that member (the number is used up);
- * or why not: its X25519 key is no key, or the frame would pass the frame limit.
+ * incarnation alone; or why not: its X25519 key is no key, or the frame would
+ * pass the frame limit. Its number is this incarnation's next, whoever the
+ * addressee: a number is never used twice under one key (it is the nonce),
+ * and one count is all it takes to know that.
  */
 export function sealFor(
   state: NodeState,
@@ -57,15 +59,14 @@ export function sealFor(
   content: string,
 ): { readonly state: NodeState; readonly frame: DirectFrame } | 'noKey' | 'unfit' {
   const { id, incarnation, box, identity } = state.config;
-  const n = (state.direct.numbers.get(to.id) ?? 0) + 1;
+  const n = state.direct.seq + 1;
   const header = { origin: id, inc: incarnation, dh: box.dh, to: to.id, toInc: to.inc, n };
   const info = directKeyInfo(ownStream(state), `${to.id}.${to.inc}`);
   const sealed = box.seal(to.dh, info, n, directHeaderText(header), content);
   if (sealed === undefined) return 'noKey';
   if (sealed.length + HEADER_BYTES > MAX_FRAME_BYTES) return 'unfit';
   const frame = signDirect(identity, { type: 'dm', ...header, box: sealed });
-  const numbers = withEntry(state.direct.numbers, to.id, n);
-  return { state: withDirect(state, { numbers }), frame };
+  return { state: withDirect(state, { seq: n }), frame };
 }
 
 /** The incarnation a member announced: what a direct message to it is sealed for. */
@@ -108,7 +109,8 @@ export function sendDirect(
   }
   out.push({ kind: 'send', links, frame: sealed.frame });
   const { n } = sealed.frame;
-  const pending = { to: member.id, name: member.name, n, deadline: at + state.config.lingerMs };
+  const deadline = at + state.config.lingerMs;
+  const pending = { to: member.id, name: member.name, n, sentAt: at, deadline };
   return withDirect(sealed.state, {
     pending: withEntry(sealed.state.direct.pending, `${member.id}:${n}`, pending),
   });

@@ -14,7 +14,7 @@ export type Leaving =
   | { readonly phase: 'staying' }
   /** Asked to leave; waits for the initial dials unless `urgent`. */
   | { readonly phase: 'leaving'; readonly urgent: boolean }
-  /** Lines are out; waiting (until `deadline`) for the members to confirm them. */
+  /** Lines are out; waiting (until `deadline`) for the members to confirm them, and for receipts. */
   | { readonly phase: 'lingering'; readonly deadline: number; readonly urgent: boolean }
   /** `bye` sent and every link ending: exits with `code` once all are down, or at `until`. */
   | { readonly phase: 'closing'; readonly code: number; readonly until: number }

@@ -40,8 +40,8 @@ export function owing(state: NodeState): Member[] {
 
 /**
  * With every present member's confirmation in: 0, or 3 with one line saying
- * why this node was not heard (nobody was linked; a line was refused), or
- * with none when a direct message was not delivered (each was reported).
+ * why this node was not heard (nobody was linked; a line was refused; a
+ * direct message was not delivered).
  */
 export function verdictWhenConfirmed(state: NodeState): {
   readonly code: number;
@@ -52,7 +52,11 @@ export function verdictWhenConfirmed(state: NodeState): {
     return { code: UNHEARD_EXIT_CODE, warning: { code: 'nobodyHeard', lines: unheard } };
   if (refused > 0)
     return { code: UNHEARD_EXIT_CODE, warning: { code: 'refusedLines', lines: refused } };
-  // Each direct message that was not delivered was reported as it timed out.
-  if (state.direct.undelivered > 0) return { code: UNHEARD_EXIT_CODE };
+  const undelivered = state.direct.undelivered;
+  if (undelivered > 0)
+    return {
+      code: UNHEARD_EXIT_CODE,
+      warning: { code: 'undeliveredDirect', count: undelivered },
+    };
   return { code: 0 };
 }

@@ -1,29 +1,30 @@
 /**
- * Which numbers of one sequence were seen: the highest, and a 32-bit mask of
- * the 32 below it (bit i: `top - 1 - i`). A number is taken once; one more
- * than 32 below the highest counts as seen. Two integers per sequence, however
- * many numbers pass, and a few arriving out of order are still taken.
+ * Which numbers of one sequence were seen: the highest, and a 64-bit mask of
+ * the 64 below it (bit i: `top - 1 - i`). A number is taken once; one more
+ * than 64 below the highest counts as seen. Two values per sequence, however
+ * many numbers pass, and some arriving out of order are still taken.
  */
 export interface ReplayWindow {
   readonly top: number;
-  readonly mask: number;
+  readonly mask: bigint;
 }
 
-export const WINDOW_BITS = 32;
+export const WINDOW_BITS = 64;
+const FULL = (1n << BigInt(WINDOW_BITS)) - 1n;
 
 /** The window with `n` taken; undefined when `n` was seen before (or is too old to tell). */
 export function take(window: ReplayWindow | undefined, n: number): ReplayWindow | undefined {
-  if (window === undefined) return { top: n, mask: 0 };
+  if (window === undefined) return { top: n, mask: 0n };
   const { top, mask } = window;
   if (n > top) {
     const shift = n - top;
-    // The old top becomes bit shift - 1; JavaScript shifts count modulo 32, so wide jumps apart.
-    if (shift > WINDOW_BITS) return { top: n, mask: 0 };
-    if (shift === WINDOW_BITS) return { top: n, mask: 0x80000000 };
-    return { top: n, mask: ((mask << shift) | (1 << (shift - 1))) >>> 0 };
+    // The old top becomes bit shift - 1; the bits shifted past the window are forgotten.
+    if (shift > WINDOW_BITS) return { top: n, mask: 0n };
+    const moved = (mask << BigInt(shift)) | (1n << BigInt(shift - 1));
+    return { top: n, mask: moved & FULL };
   }
   const bit = top - 1 - n;
   if (bit < 0 || bit >= WINDOW_BITS) return undefined;
-  const flag = (1 << bit) >>> 0;
-  return (mask & flag) !== 0 ? undefined : { top, mask: (mask | flag) >>> 0 };
+  const flag = 1n << BigInt(bit);
+  return (mask & flag) !== 0n ? undefined : { top, mask: mask | flag };
 }

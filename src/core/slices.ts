@@ -35,10 +35,12 @@ export interface ChatSlice {
 
 /** Direct messages: this node's numbering, the numbers seen, its own awaiting a receipt. */
 export interface DirectSlice {
-  /** Per addressee id: the last number this incarnation gave a direct message or receipt for it. */
-  readonly numbers: ReadonlyMap<string, number>;
-  /** Per `<sender stream>><addressee id>`: the numbers seen (bounded; see direct-seen.ts). */
-  readonly seen: ReadonlyMap<string, ReplayWindow>;
+  /** The last number this incarnation gave a direct message or receipt: one count for all. */
+  readonly seq: number;
+  /** Per sender stream writing to this node: the numbers it took (see direct-seen.ts). */
+  readonly received: ReadonlyMap<string, ReplayWindow>;
+  /** Per `<sender stream>><addressee id>` this node passed on: the numbers (bounded). */
+  readonly passed: ReadonlyMap<string, ReplayWindow>;
   /** This node's direct messages not yet confirmed delivered, by `<addressee id>:<n>`. */
   readonly pending: ReadonlyMap<string, PendingDirect>;
   /** How many of them were not delivered within the linger. */
@@ -50,6 +52,7 @@ export interface PendingDirect {
   readonly to: string;
   readonly name: string;
   readonly n: number;
+  readonly sentAt: number;
   /** When it is reported not delivered. */
   readonly deadline: number;
 }

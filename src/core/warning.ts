@@ -101,6 +101,8 @@ export type Warning =
       readonly via?: Named;
     }
   | { readonly code: 'unreadableDirect'; readonly from: Named }
+  | { readonly code: 'strangerDirect'; readonly stream: string; readonly via?: Named }
+  | { readonly code: 'undeliveredDirect'; readonly count: number }
   | {
       readonly code: 'heldFull';
       /** Held messages of one member, at most, and of all. */

@@ -68,13 +68,9 @@ export interface MembersFrame {
 }
 
 /**
- * A direct message: shown only to `to`. It is outside the group's sequence
- * (nobody waits for it); where the sender has no link to `to`, members pass it
- * on until it arrives, each once.
- */
-/**
- * A direct message, sealed end to end: relays see who writes to whom and
- * check the signature, only the addressee opens `box` (see SealedContent).
+ * A direct message, sealed end to end: outside the group's sequence (nobody
+ * waits for it); relays see who writes to whom and check the signature, only
+ * the addressee opens `box` (see SealedContent).
  */
 export interface DirectFrame {
   readonly type: 'dm';
@@ -85,7 +81,7 @@ export interface DirectFrame {
   /** The addressee's id and incarnation. */
   readonly to: string;
   readonly toInc: string;
-  /** From 1 per (sender stream, addressee): the nonce, and what replays are told by. */
+  /** The sender incarnation's count of its direct messages, from 1: the nonce, and what replays are told by. */
   readonly n: number;
   /** The sealed content, base64: ChaCha20-Poly1305 ciphertext and its 16-byte tag. */
   readonly box: string;

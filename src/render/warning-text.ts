@@ -89,6 +89,9 @@ const WORDING: Wording = {
     `dropped a message claiming to be from ${w.name} (${w.origin.slice(0, 8)}) that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: its signature does not verify`,
   forgedDirect: (w) =>
     `dropped a direct message claiming to be from ${w.name} (${w.origin.slice(0, 8)}) that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: its signature does not verify`,
+  strangerDirect: (w) =>
+    `dropped a direct message from ${w.stream} that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: not an incarnation of a member this node knows`,
+  undeliveredDirect: (w) => `${w.count} direct message(s) not delivered; see above`,
   unreadableDirect: (w) =>
     `dropped a direct message from ${nameOf(w.from)}: it does not open with this node's key (not sealed for it, or altered)`,
   heldFull: (w) =>

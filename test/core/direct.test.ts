@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SEEN_SEQUENCES } from '../../src/core/direct-seen.js';
+import {
+  MAX_PASSED_SEQUENCES,
+  MAX_RECEIVED_SEQUENCES,
+  takePassed,
+  takeReceived,
+} from '../../src/core/direct-seen.js';
 import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import { signDirect } from '../../src/core/signing.js';
+import { withDirect } from '../../src/core/state.js';
 import type { DirectFrame } from '../../src/protocol/frames.js';
 import {
   directFrom,
@@ -16,6 +22,7 @@ import {
 
 const BOB = 'bb00000000000000';
 const CAROL = 'cc00000000000000';
+const DAVE = 'dd00000000000000';
 const TIME = '2026-01-01T00:00:00.000Z';
 
 const fromBob = (n: number, text = `dm ${n}`): DirectFrame =>
@@ -72,18 +79,63 @@ describe('direct messages: each shown once, whoever replays them', () => {
     expect(warned).toEqual(['forgedDirect', 'forgedDirect']);
   });
 
-  it('past 4,096 sequences of strangers, a present member’s replay is still dropped', () => {
-    const strangers = Array.from({ length: MAX_SEEN_SEQUENCES + 500 }, (_, i) =>
+  it('one from no member’s announced incarnation is not opened, and nothing of it is kept', () => {
+    const strangers = Array.from({ length: 2_000 }, (_, i) =>
       frameEvent(2, directFrom(`ee${String(i).padStart(14, '0')}`, SELF, 1, { delivered: 1 }), 6),
     );
+    // Bob's own key and number, but another X25519 key than he announced: not his incarnation's.
+    const { key: _k, sig: _s, ...header } = fromBob(2, 'other key');
+    const otherDh = signDirect(fakeIdentity(BOB), { ...header, dh: 'dh-someone-else' });
     const { state, effects } = fold([
       ...room(),
       frameEvent(1, fromBob(1, 'once'), 5),
       ...strangers,
+      frameEvent(1, otherDh, 6),
       frameEvent(2, fromBob(1, 'once'), 7),
     ]);
     expect(shownTexts(effects)).toEqual(['once']);
-    expect(state.direct.seen.size).toBe(MAX_SEEN_SEQUENCES);
+    expect(state.direct.received.size).toBe(1);
+    expect(sentDirect(effects)).toHaveLength(1);
+    const warned = effects.filter((e) => e.kind === 'warn' && e.warning.code === 'strangerDirect');
+    expect(new Set(warned.map((e) => e.kind === 'warn' && e.key))).toEqual(
+      new Set(['stranger-dm:cc00000000000000', 'stranger-dm:bb00000000000000']),
+    );
+  });
+
+  it('past 4,096 sender incarnations kept, one that left is forgotten first, never a current one', () => {
+    const { state } = fold(room());
+    const window = { top: 1, mask: 0n };
+    const left = Array.from(
+      { length: MAX_RECEIVED_SEQUENCES - 1 },
+      (_, i) => [`ff${String(i).padStart(14, '0')}.1`, window] as const,
+    );
+    // Bob's sequence is the least recently used of all: it is still kept.
+    const full = withDirect(state, { received: new Map([[`${BOB}.1`, window], ...left]) });
+    const after = takeReceived(full, directFrom(CAROL, SELF, 1, { delivered: 1 }));
+    const kept = [...(after?.direct.received.keys() ?? [])];
+    expect(kept).toHaveLength(MAX_RECEIVED_SEQUENCES);
+    expect(kept).toContain(`${BOB}.1`);
+    expect(kept).toContain(`${CAROL}.1`);
+    expect(kept).not.toContain(left[0]?.[0]);
+    expect(takeReceived(full, fromBob(1))).toBeUndefined();
+  });
+
+  it('passed on toward others: each once, the least recently used forgotten past 1,024', () => {
+    const { state } = fold(room());
+    const origin = (i: number) => `ee${String(i).padStart(14, '0')}`;
+    const toCarol = (i: number, n = 1) =>
+      directFrom(origin(i), CAROL, n, { name: 'x', text: 'y', time: TIME });
+    let next = takePassed(state, toCarol(0)) ?? state;
+    for (let i = 1; i <= MAX_PASSED_SEQUENCES; i++) {
+      next = takePassed(next, toCarol(i)) ?? next;
+      // The first goes on writing: it stays among the most recently used.
+      next = takePassed(next, toCarol(0, i + 1)) ?? next;
+    }
+    expect(next.direct.passed.size).toBe(MAX_PASSED_SEQUENCES);
+    // The second was the least recently used: forgotten, so its number is taken again.
+    expect(takePassed(next, toCarol(1))).toBeDefined();
+    expect(takePassed(next, toCarol(2))).toBeUndefined();
+    expect(takePassed(next, toCarol(0, 2))).toBeUndefined();
   });
 
   it('a few arriving out of order are all shown', () => {
@@ -114,6 +166,41 @@ describe('direct messages: each shown once, whoever replays them', () => {
     expect(passed).toEqual([{ kind: 'send', links: [2], frame: toCarol }]);
   });
 
+  it('one for another member that is forged, or for a member that quit, is not passed on', () => {
+    const toCarol = directFrom(BOB, CAROL, 1, { name: 'bob', text: 'for carol', time: TIME });
+    const altered = { ...toCarol, box: directFrom(BOB, CAROL, 1, { delivered: 1 }).box };
+    const forged = fold([...room(), frameEvent(1, altered, 5)]).effects;
+    expect(sentDirect(forged)).toEqual([]);
+    expect(forged).toContainEqual(
+      expect.objectContaining({ warning: expect.objectContaining({ code: 'forgedDirect' }) }),
+    );
+    // Dave is linked too: a message passed on toward carol, not linked, would go to him.
+    const withDave = [...room(), ...joined(3, DAVE, 'dave')];
+    const passed = fold([
+      ...withDave,
+      { kind: 'linkDown', at: 4, link: 2, reason: 'reset' },
+      frameEvent(1, toCarol, 5),
+    ]).effects;
+    expect(sentDirect(passed)).toEqual([toCarol]);
+    const quit = fold([
+      ...withDave,
+      frameEvent(2, { type: 'bye', reason: 'quit' }, 4),
+      frameEvent(1, toCarol, 5),
+    ]);
+    expect(quit.state.members.get(CAROL)?.state).toBe('quit');
+    expect(sentDirect(quit.effects)).toEqual([]);
+  });
+
+  it('content that opens but is neither a message nor a receipt is dropped with one warning', () => {
+    const odd = directFrom(BOB, SELF, 1, { greeting: 'hi' });
+    const { effects } = fold([...room(), frameEvent(1, odd, 5)]);
+    expect(shownTexts(effects)).toEqual([]);
+    expect(sentDirect(effects)).toEqual([]);
+    expect(effects).toContainEqual(
+      expect.objectContaining({ warning: expect.objectContaining({ code: 'unreadableDirect' }) }),
+    );
+  });
+
   it('one for an earlier incarnation of this node is dropped unopened', () => {
     const old = directFrom(BOB, SELF, 1, { name: 'bob', text: 'old', time: TIME }, '0');
     const { effects } = fold([...room(), frameEvent(1, old, 5)]);
@@ -130,25 +217,37 @@ describe('direct messages: delivery the sender can see', () => {
   });
   const receipt = (n: number) => directFrom(BOB, SELF, n, { delivered: n });
 
-  it('numbers each per addressee and reports its receipt: dm-delivered', () => {
+  it('numbers all from one count, goes straight to a linked addressee, reports the receipt', () => {
     const { effects } = fold([
       ...room(),
       send(10),
       send(11, '/msg carol hi'),
       send(12),
-      frameEvent(1, receipt(2), 20),
+      frameEvent(1, receipt(3), 20),
     ]);
+    // One count for all: no number is used twice, whoever the addressee (it is the nonce).
     expect(sentDirect(effects).map((f) => `${f.to.slice(0, 2)}:${f.n}`)).toEqual([
       'bb:1',
-      'cc:1',
-      'bb:2',
+      'cc:2',
+      'bb:3',
     ]);
     expect(emitted(effects, 'dm-delivered')).toEqual([
       expect.objectContaining({
-        event: { event: 'dm-delivered', to: BOB, user: 'bob', id: `${SELF}.1:d2` },
+        event: { event: 'dm-delivered', to: BOB, user: 'bob', id: `${SELF}.1:d3` },
       }),
     ]);
     expect(emitted(effects, 'dm-undelivered')).toEqual([]);
+  });
+
+  it('a receipt this node sends and its next message share the count; each goes straight to a linked member', () => {
+    const { effects } = fold([...room(), frameEvent(1, fromBob(1), 5), send(10)]);
+    const sent = effects.filter((e) => e.kind === 'send' && e.frame.type === 'dm');
+    expect(
+      sent.map((e) => e.kind === 'send' && [e.links, e.frame.type === 'dm' && e.frame.n]),
+    ).toEqual([
+      [[1], 1],
+      [[1], 2],
+    ]);
   });
 
   it('without a receipt within the linger it is reported not delivered, once', () => {
@@ -188,6 +287,11 @@ describe('direct messages: delivery the sender can see', () => {
     expect(confirmed.state.leaving).toMatchObject({ phase: 'closing', code: 0 });
     const never = fold([...room(), send(10), leave, { kind: 'tick', at: 1100 }], config);
     expect(emitted(never.effects, 'dm-undelivered')).toHaveLength(1);
+    // The exit 3 comes with one line on stderr saying why.
+    expect(never.effects).toContainEqual({
+      kind: 'warn',
+      warning: { code: 'undeliveredDirect', count: 1 },
+    });
     expect(never.state.leaving).toMatchObject({ phase: 'closing', code: 3 });
   });
 });

@@ -82,7 +82,8 @@ describe('direct messages are sealed end to end', () => {
     const shown = await bob.waitFor((e) => e.event === 'message' && e.text === SECRET, 'the dm');
     expect(shown).toMatchObject({ from: 'alice', origin: alice.id, to: bob.id });
     const delivered = await alice.waitFor((e) => e.event === 'dm-delivered', 'the receipt');
-    expect(delivered).toMatchObject({ to: bob.id, user: 'bob' });
+    // It names the message by the id bob showed it with.
+    expect(delivered).toMatchObject({ to: bob.id, user: 'bob', id: shown.id });
     // What the relay read on both links: ciphertext only.
     expect(readable([...toAlice.lines, ...toBob.lines])).not.toContain('eagle');
 
@@ -129,7 +130,7 @@ describe('direct messages are sealed end to end', () => {
     expect(carol.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['after']);
     expect(`${carol.stdout}${carol.stderr}`).not.toContain('eagle');
     expect(readable(onPath)).not.toContain('eagle');
-    // Nor can any key but bob's open it: a member's own X25519 key, with everything on the wire.
+    // Nor does any other X25519 key open it (here a fresh one), with everything on the wire.
     const stranger = freshDirectBox();
     for (const line of onPath.filter((l) => l.includes('"type":"dm"'))) {
       const dm = JSON.parse(line) as DirectFrame;
