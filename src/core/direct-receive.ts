@@ -1,6 +1,7 @@
 import type { DirectFrame, SealedContent } from '../protocol/frames.js';
 import { sealedContent } from '../protocol/validate-messages.js';
 import { route, sealFor } from './direct.js';
+import { isAnnounced, park, unpark } from './direct-parked.js';
 import { directId, onReceipt } from './direct-pending.js';
 import { senderStream, takePassed, takeReceived } from './direct-seen.js';
 import type { Effect } from './effect.js';
@@ -52,19 +53,6 @@ function deliver(
 }
 
 /**
- * True when a direct message comes from the incarnation of a member this node
- * knows, with the keys it announced: only those are opened, so that the
- * numbers kept are those of members (bounded), and an incarnation that left
- * cannot be made to write again.
- */
-function isAnnounced(state: NodeState, frame: DirectFrame): boolean {
-  const member = state.members.get(frame.origin);
-  const ann = member?.ann;
-  if (member === undefined || member.state === 'quit' || ann === undefined) return false;
-  return ann.inc === frame.inc && ann.dh === frame.dh && ann.key === frame.key;
-}
-
-/**
  * A direct message arrived: dropped unless signed by its origin's key and new
  * in its sequence; passed on toward its addressee if it is for another member;
  * opened and shown (or taken as a receipt) if it is for this incarnation and
@@ -74,6 +62,7 @@ export function onDirect(
   state: NodeState,
   frame: DirectFrame,
   from: string | undefined,
+  at: number,
   out: Effect[],
 ): NodeState {
   if (frame.origin === state.config.id) return state;
@@ -91,14 +80,7 @@ export function onDirect(
   if (frame.to !== state.config.id) return passOn(state, frame, from, out);
   // For an earlier incarnation of this node: its key is gone with it.
   if (frame.toInc !== state.config.incarnation) return state;
-  if (!isAnnounced(state, frame)) {
-    out.push({
-      kind: 'warn',
-      warning: { code: 'strangerDirect', stream: senderStream(frame), ...link },
-      key: `stranger-dm:${from ?? ''}`,
-    });
-    return state;
-  }
+  if (!isAnnounced(state, frame)) return park(state, frame, from, at, out);
   const next = takeReceived(state, frame);
   if (next === undefined) return state;
   const content = opened(next, frame);
@@ -133,5 +115,13 @@ function passOn(
   if (next === undefined) return state;
   const links = route(next, frame.to, from);
   if (links.length > 0) out.push({ kind: 'send', links, frame });
+  return next;
+}
+
+/** The direct messages that waited for their sender's announcement and have it now: received. */
+export function receiveParked(state: NodeState, at: number, out: Effect[]): NodeState {
+  const { state: unparked, ready } = unpark(state, at, out);
+  let next = unparked;
+  for (const parked of ready) next = onDirect(next, parked.frame, parked.from, at, out);
   return next;
 }

@@ -43,7 +43,7 @@ export function onFrame(
     case 'chat':
       return onChat(heard, frame, link.peer, at, out);
     case 'dm':
-      return onDirect(heard, frame, link.peer, out);
+      return onDirect(heard, frame, link.peer, at, out);
     case 'have':
       return onHave(heard, heardLink, frame, at, out);
     case 'links': {

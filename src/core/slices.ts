@@ -1,4 +1,5 @@
 import type { DeliveryState } from './delivery.js';
+import type { Parked } from './direct-parked.js';
 import type { Logged } from './log.js';
 import type { Redial } from './redial.js';
 import type { ReplayWindow } from './replay-window.js';
@@ -41,6 +42,8 @@ export interface DirectSlice {
   readonly received: ReadonlyMap<string, ReplayWindow>;
   /** Per `<sender stream>><addressee id>` this node passed on: the numbers (bounded). */
   readonly passed: ReadonlyMap<string, ReplayWindow>;
+  /** Direct messages to this node whose sender's announcement has not come yet (bounded). */
+  readonly parked: readonly Parked[];
   /** This node's direct messages not yet confirmed delivered, by `<addressee id>:<n>`. */
   readonly pending: ReadonlyMap<string, PendingDirect>;
   /** How many of them were not delivered within the linger. */

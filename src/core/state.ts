@@ -127,7 +127,14 @@ export function initialState(config: NodeConfig): NodeState {
       refused: 0,
       pulledAt: new Map(),
     },
-    direct: { seq: 0, received: new Map(), passed: new Map(), pending: new Map(), undelivered: 0 },
+    direct: {
+      seq: 0,
+      received: new Map(),
+      passed: new Map(),
+      parked: [],
+      pending: new Map(),
+      undelivered: 0,
+    },
     dialer: {
       initialPending: new Set(),
       dialing: new Set(),

@@ -2,7 +2,9 @@ import { catchUpDue, sendDueHaves } from './catch-up.js';
 import { overdueAt } from './delivery-overdue.js';
 import { startWindowDue } from './delivery-start.js';
 import { dialHeardOf } from './dial-heard.js';
+import { parkedDue } from './direct-parked.js';
 import { reportUndelivered, undeliveredDue } from './direct-pending.js';
+import { receiveParked } from './direct-receive.js';
 import type { Effect } from './effect.js';
 import { forgetDeparted, forgetLeftMembers, leftDue } from './forget.js';
 import { resolveGaps, startStreams } from './gaps.js';
@@ -36,6 +38,7 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'members that left, forgotten', due: leftDue, run: forgetLeftMembers },
   { name: 'members nobody vouches for', due: vouchDue, run: dropLongUnvouched },
   { name: 'redials', due: redialDue, run: dialDueRedials },
+  { name: 'direct messages waiting for their sender', due: parkedDue, run: receiveParked },
   {
     name: 'direct messages without a receipt',
     due: undeliveredDue,

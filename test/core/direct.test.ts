@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_PARKED, PARK_MS } from '../../src/core/direct-parked.js';
 import {
   MAX_PASSED_SEQUENCES,
   MAX_RECEIVED_SEQUENCES,
@@ -16,6 +17,7 @@ import {
   fold,
   frameEvent,
   joined,
+  memberEntry,
   SELF,
   testConfig,
 } from '../helpers/core-fixtures.js';
@@ -206,6 +208,57 @@ describe('direct messages: each shown once, whoever replays them', () => {
     const { effects } = fold([...room(), frameEvent(1, old, 5)]);
     expect(shownTexts(effects)).toEqual([]);
     expect(sentDirect(effects)).toEqual([]);
+  });
+});
+
+describe('direct messages: one from a member not heard of yet waits for its announcement', () => {
+  const EVE = 'ee00000000000000';
+  const fromEve = directFrom(EVE, SELF, 1, { name: 'eve', text: 'early', time: TIME });
+  const eveGossip = frameEvent(
+    2,
+    {
+      type: 'members',
+      members: [memberEntry(EVE, 'eve', '127.0.0.1:9300')],
+    },
+    40,
+  );
+  const tick = (at: number): NodeEvent => ({ kind: 'tick', at });
+
+  it('is shown once gossip of its sender arrives, and answered', () => {
+    const { effects } = fold([
+      ...room(),
+      frameEvent(2, fromEve, 5),
+      tick(30),
+      eveGossip,
+      tick(105),
+    ]);
+    expect(shownTexts(effects)).toEqual(['early']);
+    expect(sentDirect(effects)).toMatchObject([{ to: EVE, n: 1 }]);
+    expect(effects.filter((e) => e.kind === 'warn')).toEqual([]);
+  });
+
+  it('is dropped with one warning when none comes within the wait', () => {
+    const { state, effects } = fold([
+      ...room(),
+      frameEvent(2, fromEve, 5),
+      tick(5 + PARK_MS - 1),
+      tick(5 + PARK_MS),
+      eveGossip,
+      tick(5 + PARK_MS + 200),
+    ]);
+    expect(shownTexts(effects)).toEqual([]);
+    expect(state.direct.parked).toEqual([]);
+    const warned = effects.filter((e) => e.kind === 'warn' && e.warning.code === 'strangerDirect');
+    expect(warned).toHaveLength(1);
+  });
+
+  it('at most 32 wait: the oldest goes first', () => {
+    const many = Array.from({ length: MAX_PARKED + 8 }, (_, i) =>
+      frameEvent(2, directFrom(`e${String(i).padStart(15, '0')}`, SELF, 1, { delivered: 1 }), 5),
+    );
+    const { state } = fold([...room(), ...many]);
+    expect(state.direct.parked).toHaveLength(MAX_PARKED);
+    expect(state.direct.parked[0]?.frame.origin).toBe(`e${String(8).padStart(15, '0')}`);
   });
 });
 
