@@ -1,62 +1,91 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
-import { StringDecoder } from 'node:string_decoder';
 
 /**
  * The benchmark's baseline: a minimal mesh with plain `net` and no RxJS, one
- * JSON object per line on the wire, written carefully (one write per read,
- * one stdout write per read). No causal order, no signatures, no liveness,
- * no catch-up: it sets the limit rxchat is measured against.
+ * JSON object per line on the wire, written with care: sockets and stdin read
+ * as UTF-8 chunks and split by hand, the lines of one stdin read sent as one
+ * frame in one write per peer, one stdout write per socket read, stdin paused
+ * while a peer is over its high-water mark. No causal order, no signatures,
+ * no liveness, no catch-up: it sets the limit rxchat is measured against.
  *
  *   node baseline-node.js <port> <name> [host:port ...] [--plain]
  *
  * With `--plain` received messages print as `from: text` (the floor of Node
- * itself); otherwise as the same `message` events rxchat prints with `--json`.
+ * itself); otherwise as the same `message` events rxchat prints with `--json`
+ * (with `--short`, of `event`, `from` and `text` only).
  * `ready` and `join` are JSON either way, so the harness can follow the mesh.
  */
 
 const args = process.argv.slice(2);
 const plain = args.includes('--plain');
+/** `--short`: message events of `event`, `from` and `text` only, as the yardstick's JSON mesh prints. */
+const short = args.includes('--short');
 const positional = args.filter((arg) => !arg.startsWith('--') && arg !== '127.0.0.1');
 const [portText = '0', name = 'baseline', ...peers] = positional;
 const id = randomBytes(8).toString('hex');
 const stream = `${id}.${randomBytes(4).toString('hex')}`;
 const sockets = new Set<Socket>();
 let seq = 0;
+let stdinEnded = false;
 
-function lineReader(onLines: (lines: string[]) => void): (chunk: Buffer) => void {
-  const decoder = new StringDecoder('utf8');
+/** Calls `onLines` with the whole lines of each chunk; a line's end may come in a later one. */
+function lineReader(onLines: (lines: string[]) => void): (chunk: string) => void {
   let carry = '';
   return (chunk) => {
-    const parts = (carry + decoder.write(chunk)).split('\n');
-    carry = parts.pop() ?? '';
-    if (parts.length > 0) onLines(parts);
+    const text = carry + chunk;
+    const last = text.lastIndexOf('\n');
+    if (last === -1) {
+      carry = text;
+      return;
+    }
+    carry = text.slice(last + 1);
+    onLines(text.slice(0, last).split('\n'));
   };
 }
 
-/** A frame as read: hello `{type, id, name}` or chat. */
+/** A frame as read: hello `{type, id, name}`, or the lines of one stdin read. */
 interface WireFrame {
   readonly type: string;
   readonly id?: string;
   readonly name?: string;
   readonly origin?: string;
   readonly seq?: number;
-  readonly text?: string;
+  readonly texts?: readonly string[];
   readonly time?: string;
 }
 
-interface WireChat {
-  readonly type: 'chat';
-  readonly origin: string;
-  readonly name: string;
-  readonly seq: number;
-  readonly text: string;
-  readonly time: string;
+/** The `message` events of one frame, as rxchat --json prints them (or `from: text`). */
+function messageLines(frame: WireFrame): string {
+  const texts = frame.texts ?? [];
+  let out = '';
+  if (plain) {
+    for (const text of texts) out += `${frame.name}: ${text}\n`;
+    return out;
+  }
+  const from = JSON.stringify(frame.name);
+  if (short) {
+    for (const text of texts)
+      out += `{"event":"message","from":${from},"text":${JSON.stringify(text)}}\n`;
+    return out;
+  }
+  const head = `{"event":"message","from":${from},"origin":"${frame.origin?.split('.')[0]}","id":"${frame.origin}:`;
+  const tail = `,"time":"${frame.time}","history":false,"action":false}\n`;
+  let at = frame.seq ?? 0;
+  for (const text of texts) out += `${head}${at++}","text":${JSON.stringify(text)}${tail}`;
+  return out;
+}
+
+function resumeInput(): void {
+  if (stdinEnded || !process.stdin.isPaused()) return;
+  for (const socket of sockets) if (socket.writableNeedDrain) return;
+  process.stdin.resume();
 }
 
 function attach(socket: Socket): void {
   socket.setNoDelay(true);
+  socket.setEncoding('utf8');
   sockets.add(socket);
   socket.write(`${JSON.stringify({ type: 'hello', id, name })}\n`);
   socket.on(
@@ -65,28 +94,19 @@ function attach(socket: Socket): void {
       let out = '';
       for (const line of lines) {
         const frame = JSON.parse(line) as WireFrame;
-        if (frame.type === 'hello') {
+        if (frame.type === 'chat') out += messageLines(frame);
+        else if (frame.type === 'hello')
           out += `${JSON.stringify({ event: 'join', user: frame.name, id: frame.id, address: socket.remoteAddress })}\n`;
-        } else if (frame.type === 'chat') {
-          out += plain
-            ? `${frame.name}: ${frame.text}\n`
-            : `${JSON.stringify({
-                event: 'message',
-                from: frame.name,
-                origin: frame.origin,
-                id: `${frame.origin}.${frame.seq}`,
-                text: frame.text,
-                time: frame.time,
-                history: false,
-                action: false,
-              })}\n`;
-        }
       }
       if (out !== '') process.stdout.write(out);
     }),
   );
+  socket.on('drain', resumeInput);
   socket.on('error', () => socket.destroy());
-  socket.on('close', () => sockets.delete(socket));
+  socket.on('close', () => {
+    sockets.delete(socket);
+    resumeInput();
+  });
 }
 
 const server = createServer(attach);
@@ -102,20 +122,27 @@ server.listen(Number(portText), '127.0.0.1', () => {
   }
 });
 
+process.stdin.setEncoding('utf8');
 process.stdin.on(
   'data',
-  lineReader((lines) => {
-    const time = new Date().toISOString();
-    let frames = '';
-    for (const text of lines) {
-      seq += 1;
-      const frame: WireChat = { type: 'chat', origin: stream, name, seq, text, time };
-      frames += `${JSON.stringify(frame)}\n`;
-    }
-    for (const socket of sockets) socket.write(frames);
+  lineReader((texts) => {
+    const frame = {
+      type: 'chat',
+      origin: stream,
+      name,
+      seq: seq + 1,
+      time: new Date().toISOString(),
+      texts,
+    };
+    seq += texts.length;
+    const line = `${JSON.stringify(frame)}\n`;
+    let full = false;
+    for (const socket of sockets) if (!socket.write(line)) full = true;
+    if (full) process.stdin.pause();
   }),
 );
 process.stdin.on('end', () => {
+  stdinEnded = true;
   for (const socket of sockets) socket.end();
   server.close();
 });

@@ -17,6 +17,9 @@ import {
   meshFormation,
   timeToLost,
 } from './workloads.js';
+import { findYardstick, runYardstick } from './yardstick.js';
+import type { Target } from './yardstick-report.js';
+import { signAndVerifyUs, yardstickReport } from './yardstick-report.js';
 
 /**
  * `npm run bench`: measures rxchat on this machine, against plain-`net`
@@ -32,7 +35,9 @@ import {
  *   --only=<list>         run only these workloads, comma-separated: w1 (fan-out), w2 (latency),
  *                         w3 (mesh formation), idle (W4 idle: memory and CPU), flood (W4 flood),
  *                         w4 (both of those), frames (chat and have frame sizes, fresh and after
- *                         churn), other; the report holds only their sections and targets, so it
+ *                         churn), other, yardstick (the reference harness of $RXCHAT_YARDSTICK,
+ *                         by default ../shared/yardstick, when it and python3 are there; never
+ *                         with --quick); the report holds only their sections and targets, so it
  *                         needs --out (docs/BENCHMARKS.md keeps full runs only)
  *
  * e.g. node dist-bench/run.js --only=w1,idle --compare-bin=../old/dist/bin/rxchat.js
@@ -64,7 +69,9 @@ function refuse(why: string): never {
   process.exit(2);
 }
 
-const WORKLOADS = ['w1', 'w2', 'w3', 'idle', 'flood', 'frames', 'other'] as const;
+const WORKLOADS = ['yardstick', 'w1', 'w2', 'w3', 'idle', 'flood', 'frames', 'other'] as const;
+/** Rounds of the reference harness (each: every system once per workload). */
+const YARDSTICK_ROUNDS = 3;
 type Workload = (typeof WORKLOADS)[number];
 const onlyOption = option('only');
 const only: ReadonlySet<Workload> | undefined = (() => {
@@ -134,13 +141,6 @@ const n = (value: number, digits = 0): string =>
 const ratio = (a: number, b: number): string => `${n(a / b, 2)}×`;
 const met = (ok: boolean): string => (ok ? 'met' : '**not met**');
 
-interface Target {
-  readonly what: string;
-  readonly aim: string;
-  readonly measured: string;
-  readonly ok: boolean;
-}
-
 /** The three rows of one room at one moment: a cell per build (– where it was not measured). */
 function frameRows(
   size: number,
@@ -204,6 +204,20 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   /** The report's sections after the targets, each only if its workloads ran. */
   const sections: string[] = [];
+
+  // The reference harness first, on a machine nothing else of the run has warmed or filled.
+  if (selected('yardstick')) {
+    const found: ReturnType<typeof findYardstick> = quick
+      ? { skipped: 'not run with --quick (the smoke test)' }
+      : findYardstick();
+    const result =
+      'dir' in found
+        ? { rows: runYardstick(found.dir, YARDSTICK_ROUNDS), rounds: YARDSTICK_ROUNDS }
+        : found;
+    const report = yardstickReport(result, signAndVerifyUs());
+    targets.push(...report.targets);
+    sections.push(report.section);
+  }
 
   // W1: fan-out, every build interleaved.
   const w1Builds = [signed, baselineJson, baselinePlain, unsigned, closedRoom];
