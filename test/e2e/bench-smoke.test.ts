@@ -37,7 +37,7 @@ describe('the benchmark harness (tiny sizes, so it cannot rot)', () => {
       /## W4 memory and idle CPU[\s\S]*\| build \| ms of CPU per second per member \|\n\|---\|---\|\n\| rxchat \(signed, the default\) \| [\d.]+ \([\d.]+–[\d.]+\) \|/,
     );
     expect(text).toMatch(
-      /\| W4: peak RSS of an idle member \| < 60 MB \| [\d.]+ MB \| (met|\*\*not met\*\*) \|/,
+      /\| W4: peak RSS of an idle member \| < 50 MB \| [\d.]+ MB \| (met|\*\*not met\*\*) \|/,
     );
     expect(text).toMatch(/\| SIGSTOP of one of 3 members/);
     // The reference harness never runs in the smoke test (it needs python3); the report says so.
