@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Server, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
+import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
 
 /**
  * The benchmark's baseline: a minimal mesh with plain `net` and no RxJS, one
@@ -10,11 +11,13 @@ import { connect, createServer } from 'node:net';
  * while a peer is over its high-water mark. No causal order, no signatures,
  * no liveness, no catch-up: it sets the limit rxchat is measured against.
  *
- *   node baseline-node.js <port> <name> [host:port ...] [--plain]
+ *   node baseline-node.js <port> <name> [host:port ...] [--plain] [--short] [--tls]
  *
  * With `--plain` received messages print as `from: text` (the floor of Node
  * itself); otherwise as the same `message` events rxchat prints with `--json`
- * (with `--short`, of `event`, `from` and `text` only).
+ * (with `--short`, of `event`, `from` and `text` only). With `--tls` every
+ * link is TLS 1.3 with a pre-shared key from `RXCHAT_SECRET`, as in rxchat's
+ * closed room: the same cipher suites, PSK with (EC)DHE, no certificates.
  * `ready` and `join` are JSON either way, so the harness can follow the mesh.
  */
 
@@ -22,6 +25,16 @@ const args = process.argv.slice(2);
 const plain = args.includes('--plain');
 /** `--short`: message events of `event`, `from` and `text` only, as the yardstick's JSON mesh prints. */
 const short = args.includes('--short');
+const tls = args.includes('--tls');
+/** rxchat's closed-room settings; the key itself is the secret's SHA-256 (derived once, at start). */
+const PSK = createHash('sha256')
+  .update(process.env.RXCHAT_SECRET ?? 'baseline')
+  .digest();
+const tlsOptions = {
+  ciphers: 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256',
+  minVersion: 'TLSv1.3',
+  maxVersion: 'TLSv1.3',
+} as const;
 const positional = args.filter((arg) => !arg.startsWith('--') && arg !== '127.0.0.1');
 const [portText = '0', name = 'baseline', ...peers] = positional;
 const id = randomBytes(8).toString('hex');
@@ -109,15 +122,27 @@ function attach(socket: Socket): void {
   });
 }
 
-const server = createServer(attach);
+const server: Server = tls
+  ? createTlsServer({ ...tlsOptions, pskCallback: () => PSK }, attach)
+  : createServer(attach);
 server.listen(Number(portText), '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   process.stdout.write(`${JSON.stringify({ event: 'ready', v: 1, port, id, user: name })}\n`);
   for (const peer of peers) {
     const at = peer.lastIndexOf(':');
-    const socket = connect({ host: peer.slice(0, at), port: Number(peer.slice(at + 1)) });
-    socket.on('connect', () => attach(socket));
+    const host = peer.slice(0, at);
+    const port = Number(peer.slice(at + 1));
+    const socket = tls
+      ? tlsConnect({
+          ...tlsOptions,
+          host,
+          port,
+          checkServerIdentity: () => undefined,
+          pskCallback: () => ({ psk: PSK, identity: 'rxchat-v1' }),
+        })
+      : connect({ host, port });
+    socket.on(tls ? 'secureConnect' : 'connect', () => attach(socket));
     socket.on('error', () => socket.destroy());
   }
 });

@@ -30,6 +30,15 @@ export const baselineJson: Build = {
   stats: false,
 };
 
+/** The same mesh over TLS-PSK as rxchat's closed room sets it up: the closed room's limit. */
+export const baselineTls: Build = {
+  label: 'baseline, JSON events, closed room (TLS)',
+  bin: here('./baseline-node.js'),
+  args: ['--tls'],
+  env: { RXCHAT_SECRET: 'bench secret' },
+  stats: false,
+};
+
 /** The plain-`net` mesh printing `from: text`: the floor of Node itself. */
 export const baselinePlain: Build = {
   label: 'baseline, plain text',

@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import type { FrameSizes, FramesResult } from './frames.js';
 import { frameSizes } from './frames.js';
 import type { Build, Summary } from './harness.js';
-import { baselineJson, baselinePlain, fmt, rxchat, stopAll, summarise } from './harness.js';
+import {
+  baselineJson,
+  baselinePlain,
+  baselineTls,
+  fmt,
+  rxchat,
+  stopAll,
+  summarise,
+} from './harness.js';
 import type { LatencyResult } from './latency.js';
 import { latency } from './latency.js';
 import type { IdleResult } from './memory.js';
@@ -222,7 +230,7 @@ async function main(): Promise<void> {
   }
 
   // W1: fan-out, every build interleaved.
-  const w1Builds = [signed, baselineJson, baselinePlain, unsigned, closedRoom];
+  const w1Builds = [signed, baselineJson, baselinePlain, unsigned, closedRoom, baselineTls];
   if (compared !== undefined) w1Builds.push(compared);
   const w1 = selected('w1')
     ? await interleaved(w1Builds, RUNS, (build) => fanOut(W1_LINES, 2, build))
@@ -265,6 +273,13 @@ async function main(): Promise<void> {
       aim: '≥ 0.80×',
       measured: pairedText(w1Ratio),
       ok: w1Ratio.median >= 0.8,
+    });
+    const tlsRatio = paired(closedRoom, baselineTls);
+    targets.push({
+      what: 'W1 fan-out, closed room, against the baseline over the same TLS-PSK settings (paired by round)',
+      aim: '≥ 0.80×',
+      measured: pairedText(tlsRatio),
+      ok: tlsRatio.median >= 0.8,
     });
     const plainRatio = paired(signed, baselinePlain);
     targets.push({
