@@ -7,6 +7,8 @@ interface SharedFields {
   readonly time: string;
   readonly head: string;
   readonly timeField: string;
+  /** One of `from`, `origin` and `time` holds a character escapeControls escapes. */
+  readonly raw: boolean;
 }
 
 /**
@@ -20,12 +22,12 @@ interface SharedFields {
 export function makeEventJson(): (event: OutputEvent) => string {
   // Consecutive messages mostly share sender and time: their quoted fields are kept.
   let shared: SharedFields | undefined;
-  return (event) => escapeControls(eventLine(event));
+  return eventLine;
 
   function eventLine(event: OutputEvent): string {
     // Direct and unmet messages are rare: they take the general way.
     if (event.event !== 'message' || event.to !== undefined || event.unmet === true)
-      return JSON.stringify(event);
+      return escapeControls(JSON.stringify(event));
     let fields = shared;
     if (
       fields === undefined ||
@@ -39,10 +41,14 @@ export function makeEventJson(): (event: OutputEvent) => string {
         time: event.time,
         head: `{"event":"message","from":${quote(event.from)},"origin":${quote(event.origin)},"id":`,
         timeField: `,"time":${quote(event.time)},"history":`,
+        raw: hasRawControl(event.from + event.origin + event.time),
       };
       shared = fields;
     }
-    return `${fields.head}${quote(event.id)},"text":${quote(event.text)}${fields.timeField}${event.history},"action":${event.action}}`;
+    const line = `${fields.head}${quote(event.id)},"text":${quote(event.text)}${fields.timeField}${event.history},"action":${event.action}}`;
+    // Only the strings can hold such a character: the line is scanned only when one of them does.
+    const raw = fields.raw || hasRawControl(event.text) || hasRawControl(event.id);
+    return raw ? escapeControls(line) : line;
   }
 }
 
@@ -53,10 +59,15 @@ export function makeEventJson(): (event: OutputEvent) => string {
  */
 const RAW_CONTROL = /[\u007f-\u009f\u2028\u2029]/g;
 
+/** True when the text holds a character escapeControls escapes. */
+function hasRawControl(text: string): boolean {
+  RAW_CONTROL.lastIndex = 0;
+  return RAW_CONTROL.test(text);
+}
+
 /** The line with every such character written as a `\uXXXX` escape: the same JSON value. */
 export function escapeControls(line: string): string {
-  RAW_CONTROL.lastIndex = 0;
-  if (!RAW_CONTROL.test(line)) return line;
+  if (!hasRawControl(line)) return line;
   return line.replace(
     RAW_CONTROL,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
