@@ -34,6 +34,31 @@ export async function idleMemory(
   return { peakMb, cpuMsPerSecond: cpu.map((ms) => ms / seconds) };
 }
 
+/**
+ * W4, idle in a larger room: `size` members, each given the first one's
+ * address, nothing said for `idleMs` from `settleMs` after every one linked
+ * with every other. The CPU of each member over that window, in ms per second
+ * and per member it is linked with.
+ */
+export async function idleMeshCpu(
+  size: number,
+  idleMs: number,
+  settleMs: number,
+): Promise<readonly number[]> {
+  const first = await startBenchNode('m0', []);
+  const all: BenchNode[] = [first];
+  for (let i = 1; i < size; i++) all.push(await startBenchNode(`m${i}`, [first.address]));
+  await until(all, () => all.every((n) => n.linked.size >= size - 1), `mesh of ${size}`, 60_000);
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const cpuBefore = all.map((n) => cpuMsOf(n.child.pid));
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const cpu = all.map((n, i) => cpuMsOf(n.child.pid) - (cpuBefore[i] ?? 0));
+  const seconds = (performance.now() - started) / 1000;
+  stopAll();
+  return cpu.map((ms) => ms / seconds / (size - 1));
+}
+
 export interface FloodResult {
   /** Highest peak RSS of the flooding member and the other running one, MB. */
   readonly peakMb: number;

@@ -16,7 +16,7 @@ import {
 import type { LatencyResult } from './latency.js';
 import { latency } from './latency.js';
 import type { IdleResult } from './memory.js';
-import { floodWithStoppedMember, idleMemory } from './memory.js';
+import { floodWithStoppedMember, idleMemory, idleMeshCpu } from './memory.js';
 import type { FanOutResult } from './workloads.js';
 import {
   catchUpAfterFreeze,
@@ -63,6 +63,8 @@ const FLOOD_MS = quick ? 1500 : 10_000;
 const IDLE_MS = quick ? 1000 : 10_000;
 const IDLE_RUNS = quick ? 1 : 3;
 const IDLE_SETTLE_MS = quick ? 0 : 2000;
+/** Idle CPU in larger rooms: their sizes. */
+const IDLE_ROOMS = quick ? [4] : [8, 32];
 /** Frame sizes: the rooms, the burst, and the restarts of one member in the churned room. */
 const FRAME_ROOMS = quick ? [3] : [3, 8, 32];
 const FRAME_BURST = quick ? 20 : 500;
@@ -381,6 +383,7 @@ ${w3Rows.join('\n')}
   // W4: memory, and the CPU of idle members; the idle runs interleaved with the compared build.
   const w4Rows: string[] = [];
   const idleCpuRows: string[] = [];
+  const idleRoomRows: string[] = [];
   if (selected('idle')) {
     const idleBuilds = compared === undefined ? [signed] : [signed, compared];
     const idleRuns = await interleaved(idleBuilds, IDLE_RUNS, (build) =>
@@ -403,6 +406,16 @@ ${w3Rows.join('\n')}
       idleCpuRows.push(
         `| ${build.label} | ${fmt(summarise(ofBuild(build).flatMap((r) => r.cpuMsPerSecond)), 1)} |`,
       );
+    }
+    for (const size of IDLE_ROOMS) {
+      const perLinked = summarise(await idleMeshCpu(size, IDLE_MS, IDLE_SETTLE_MS));
+      idleRoomRows.push(`| ${size} | ${fmt(perLinked, 2)} |`);
+      targets.push({
+        what: `W4: idle CPU of a member of ${size}, per member it is linked with`,
+        aim: '≤ 2 ms per second',
+        measured: `${n(perLinked.median, 2)} ms/s (members ${n(perLinked.min, 2)}–${n(perLinked.max, 2)})`,
+        ok: perLinked.median <= 2,
+      });
     }
   }
   if (selected('w1') && (selected('idle') || selected('flood')))
@@ -444,6 +457,18 @@ ${n(IDLE_SETTLE_MS / 1000)} s after their mesh had formed, per second of it; med
 | build | ms of CPU per second per member |
 |---|---|
 ${idleCpuRows.join('\n')}
+`
+}${
+  idleRoomRows.length === 0
+    ? ''
+    : `
+Idle CPU in larger rooms: N members, each given the first one's address, the same window from
+${n(IDLE_SETTLE_MS / 1000)} s after every one linked with every other; each member's CPU per second, divided by the N − 1
+members it is linked with (one run; median and min–max over the members).
+
+| N | ms of CPU per second per linked member |
+|---|---|
+${idleRoomRows.join('\n')}
 `
 }`);
 

@@ -40,6 +40,13 @@ describe('the benchmark harness (tiny sizes, so it cannot rot)', () => {
       /\| W4: peak RSS of an idle member \| < 50 MB \| [\d.]+ MB \| (met|\*\*not met\*\*) \|/,
     );
     expect(text).toMatch(/\| SIGSTOP of one of 3 members/);
+    // Idle CPU in a larger room, per linked member, and its target.
+    expect(text).toMatch(
+      /\| N \| ms of CPU per second per linked member \|\n\|---\|---\|\n\| 4 \| [\d.]+ \(/,
+    );
+    expect(text).toMatch(
+      /\| W4: idle CPU of a member of 4, per member it is linked with \| ≤ 2 ms per second \|/,
+    );
     // The reference harness never runs in the smoke test (it needs python3); the report says so.
     expect(text).toContain('## The yardstick\n\nNot run: not run with --quick (the smoke test)');
     // Frame sizes: a line, a burst and a have, fresh and after the churn, each in bytes.
