@@ -34,30 +34,57 @@ export function isAnnounced(state: NodeState, frame: DirectFrame): boolean {
   return ann.inc === frame.inc && ann.dh === frame.dh && ann.key === frame.key;
 }
 
-/**
- * True when its sender's announcement may still come: this node knows no
- * such incarnation (it may have written the moment it heard of this node,
- * before gossip of it reached here). Not when it knows that one otherwise.
- */
-function mayBeAnnounced(state: NodeState, frame: DirectFrame): boolean {
-  return state.members.get(frame.origin)?.ann?.inc !== frame.inc;
+/** Why a direct message to this node was not opened (see the strangerDirect warning). */
+export type StrangerReason = 'left' | 'keys' | 'unannounced' | 'crowded';
+
+/** The member whose link a frame came on, as a warning names it. */
+export function viaOf(state: NodeState, from: string | undefined): { via?: Named } {
+  const via = from === undefined ? undefined : state.members.get(from);
+  return via === undefined ? {} : { via: namedOf(state, via.id, via.name) };
 }
 
-function strangerWarning(state: NodeState, parked: Omit<Parked, 'until' | 'retryAt'>): Effect {
-  const via = parked.from === undefined ? undefined : state.members.get(parked.from);
-  const link: { via?: Named } = via === undefined ? {} : { via: namedOf(state, via.id, via.name) };
+function strangerWarning(
+  state: NodeState,
+  parked: Omit<Parked, 'until' | 'retryAt'>,
+  reason: StrangerReason,
+): Effect {
   const stream = `${parked.frame.origin}.${parked.frame.inc}`;
   return {
     kind: 'warn',
-    warning: { code: 'strangerDirect', stream, ...link },
+    warning: { code: 'strangerDirect', stream, reason, ...viaOf(state, parked.from) },
     key: `stranger-dm:${parked.from ?? ''}`,
   };
 }
 
+/** Direct messages waiting from one link, at most: one link cannot take every place. */
+export const MAX_PARKED_PER_LINK = 8;
+
+/** The parked list with `parked` added, and the one it pushed out (of the link holding most). */
+function withParked(
+  list: readonly Parked[],
+  parked: Parked,
+): { readonly list: readonly Parked[]; readonly out?: Parked } {
+  const all = [...list, parked];
+  const perLink = new Map<string | undefined, number>();
+  for (const p of all) perLink.set(p.from, (perLink.get(p.from) ?? 0) + 1);
+  const crowded = [...perLink].sort((a, b) => b[1] - a[1])[0];
+  const over =
+    (perLink.get(parked.from) ?? 0) > MAX_PARKED_PER_LINK
+      ? parked.from
+      : all.length > MAX_PARKED
+        ? crowded?.[0]
+        : undefined;
+  if (over === undefined && all.length <= MAX_PARKED) return { list: all };
+  const at = all.findIndex((p) => p.from === over);
+  const out = all[at];
+  return out === undefined ? { list: all } : { list: all.filter((_, i) => i !== at), out };
+}
+
 /**
  * A direct message to this node from no announced incarnation of a member:
- * kept a while for the announcement when it may still come (the oldest kept
- * one goes when MAX_PARKED wait), else dropped with one warning per link.
+ * kept a while for the announcement when it may still come (one link keeps at
+ * most MAX_PARKED_PER_LINK waiting, all at most MAX_PARKED; a copy of one
+ * waiting is not kept twice), else dropped with one warning per link.
  */
 export function park(
   state: NodeState,
@@ -67,17 +94,23 @@ export function park(
   out: Effect[],
 ): NodeState {
   const arrived = from === undefined ? { frame } : { frame, from };
-  if (!mayBeAnnounced(state, frame)) {
-    out.push(strangerWarning(state, arrived));
+  const member = state.members.get(frame.origin);
+  if (member?.ann?.inc === frame.inc) {
+    out.push(strangerWarning(state, arrived, member.state === 'quit' ? 'left' : 'keys'));
     return state;
   }
-  const parked = [
-    ...state.direct.parked,
-    { ...arrived, until: at + PARK_MS, retryAt: at + RETRY_MS },
-  ];
-  const [oldest] = parked;
-  if (parked.length > MAX_PARKED && oldest !== undefined) out.push(strangerWarning(state, oldest));
-  return withDirect(state, { parked: parked.slice(-MAX_PARKED) });
+  const { origin, inc, n } = frame;
+  const copy = state.direct.parked.some(
+    (p) => p.frame.origin === origin && p.frame.inc === inc && p.frame.n === n,
+  );
+  if (copy) return state;
+  const added = withParked(state.direct.parked, {
+    ...arrived,
+    until: at + PARK_MS,
+    retryAt: at + RETRY_MS,
+  });
+  if (added.out !== undefined) out.push(strangerWarning(state, added.out, 'crowded'));
+  return withDirect(state, { parked: added.list });
 }
 
 /** When the waiting direct messages are next looked at. */
@@ -93,21 +126,30 @@ export function parkedDue(state: NodeState): number | undefined {
 /**
  * The waiting direct messages looked at: those whose sender is announced now
  * are handed back (to be received as if they arrived now); those that waited
- * PARK_MS are dropped with the warning; the rest wait on.
+ * PARK_MS are dropped with the warning; the rest wait on. With `origin`, only
+ * that sender's, at once (one of its messages just arrived announced: those
+ * before it go first).
  */
 export function unpark(
   state: NodeState,
   at: number,
   out: Effect[],
+  origin?: string,
 ): { readonly state: NodeState; readonly ready: readonly Parked[] } {
   const due = parkedDue(state);
+  if (origin !== undefined) {
+    const ready = state.direct.parked.filter((p) => p.frame.origin === origin);
+    if (ready.length === 0) return { state, ready };
+    const parked = state.direct.parked.filter((p) => p.frame.origin !== origin);
+    return { state: withDirect(state, { parked }), ready };
+  }
   if (due === undefined || due > at) return { state, ready: [] };
   const ready: Parked[] = [];
   const waiting: Parked[] = [];
   for (const parked of state.direct.parked) {
     if (Math.min(parked.retryAt, parked.until) > at) waiting.push(parked);
     else if (isAnnounced(state, parked.frame)) ready.push(parked);
-    else if (at >= parked.until) out.push(strangerWarning(state, parked));
+    else if (at >= parked.until) out.push(strangerWarning(state, parked, 'unannounced'));
     else waiting.push({ ...parked, retryAt: at + RETRY_MS });
   }
   return { state: withDirect(state, { parked: waiting }), ready };

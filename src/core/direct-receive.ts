@@ -1,7 +1,7 @@
 import type { DirectFrame, SealedContent } from '../protocol/frames.js';
 import { sealedContent } from '../protocol/validate-messages.js';
 import { route, sealFor } from './direct.js';
-import { isAnnounced, park, unpark } from './direct-parked.js';
+import { isAnnounced, park, unpark, viaOf } from './direct-parked.js';
 import { directId, onReceipt } from './direct-pending.js';
 import { senderStream, takePassed, takeReceived } from './direct-seen.js';
 import type { Effect } from './effect.js';
@@ -66,13 +66,11 @@ export function onDirect(
   out: Effect[],
 ): NodeState {
   if (frame.origin === state.config.id) return state;
-  const via = from === undefined ? undefined : state.members.get(from);
-  const link = via === undefined ? {} : { via: namedOf(state, via.id, via.name) };
   if (!verifyDirect(state.config.identity, frame)) {
     const name = senderName(state, frame.origin);
     out.push({
       kind: 'warn',
-      warning: { code: 'forgedDirect', name, origin: frame.origin, ...link },
+      warning: { code: 'forgedDirect', name, origin: frame.origin, ...viaOf(state, from) },
       key: `forged-dm:${from ?? ''}`,
     });
     return state;
@@ -81,7 +79,9 @@ export function onDirect(
   // For an earlier incarnation of this node: its key is gone with it.
   if (frame.toInc !== state.config.incarnation) return state;
   if (!isAnnounced(state, frame)) return park(state, frame, from, at, out);
-  const next = takeReceived(state, frame);
+  // What of its sender waited for its announcement goes first.
+  const released = receiveParked(state, at, out, frame.origin);
+  const next = takeReceived(released, frame);
   if (next === undefined) return state;
   const content = opened(next, frame);
   if (content === undefined) {
@@ -119,8 +119,13 @@ function passOn(
 }
 
 /** The direct messages that waited for their sender's announcement and have it now: received. */
-export function receiveParked(state: NodeState, at: number, out: Effect[]): NodeState {
-  const { state: unparked, ready } = unpark(state, at, out);
+export function receiveParked(
+  state: NodeState,
+  at: number,
+  out: Effect[],
+  origin?: string,
+): NodeState {
+  const { state: unparked, ready } = unpark(state, at, out, origin);
   let next = unparked;
   for (const parked of ready) next = onDirect(next, parked.frame, parked.from, at, out);
   return next;

@@ -4,7 +4,7 @@ import { take } from './replay-window.js';
 import type { NodeState } from './state.js';
 import { withDirect } from './state.js';
 
-/** Sender streams writing to this node whose numbers are kept, at most (beside current ones). */
+/** Sender streams writing to this node whose numbers are kept, at most (current ones are never forgotten). */
 export const MAX_RECEIVED_SEQUENCES = 4096;
 /** Sequences passed on toward others whose numbers are kept, at most. */
 export const MAX_PASSED_SEQUENCES = 1024;

@@ -1,15 +1,16 @@
 /**
- * Which numbers of one sequence were seen: the highest, and a 64-bit mask of
- * the 64 below it (bit i: `top - 1 - i`). A number is taken once; one more
- * than 64 below the highest counts as seen. Two values per sequence, however
- * many numbers pass, and some arriving out of order are still taken.
+ * Which numbers of one sequence were seen: the highest, and a mask of the
+ * WINDOW_BITS below it (bit i: `top - 1 - i`). A number is taken once; one
+ * more than WINDOW_BITS below the highest counts as seen. Two values per
+ * sequence, however many numbers pass, and many arriving out of order (or
+ * overtaken by numbers the sender used for others) are still taken.
  */
 export interface ReplayWindow {
   readonly top: number;
   readonly mask: bigint;
 }
 
-export const WINDOW_BITS = 64;
+export const WINDOW_BITS = 1024;
 const FULL = (1n << BigInt(WINDOW_BITS)) - 1n;
 
 /** The window with `n` taken; undefined when `n` was seen before (or is too old to tell). */

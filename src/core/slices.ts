@@ -34,7 +34,7 @@ export interface ChatSlice {
   readonly pulledAt: ReadonlyMap<string, number>;
 }
 
-/** Direct messages: this node's numbering, the numbers seen, its own awaiting a receipt. */
+/** Direct messages: this node's count, the numbers seen, those waiting for their sender, its own awaiting a receipt. */
 export interface DirectSlice {
   /** The last number this incarnation gave a direct message or receipt: one count for all. */
   readonly seq: number;

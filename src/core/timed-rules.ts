@@ -38,7 +38,11 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'members that left, forgotten', due: leftDue, run: forgetLeftMembers },
   { name: 'members nobody vouches for', due: vouchDue, run: dropLongUnvouched },
   { name: 'redials', due: redialDue, run: dialDueRedials },
-  { name: 'direct messages waiting for their sender', due: parkedDue, run: receiveParked },
+  {
+    name: 'direct messages waiting for their sender',
+    due: parkedDue,
+    run: (state, at, out) => receiveParked(state, at, out),
+  },
   {
     name: 'direct messages without a receipt',
     due: undeliveredDue,

@@ -101,7 +101,13 @@ export type Warning =
       readonly via?: Named;
     }
   | { readonly code: 'unreadableDirect'; readonly from: Named }
-  | { readonly code: 'strangerDirect'; readonly stream: string; readonly via?: Named }
+  | {
+      readonly code: 'strangerDirect';
+      readonly stream: string;
+      /** It quit; it announced other keys; no announcement came in time; no room to wait. */
+      readonly reason: 'left' | 'keys' | 'unannounced' | 'crowded';
+      readonly via?: Named;
+    }
   | { readonly code: 'undeliveredDirect'; readonly count: number }
   | {
       readonly code: 'heldFull';

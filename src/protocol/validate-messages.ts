@@ -58,16 +58,25 @@ function isBase64(value: unknown): value is string {
 }
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/**
+ * 32 bytes in canonical base64 (44 characters, one `=`, no stray bits): a key
+ * has one spelling only, so no relay can pass on another spelling of it.
+ */
+function isKey32(value: unknown): value is string {
+  return typeof value === 'string' && KEY32.test(value);
+}
+const KEY32 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
 export function validateDirect(value: Obj): Validated {
   const { origin, inc, dh, to, toInc, n, box, key, sig } = value;
   if (!isToken(origin)) return fail('dm: bad "origin"');
   if (!isToken(inc)) return fail('dm: bad "inc"');
-  if (!isStr(dh, 64)) return fail('dm: bad "dh"');
+  if (!isKey32(dh)) return fail('dm: bad "dh"');
   if (!isToken(to)) return fail('dm: bad "to"');
   if (!isToken(toInc)) return fail('dm: bad "toInc"');
   if (!isInt(n, 1, Number.MAX_SAFE_INTEGER)) return fail('dm: bad "n"');
   if (!isBase64(box)) return fail('dm: bad "box"');
-  if (!isStr(key, 64)) return fail('dm: bad "key"');
+  if (!isKey32(key)) return fail('dm: bad "key"');
   if (!isStr(sig, 200)) return fail('dm: bad "sig"');
   return { ok: true, frame: { type: 'dm', origin, inc, dh, to, toInc, n, box, key, sig } };
 }

@@ -1,3 +1,4 @@
+import { PARK_MS } from '../core/direct-parked.js';
 import type {
   LinkRef,
   Named,
@@ -35,6 +36,13 @@ function notReadingText(why: NotReading): string {
     ? `it stopped reading: nothing drained for ${why.ms} ms`
     : `it stopped reading: over ${why.limitBytes} bytes unsent`;
 }
+
+const STRANGER_REASON = {
+  left: 'that incarnation has quit',
+  keys: 'not signed with the keys that incarnation announced',
+  unannounced: `no announcement of that incarnation came within ${PARK_MS} ms`,
+  crowded: 'too many direct messages wait for their senders’ announcements',
+} as const;
 
 const USAGE = {
   me: 'usage: /me <action>, e.g. /me waves',
@@ -90,8 +98,9 @@ const WORDING: Wording = {
   forgedDirect: (w) =>
     `dropped a direct message claiming to be from ${w.name} (${w.origin.slice(0, 8)}) that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: its signature does not verify`,
   strangerDirect: (w) =>
-    `dropped a direct message from ${w.stream} that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: not an incarnation of a member this node knows`,
-  undeliveredDirect: (w) => `${w.count} direct message(s) not delivered; see above`,
+    `dropped a direct message from ${w.stream} that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: ${STRANGER_REASON[w.reason]}`,
+  undeliveredDirect: (w) =>
+    `${w.count} direct message(s) not delivered (each was reported as it timed out)`,
   unreadableDirect: (w) =>
     `dropped a direct message from ${nameOf(w.from)}: it does not open with this node's key (not sealed for it, or altered)`,
   heldFull: (w) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PARKED, PARK_MS } from '../../src/core/direct-parked.js';
+import { MAX_PARKED, MAX_PARKED_PER_LINK, PARK_MS } from '../../src/core/direct-parked.js';
 import {
   MAX_PASSED_SEQUENCES,
   MAX_RECEIVED_SEQUENCES,
@@ -16,7 +16,10 @@ import {
   fakeIdentity,
   fold,
   frameEvent,
+  handshake,
+  hello,
   joined,
+  linkUp,
   memberEntry,
   SELF,
   testConfig,
@@ -81,7 +84,7 @@ describe('direct messages: each shown once, whoever replays them', () => {
     expect(warned).toEqual(['forgedDirect', 'forgedDirect']);
   });
 
-  it('one from no member’s announced incarnation is not opened, and nothing of it is kept', () => {
+  it('one from no member’s announced incarnation is not opened, and no number of it is kept', () => {
     const strangers = Array.from({ length: 2_000 }, (_, i) =>
       frameEvent(2, directFrom(`ee${String(i).padStart(14, '0')}`, SELF, 1, { delivered: 1 }), 6),
     );
@@ -252,13 +255,55 @@ describe('direct messages: one from a member not heard of yet waits for its anno
     expect(warned).toHaveLength(1);
   });
 
-  it('at most 32 wait: the oldest goes first', () => {
-    const many = Array.from({ length: MAX_PARKED + 8 }, (_, i) =>
-      frameEvent(2, directFrom(`e${String(i).padStart(15, '0')}`, SELF, 1, { delivered: 1 }), 5),
+  const stranger = (i: number, n = 1) =>
+    directFrom(`e${String(i).padStart(15, '0')}`, SELF, n, { delivered: 1 });
+
+  it('one link keeps at most 8 waiting, all at most 32; a copy is not kept twice', () => {
+    const fromOne = Array.from({ length: 12 }, (_, i) => frameEvent(2, stranger(i), 5));
+    const one = fold([...room(), ...fromOne, frameEvent(2, stranger(11), 5)]).state.direct.parked;
+    expect(one).toHaveLength(MAX_PARKED_PER_LINK);
+    expect(one.map((p) => p.frame.origin)).toEqual(
+      Array.from({ length: 8 }, (_, i) => stranger(i + 4).origin),
     );
-    const { state } = fold([...room(), ...many]);
-    expect(state.direct.parked).toHaveLength(MAX_PARKED);
-    expect(state.direct.parked[0]?.frame.origin).toBe(`e${String(8).padStart(15, '0')}`);
+    const links = [3, 4, 5, 6, 7];
+    const five = links.flatMap((link) => joined(link, `f${link}${'0'.repeat(14)}`, `m${link}`));
+    const fromFive = links.flatMap((link, l) =>
+      Array.from({ length: 8 }, (_, i) => frameEvent(link, stranger(l * 8 + i), 5)),
+    );
+    const all = fold([...room(), ...five, ...fromFive]).state.direct.parked;
+    expect(all).toHaveLength(MAX_PARKED);
+  });
+
+  it('a liar’s made-up incarnations do not push out another link’s early message', () => {
+    // Carol signs each with her own key, under an incarnation she makes up.
+    const { key: _k, sig: _s, ...header } = directFrom(CAROL, SELF, 1, { delivered: 1 });
+    const madeUp = Array.from({ length: 40 }, (_, i) =>
+      frameEvent(2, signDirect(fakeIdentity(CAROL), { ...header, inc: `x${i}` }), 5),
+    );
+    const { effects } = fold([
+      ...room(),
+      frameEvent(1, fromEve, 5),
+      ...madeUp,
+      eveGossip,
+      tick(105),
+    ]);
+    expect(shownTexts(effects)).toEqual(['early']);
+    const crowded = effects.filter(
+      (e) =>
+        e.kind === 'warn' && e.warning.code === 'strangerDirect' && e.warning.reason === 'crowded',
+    );
+    expect(crowded.length).toBeGreaterThan(0);
+  });
+
+  it('once its sender is announced, what waited goes before its next message', () => {
+    const next = directFrom(EVE, SELF, 2, { name: 'eve', text: 'second', time: TIME });
+    const { effects } = fold([
+      ...room(),
+      frameEvent(2, fromEve, 5),
+      eveGossip,
+      frameEvent(2, next, 41),
+    ]);
+    expect(shownTexts(effects)).toEqual(['early', 'second']);
   });
 });
 
@@ -346,5 +391,27 @@ describe('direct messages: delivery the sender can see', () => {
       warning: { code: 'undeliveredDirect', count: 1 },
     });
     expect(never.state.leaving).toMatchObject({ phase: 'closing', code: 3 });
+    // Held for the initial dial, sent late in the linger, it is reported when the node leaves,
+    // with the time it waited.
+    const dialling = testConfig({ ...config, peers: ['127.0.0.1:9100'] });
+    const dialled = {
+      direction: 'out',
+      target: '127.0.0.1:9100',
+      purpose: { kind: 'initial' },
+    } as const;
+    const late = fold(
+      [
+        { kind: 'start', at: 0 },
+        send(1),
+        leave,
+        linkUp(1, 900, dialled),
+        ...handshake(1, hello(BOB, 'bob'), 900),
+        { kind: 'tick', at: 1100 },
+      ],
+      dialling,
+    );
+    expect(emitted(late.effects, 'dm-undelivered')).toEqual([
+      expect.objectContaining({ event: expect.objectContaining({ waitedMs: 200 }) }),
+    ]);
   });
 });

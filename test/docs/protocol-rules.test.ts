@@ -165,9 +165,25 @@ describe('PROTOCOL.md test vectors', () => {
       code: 'unreadableDirect',
       from: { name: 'alice', id: '56475aa75463474c', tagged: false },
     });
+    const bobLink = { name: 'bob', id: '3fa2c0d9e8b71a64', tagged: false };
+    const stranger = (reason: 'left' | 'keys' | 'unannounced' | 'crowded') =>
+      warningText({
+        code: 'strangerDirect',
+        stream: '56475aa75463474c.5e21a0c3',
+        reason,
+        via: bobLink,
+      });
     const flat = protocol.replace(/\n/g, ' ');
-    for (const line of [delivered, formatHuman(late, undefined, 0), unopened])
+    for (const line of [
+      delivered,
+      formatHuman(late, undefined, 0),
+      unopened,
+      stranger('unannounced'),
+    ])
       expect(flat).toContain(`\`${line}\``);
+    // The other reasons, as the page words them after the first.
+    for (const reason of ['left', 'keys', 'crowded'] as const)
+      expect(flat).toContain(`\`${stranger(reason).split('came from bob: ')[1]}\``);
   });
 
   it('the proof example signs the nonce, the ids and the hellos it names, in the texts shown', () => {

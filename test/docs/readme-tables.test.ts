@@ -6,6 +6,7 @@ import { EXIT } from '../../src/cli/options.js';
 import { INTERRUPTED_EXIT_CODE } from '../../src/core/leaving.js';
 import { UNHEARD_EXIT_CODE } from '../../src/core/outcome.js';
 import { COMMAND_HELP } from '../../src/render/command-help.js';
+import { warningText } from '../../src/render/warning-text.js';
 
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 
@@ -28,6 +29,21 @@ describe("the README's tables match the code", () => {
 
   it('the commands table lists exactly the commands of /help', () => {
     expect(firstColumn('command').sort()).toEqual(COMMAND_HELP.map(([name]) => name).sort());
+  });
+
+  it('the lines an exit 3 comes with are worded as the node words them', () => {
+    const at = readme.indexOf('exits **3** with one stderr line');
+    const start = readme.indexOf('```\n', at) + 4;
+    const block = readme.slice(start, readme.indexOf('\n```', start));
+    const bob = { name: 'bob', id: '3fa2c0d9e8b71a64', tagged: false };
+    expect(block.split('\n')).toEqual(
+      [
+        warningText({ code: 'unconfirmed', lingerMs: 5000, members: [bob], lines: 3 }),
+        warningText({ code: 'nobodyHeard', lines: 2 }),
+        warningText({ code: 'refusedLines', lines: 1 }),
+        warningText({ code: 'undeliveredDirect', count: 1 }),
+      ].map((line) => `rxchat: ${line}`),
+    );
   });
 
   it('the exit-code table lists exactly the exit codes the node uses', () => {

@@ -323,6 +323,21 @@ function ruleCases(rule: string, sample: unknown): Case[] | undefined {
       ...['AA-_', 'AA AA', 'AA=A', 'é'].map((value) => ({ value, ok: false, label: value })),
     ];
   }
+  if (rule === '32 bytes, base64') {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    return [
+      { value: key, ok: true, label: 'canonical' },
+      { value: key.slice(0, -1), ok: false, label: 'no padding' },
+      { value: `${key.slice(0, 42)}B=`, ok: false, label: 'stray bits' },
+      { value: Buffer.alloc(33, 7).toString('base64'), ok: false, label: '33 bytes' },
+      {
+        value: key.replace(/\+|\//g, '-'),
+        ok: key.replace(/\+|\//g, '-') === key,
+        label: 'url-safe',
+      },
+      { value: ` ${key}`, ok: false, label: 'a space' },
+    ];
+  }
   if (rule === 'token') return tokenCases();
   if (rule === 'stream') {
     const long = `${'x'.repeat(64)}.${'y'.repeat(64)}`;
