@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Summary } from './harness.js';
-import { summarise } from './harness.js';
+import { BIN, summarise } from './harness.js';
 
 /**
  * The reference harness (`$RXCHAT_YARDSTICK`, by default `../shared/yardstick`
@@ -32,6 +32,8 @@ export interface YardstickRow {
   readonly w2p99?: Summary;
   /** Peak RSS of the busiest member in W1, MiB. */
   readonly rss?: Summary;
+  /** Runs that failed bench.py's own checks (lost, garbled, out of order, incomplete): left out. */
+  readonly failed: number;
 }
 
 const node = process.execPath;
@@ -56,7 +58,8 @@ export const YARDSTICK_SYSTEMS: readonly YardstickSystem[] = [
     label: 'baseline, JSON events of `from` and `text` only (`--short`)',
     args: rxchatCmd(`${node} ${here('./baseline-node.js')} --short`),
   },
-  { label: 'rxchat (signed, the default)', args: rxchatCmd(join(root, 'dist/bin/rxchat.js')) },
+  // The build the rest of the report measures (RXCHAT_BIN, else this project's dist/).
+  { label: 'rxchat (signed, the default)', args: rxchatCmd(BIN) },
 ];
 
 /** Where the yardstick is, or why it is not run. */
@@ -68,42 +71,98 @@ export function findYardstick(): { readonly dir: string } | { readonly skipped: 
   return { dir };
 }
 
+interface BenchPyReceiver {
+  readonly msgs_per_s: number;
+  readonly lost: number;
+  readonly garbled_lines: number;
+}
+
 interface BenchPyDoc {
+  readonly params: { readonly w2_count: number };
   readonly runs: readonly {
     readonly error?: string;
-    readonly w1?: { readonly receivers: Record<string, { readonly msgs_per_s: number }> };
-    readonly w2?: { readonly bob: { readonly p50_us: number; readonly p99_us: number } };
+    readonly w1?: {
+      readonly receivers: Record<string, BenchPyReceiver>;
+      readonly all_intact_in_order: boolean;
+      readonly all_complete: boolean;
+    };
+    readonly w2?: {
+      readonly bob: { readonly p50_us: number; readonly p99_us: number; readonly received: number };
+    };
     readonly memory?: Record<string, { readonly peak_rss_mib: number }>;
   }[];
 }
 
-/** One `bench.py` run of one system and workload; its JSON results. */
-function benchPy(dir: string, system: YardstickSystem, workload: 'W1' | 'W2'): BenchPyDoc {
-  const out = join(mkdtempSync(join(tmpdir(), 'rxchat-yardstick-')), 'results.json');
-  const args = [join(dir, 'bench.py'), ...system.args(dir), '--workload', workload, '--runs', '1'];
-  execFileSync('python3', [...args, '--out', out], { cwd: root, stdio: 'ignore' });
+/** One `bench.py` run of one system and workload, its logs in `dir`; its JSON results. */
+function benchPy(
+  yardstick: string,
+  system: YardstickSystem,
+  workload: 'W1' | 'W2',
+  dir: string,
+): BenchPyDoc {
+  const out = join(dir, 'results.json');
+  const args = [join(yardstick, 'bench.py'), ...system.args(yardstick), '--workload', workload];
+  const run = spawnSync(
+    'python3',
+    [...args, '--runs', '1', '--out', out, '--logs', join(dir, 'logs')],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  if (run.status !== 0)
+    throw new Error(
+      `yardstick ${system.label} ${workload}: ${(run.stdout + run.stderr).trim().split('\n').slice(-3).join(' / ')}`,
+    );
   return JSON.parse(readFileSync(out, 'utf8')) as BenchPyDoc;
 }
 
 /** `rounds` rounds, each running every system once per workload, in turn. */
-export function runYardstick(dir: string, rounds: number): YardstickRow[] {
+export function runYardstick(yardstick: string, rounds: number): YardstickRow[] {
+  const dir = mkdtempSync(join(tmpdir(), 'rxchat-yardstick-'));
+  try {
+    return rowsOf(yardstick, rounds, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function rowsOf(yardstick: string, rounds: number, dir: string): YardstickRow[] {
   const w1 = new Map<YardstickSystem, number[]>();
   const rss = new Map<YardstickSystem, number[]>();
   const p50 = new Map<YardstickSystem, number[]>();
   const p99 = new Map<YardstickSystem, number[]>();
+  const failed = new Map<YardstickSystem, number>();
   const push = (map: Map<YardstickSystem, number[]>, system: YardstickSystem, value: number) =>
     map.set(system, [...(map.get(system) ?? []), value]);
+  const fail = (system: YardstickSystem) => failed.set(system, (failed.get(system) ?? 0) + 1);
   for (let round = 0; round < rounds; round++) {
     for (const system of YARDSTICK_SYSTEMS) {
-      for (const run of benchPy(dir, system, 'W1').runs) {
-        if (run.error !== undefined || run.w1 === undefined) continue;
-        const rates = Object.values(run.w1.receivers).map((r) => r.msgs_per_s);
-        push(w1, system, Math.min(...rates));
+      for (const run of benchPy(yardstick, system, 'W1', dir).runs) {
+        const receivers = Object.values(run.w1?.receivers ?? {});
+        const clean =
+          run.error === undefined &&
+          run.w1?.all_intact_in_order === true &&
+          run.w1.all_complete &&
+          receivers.every((r) => r.lost === 0 && r.garbled_lines === 0);
+        if (!clean) {
+          fail(system);
+          continue;
+        }
+        push(w1, system, Math.min(...receivers.map((r) => r.msgs_per_s)));
         const peaks = Object.values(run.memory ?? {}).map((m) => m.peak_rss_mib);
         if (peaks.length > 0) push(rss, system, Math.max(...peaks));
       }
-      for (const run of benchPy(dir, system, 'W2').runs) {
-        if (run.error !== undefined || run.w2 === undefined) continue;
+      const w2 = benchPy(yardstick, system, 'W2', dir);
+      for (const run of w2.runs) {
+        if (
+          run.error !== undefined ||
+          run.w2 === undefined ||
+          run.w2.bob.received < w2.params.w2_count
+        ) {
+          fail(system);
+          continue;
+        }
         push(p50, system, run.w2.bob.p50_us);
         push(p99, system, run.w2.bob.p99_us);
       }
@@ -117,6 +176,7 @@ export function runYardstick(dir: string, rounds: number): YardstickRow[] {
     const [a, b, c, d] = [of(w1, system), of(p50, system), of(p99, system), of(rss, system)];
     return {
       label: system.label,
+      failed: failed.get(system) ?? 0,
       ...(a.value === undefined ? {} : { w1: a.value }),
       ...(b.value === undefined ? {} : { w2p50: b.value }),
       ...(c.value === undefined ? {} : { w2p99: c.value }),
