@@ -6,6 +6,7 @@ import { directId, onReceipt } from './direct-pending.js';
 import { senderStream, takePassed, takeReceived } from './direct-seen.js';
 import type { Effect } from './effect.js';
 import { namedOf } from './labels.js';
+import { WINDOW_BITS } from './replay-window.js';
 import { directHeaderText, directKeyInfo, verifyDirect } from './signing.js';
 import type { NodeState } from './state.js';
 import { ownStream } from './state.js';
@@ -82,7 +83,8 @@ export function onDirect(
   // What of its sender waited for its announcement goes first.
   const released = receiveParked(state, at, out, frame.origin);
   const next = takeReceived(released, frame);
-  if (next === undefined) return state;
+  // (What was released stays released, and its receipts' numbers stay used.)
+  if (next === undefined) return staleWarning(released, frame, from, out);
   const content = opened(next, frame);
   if (content === undefined) {
     const sender = namedOf(next, frame.origin, senderName(next, frame.origin));
@@ -96,6 +98,29 @@ export function onDirect(
   return content.kind === 'receipt'
     ? onReceipt(next, frame.origin, content.delivered, out)
     : deliver(next, frame, content, out);
+}
+
+/**
+ * A number this node took before is a copy (another path, or a replay), dropped
+ * without a word; one more than WINDOW_BITS below its sender's highest may be
+ * a message overtaken on the way, and is dropped with a warning.
+ */
+function staleWarning(
+  state: NodeState,
+  frame: DirectFrame,
+  from: string | undefined,
+  out: Effect[],
+): NodeState {
+  const top = state.direct.received.get(senderStream(frame))?.top ?? 0;
+  if (top - 1 - frame.n >= WINDOW_BITS) {
+    const sender = namedOf(state, frame.origin, senderName(state, frame.origin));
+    out.push({
+      kind: 'warn',
+      warning: { code: 'staleDirect', from: sender, behind: top - frame.n },
+      key: `stale-dm:${from ?? ''}`,
+    });
+  }
+  return state;
 }
 
 /**

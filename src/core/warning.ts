@@ -101,6 +101,7 @@ export type Warning =
       readonly via?: Named;
     }
   | { readonly code: 'unreadableDirect'; readonly from: Named }
+  | { readonly code: 'staleDirect'; readonly from: Named; readonly behind: number }
   | {
       readonly code: 'strangerDirect';
       readonly stream: string;

@@ -101,6 +101,8 @@ const WORDING: Wording = {
     `dropped a direct message from ${w.stream} that came from ${w.via === undefined ? 'a link' : nameOf(w.via)}: ${STRANGER_REASON[w.reason]}`,
   undeliveredDirect: (w) =>
     `${w.count} direct message(s) not delivered (each was reported as it timed out)`,
+  staleDirect: (w) =>
+    `dropped a direct message from ${nameOf(w.from)}: ${w.behind} numbers behind the newest of its sender's, too old to tell from a replay`,
   unreadableDirect: (w) =>
     `dropped a direct message from ${nameOf(w.from)}: it does not open with this node's key (not sealed for it, or altered)`,
   heldFull: (w) =>

@@ -143,6 +143,47 @@ describe('direct messages: each shown once, whoever replays them', () => {
     expect(takePassed(next, toCarol(0, 2))).toBeUndefined();
   });
 
+  it('one overtaken by more than 1,024 of its sender’s later numbers is dropped with a warning', () => {
+    const { effects } = fold([
+      ...room(),
+      frameEvent(1, fromBob(1_100, 'newer'), 5),
+      frameEvent(1, fromBob(1_100, 'newer'), 5),
+      frameEvent(2, fromBob(50, 'overtaken'), 6),
+    ]);
+    expect(shownTexts(effects)).toEqual(['newer']);
+    const warned = effects.flatMap((e) => (e.kind === 'warn' ? [e.warning.code] : []));
+    expect(warned).toEqual(['staleDirect']);
+  });
+
+  it('a replay after a waiting message was released keeps the release, and its receipt’s number', () => {
+    const EVE = 'ee00000000000000';
+    const early = directFrom(EVE, SELF, 1, { name: 'eve', text: 'early', time: TIME });
+    const gossip = frameEvent(
+      2,
+      {
+        type: 'members',
+        members: [memberEntry(EVE, 'eve', '127.0.0.1:9300')],
+      },
+      40,
+    );
+    const second = directFrom(EVE, SELF, 2, { name: 'eve', text: 'second', time: TIME });
+    const { state, effects } = fold([
+      ...room(),
+      // Both wait for eve's announcement; then a copy of the first comes by another path: it
+      // releases both, and is itself a copy of one just taken.
+      frameEvent(2, second, 5),
+      frameEvent(2, early, 6),
+      gossip,
+      frameEvent(1, early, 41),
+      { kind: 'tick', at: 300 },
+      { kind: 'input', at: 310, lines: ['/msg eve hi'] },
+    ]);
+    expect(shownTexts(effects)).toEqual(['second', 'early']);
+    const numbers = sentDirect(effects).map((f) => f.n);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(state.direct.parked).toEqual([]);
+  });
+
   it('a few arriving out of order are all shown', () => {
     const order = [3, 1, 2, 5, 4];
     const { effects } = fold([...room(), ...order.map((n) => frameEvent(1, fromBob(n), 5))]);

@@ -179,6 +179,11 @@ describe('PROTOCOL.md test vectors', () => {
       formatHuman(late, undefined, 0),
       unopened,
       stranger('unannounced'),
+      warningText({
+        code: 'staleDirect',
+        from: { name: 'alice', id: '56475aa75463474c', tagged: false },
+        behind: 1100,
+      }),
     ])
       expect(flat).toContain(`\`${line}\``);
     // The other reasons, as the page words them after the first.
