@@ -22,16 +22,29 @@ export async function idleMemory(
   const c = await startBenchNode('c', [a.address, b.address], build);
   const all = [a, b, c];
   await until(all, () => all.every((n) => n.linked.size >= 2), 'mesh of 3', 15_000);
-  // Start-up work (JIT, the first pings) is over by then: the window sees a steady idle node.
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
-  const cpuBefore = all.map((n) => cpuMsOf(n.child.pid));
-  const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, idleMs));
-  const cpu = all.map((n, i) => cpuMsOf(n.child.pid) - (cpuBefore[i] ?? 0));
-  const seconds = (performance.now() - started) / 1000;
+  const cpuMsPerSecond = await idleWindow(all, idleMs, settleMs);
   const peakMb = Math.max(...all.map((n) => peakRssMbOf(n.child.pid)));
   stopAll();
-  return { peakMb, cpuMsPerSecond: cpu.map((ms) => ms / seconds) };
+  return { peakMb, cpuMsPerSecond };
+}
+
+/**
+ * Each node's CPU (user + system) over `idleMs` starting `settleMs` from now,
+ * in ms per second of it. Start-up work (JIT, the first pings) is over by then:
+ * the window sees a steady idle node.
+ */
+async function idleWindow(
+  nodes: readonly BenchNode[],
+  idleMs: number,
+  settleMs: number,
+): Promise<number[]> {
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const cpuBefore = nodes.map((n) => cpuMsOf(n.child.pid));
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const cpu = nodes.map((n, i) => cpuMsOf(n.child.pid) - (cpuBefore[i] ?? 0));
+  const seconds = (performance.now() - started) / 1000;
+  return cpu.map((ms) => ms / seconds);
 }
 
 /**
@@ -49,14 +62,9 @@ export async function idleMeshCpu(
   const all: BenchNode[] = [first];
   for (let i = 1; i < size; i++) all.push(await startBenchNode(`m${i}`, [first.address]));
   await until(all, () => all.every((n) => n.linked.size >= size - 1), `mesh of ${size}`, 60_000);
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
-  const cpuBefore = all.map((n) => cpuMsOf(n.child.pid));
-  const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, idleMs));
-  const cpu = all.map((n, i) => cpuMsOf(n.child.pid) - (cpuBefore[i] ?? 0));
-  const seconds = (performance.now() - started) / 1000;
+  const perSecond = await idleWindow(all, idleMs, settleMs);
   stopAll();
-  return cpu.map((ms) => ms / seconds / (size - 1));
+  return perSecond.map((ms) => ms / (size - 1));
 }
 
 export interface FloodResult {

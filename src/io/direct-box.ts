@@ -8,6 +8,7 @@ import {
   hkdfSync,
 } from 'node:crypto';
 import type { DirectBox } from '../core/identity.js';
+import { rawPublicKey } from './identity.js';
 
 /** ChaCha20-Poly1305's tag, appended to the ciphertext. */
 const TAG_BYTES = 16;
@@ -21,17 +22,10 @@ export function nonceOf(n: number): Buffer {
   return nonce;
 }
 
+/** An X25519 public key in canonical base64 only (one spelling per key). */
 function importX25519(key: string): KeyObject | null {
   const raw = Buffer.from(key, 'base64');
-  if (raw.length !== 32 || raw.toString('base64') !== key) return null;
-  try {
-    return createPublicKey({
-      key: { kty: 'OKP', crv: 'X25519', x: raw.toString('base64url') },
-      format: 'jwk',
-    });
-  } catch {
-    return null;
-  }
+  return raw.toString('base64') === key ? rawPublicKey(raw, 'X25519') : null;
 }
 
 /** The raw X25519 public key of a private key, base64. */

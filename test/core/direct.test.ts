@@ -44,6 +44,15 @@ const shownTexts = (effects: Effect[]): string[] =>
 const emitted = (effects: Effect[], name: string) =>
   effects.filter((e) => e.kind === 'emit' && e.event.event === name);
 
+/** Eve, heard of only once carol's gossip names her (at 40), and her first message. */
+const EVE = 'ee00000000000000';
+const fromEve = directFrom(EVE, SELF, 1, { name: 'eve', text: 'early', time: TIME });
+const eveGossip = frameEvent(
+  2,
+  { type: 'members', members: [memberEntry(EVE, 'eve', '127.0.0.1:9300')] },
+  40,
+);
+
 /** Self linked with bob (link 1) and carol (link 2). */
 const room = (): NodeEvent[] => [...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')];
 
@@ -156,16 +165,8 @@ describe('direct messages: each shown once, whoever replays them', () => {
   });
 
   it('a replay after a waiting message was released keeps the release, and its receipt’s number', () => {
-    const EVE = 'ee00000000000000';
-    const early = directFrom(EVE, SELF, 1, { name: 'eve', text: 'early', time: TIME });
-    const gossip = frameEvent(
-      2,
-      {
-        type: 'members',
-        members: [memberEntry(EVE, 'eve', '127.0.0.1:9300')],
-      },
-      40,
-    );
+    const early = fromEve;
+    const gossip = eveGossip;
     const second = directFrom(EVE, SELF, 2, { name: 'eve', text: 'second', time: TIME });
     const { state, effects } = fold([
       ...room(),
@@ -256,16 +257,6 @@ describe('direct messages: each shown once, whoever replays them', () => {
 });
 
 describe('direct messages: one from a member not heard of yet waits for its announcement', () => {
-  const EVE = 'ee00000000000000';
-  const fromEve = directFrom(EVE, SELF, 1, { name: 'eve', text: 'early', time: TIME });
-  const eveGossip = frameEvent(
-    2,
-    {
-      type: 'members',
-      members: [memberEntry(EVE, 'eve', '127.0.0.1:9300')],
-    },
-    40,
-  );
   const tick = (at: number): NodeEvent => ({ kind: 'tick', at });
 
   it('is shown once gossip of its sender arrives, and answered', () => {
