@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { connect as netConnect } from 'node:net';
-import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
 import { PROOF_EXPORTER_LABEL, PSK_CIPHERS, PSK_IDENTITY } from './room-key.js';
 
 /** What the network edge uses of a socket (a `net.Socket` or `tls.TLSSocket`; a fake in tests). */
@@ -97,7 +97,16 @@ export function openTransport(): Transport {
   };
 }
 
+/**
+ * Node's TLS, loaded only by a closed room: an open room's member never
+ * needs it, and loading it costs every process about 2 MB at rest.
+ */
+function loadTls(): typeof import('node:tls') {
+  return createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
+}
+
 export function closedTransport(key: Buffer, handshakeTimeoutMs: number): Transport {
+  const { createServer: createTlsServer, connect: tlsConnect } = loadTls();
   const tlsOptions = {
     ciphers: PSK_CIPHERS,
     minVersion: 'TLSv1.3',
