@@ -15,16 +15,63 @@ export interface Logged extends Causal {
   readonly frame: ChatFrame;
 }
 
+/**
+ * The log: the newest messages, oldest first, in chunks of at most LOG_CHUNK.
+ * Appending copies only the last chunk and the list of chunks, not every
+ * message kept: a one-line frame costs ~80 references, not the whole log.
+ */
+export interface Log {
+  readonly chunks: readonly (readonly Logged[])[];
+  readonly length: number;
+}
+
+export const EMPTY_LOG: Log = { chunks: [], length: 0 };
+
+/** Messages per chunk of the log. */
+export const LOG_CHUNK = 64;
+
 /** Appends to the log, keeping the newest `limit`. */
-export function appendLog(
-  log: readonly Logged[],
-  added: readonly Logged[],
-  limit: number,
-): readonly Logged[] {
+export function appendLog(log: Log, added: readonly Logged[], limit: number): Log {
   if (added.length === 0) return log;
-  const keep = Math.max(0, log.length + added.length - limit);
-  const next = keep === 0 ? log.concat(added) : log.slice(Math.min(keep, log.length)).concat(added);
-  return next.length > limit ? next.slice(next.length - limit) : next;
+  const chunks: (readonly Logged[])[] = [...log.chunks];
+  const tail = chunks.at(-1);
+  let last: Logged[] = [];
+  if (tail !== undefined && tail.length < LOG_CHUNK) {
+    chunks.pop();
+    last = [...tail];
+  }
+  for (const message of added) {
+    if (last.length === LOG_CHUNK) {
+      chunks.push(last);
+      last = [];
+    }
+    last.push(message);
+  }
+  chunks.push(last);
+  return keepNewest(chunks, log.length + added.length, limit);
+}
+
+/** The chunks without the oldest messages beyond `limit`. */
+function keepNewest(chunks: (readonly Logged[])[], length: number, limit: number): Log {
+  let excess = length - Math.max(0, limit);
+  let start = 0;
+  for (
+    let first = chunks[0];
+    first !== undefined && first.length <= excess;
+    first = chunks[start]
+  ) {
+    excess -= first.length;
+    start += 1;
+  }
+  const kept = chunks.slice(start);
+  const first = kept[0];
+  if (excess > 0 && first !== undefined) kept[0] = first.slice(excess);
+  return { chunks: kept, length: Math.min(length, Math.max(0, limit)) };
+}
+
+/** Every message of the log, oldest first, as one array. */
+export function logMessages(log: Log): Logged[] {
+  return log.chunks.flat();
 }
 
 /**
@@ -34,14 +81,14 @@ export function appendLog(
  * not name, only when `unnamed` says so.
  */
 export function replayFor(
-  log: readonly Logged[],
+  log: Log,
   theirs: VectorRecord,
   want?: readonly string[],
   unnamed: (stream: string) => boolean = () => true,
 ): ChatFrame[] {
   const frames = new Set<ChatFrame>();
   const wanted = want === undefined ? undefined : new Set(want);
-  for (const message of log) {
+  for (const message of log.chunks.flat()) {
     const { stream } = message;
     const known = theirs[stream];
     if (wanted !== undefined ? !wanted.has(stream) : known === undefined && !unnamed(stream))
@@ -55,10 +102,11 @@ export function replayFor(
  * Per stream, the highest sequence number this node can no longer resend: the
  * one before its oldest logged message, or all it delivered when none is logged.
  */
-export function logFloor(log: readonly Logged[], vector: Vector): Record<string, number> {
+export function logFloor(log: Log, vector: Vector): Record<string, number> {
   const oldest = new Map<string, number>();
-  for (const message of log)
-    if (!oldest.has(message.stream)) oldest.set(message.stream, message.seq);
+  for (const chunk of log.chunks)
+    for (const message of chunk)
+      if (!oldest.has(message.stream)) oldest.set(message.stream, message.seq);
   const floor: Record<string, number> = {};
   for (const [stream, seq] of vector) {
     const first = oldest.get(stream);

@@ -1,6 +1,6 @@
 import type { DeliveryState } from './delivery.js';
 import type { Parked } from './direct-parked.js';
-import type { Logged } from './log.js';
+import type { Log, Logged } from './log.js';
 import type { Redial } from './redial.js';
 import type { ReplayWindow } from './replay-window.js';
 import type { Retry } from './retry.js';
@@ -19,7 +19,7 @@ export interface ChatSlice {
   /** Causal delivery: the version vector and the held-back messages. */
   readonly delivery: DeliveryState<Logged>;
   /** The newest delivered and sent messages, for catch-up. */
-  readonly log: readonly Logged[];
+  readonly log: Log;
   /** stdin lines (commands too) read before the initial dials settled: they run after, in order. */
   readonly waiting: readonly string[];
   /** Members present when this node sent a line: the last sequence number each was sent. */

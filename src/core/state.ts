@@ -7,6 +7,7 @@ import type { DialPurpose, Direction, LinkId } from './event.js';
 import type { Replayed } from './have-reply.js';
 import type { Leaving } from './leaving.js';
 import type { Logged } from './log.js';
+import { EMPTY_LOG } from './log.js';
 import type { PeerState } from './output-event.js';
 import type { HelloSeen } from './signing.js';
 import type { ChatSlice, DialerSlice, DirectSlice, GossipSlice, LivenessSlice } from './slices.js';
@@ -120,7 +121,7 @@ export function initialState(config: NodeConfig): NodeState {
       seq: 0,
       depsSent: new Map(),
       delivery: emptyDelivery<Logged>(),
-      log: [],
+      log: EMPTY_LOG,
       waiting: [],
       owed: new Map(),
       unheard: 0,

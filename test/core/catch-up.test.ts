@@ -3,6 +3,7 @@ import type { Effect } from '../../src/core/effect.js';
 import type { NodeEvent } from '../../src/core/event.js';
 import { MAX_RETIRED } from '../../src/core/forget.js';
 import { sendHave } from '../../src/core/gossip.js';
+import { logMessages } from '../../src/core/log.js';
 import type { NodeState } from '../../src/core/state.js';
 import { initialState, withChat } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
@@ -233,7 +234,7 @@ describe('bounded memory', () => {
     expect(state.chat.delivery.vector.has(`${BOB}.1`)).toBe(false);
     // Retired, not forgotten: a replay of its messages is still a duplicate.
     expect(state.chat.delivery.retired.get(`${BOB}.1`)).toBe(1);
-    expect(state.chat.log.map((m) => m.text)).toContain('b1');
+    expect(logMessages(state.chat.log).map((m) => m.text)).toContain('b1');
     const sent = effects.flatMap((e) => (e.kind === 'send' ? [e.frame] : []));
     const mine = sent.filter((f) => f.type === 'chat' && f.texts[0] === 'hi');
     expect(mine).toHaveLength(1);
