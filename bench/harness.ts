@@ -116,8 +116,8 @@ export interface BenchNode {
   readonly linked: Set<string>;
   /** Ids shown as lost, kept from the start. */
   readonly lost: Set<string>;
-  /** Called for every event line, with the arrival time. */
-  onEvent(listener: (event: Record<string, unknown>, at: number) => void): void;
+  /** Called for every event line, with the arrival time; returns what stops it. */
+  onEvent(listener: (event: Record<string, unknown>, at: number) => void): () => void;
   stop(): void;
 }
 
@@ -194,7 +194,13 @@ export function startBenchNode(
             readyAt: at,
             linked,
             lost,
-            onEvent: (listener) => listeners.push(listener),
+            onEvent: (listener) => {
+              listeners.push(listener);
+              return () => {
+                const at = listeners.indexOf(listener);
+                if (at !== -1) listeners.splice(at, 1);
+              };
+            },
             stop: () => child.kill('SIGKILL'),
           });
         }
@@ -213,18 +219,23 @@ export function until(
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     let done = false;
-    const timer = setTimeout(() => {
+    const stops: (() => void)[] = [];
+    const finish = (): void => {
       done = true;
+      clearTimeout(timer);
+      for (const stop of stops) stop();
+    };
+    const timer = setTimeout(() => {
+      finish();
       reject(new Error(`timed out: ${what}`));
     }, timeoutMs);
     const test = (): void => {
       if (!done && check()) {
-        done = true;
-        clearTimeout(timer);
+        finish();
         resolve(performance.now());
       }
     };
-    for (const node of nodes) node.onEvent(test);
+    for (const node of nodes) stops.push(node.onEvent(test));
     test();
   });
 }

@@ -5,7 +5,8 @@ import { COUNTERS_PREFIX } from './scale-tally.js';
  * Loaded into each member of the scale benchmark (`--import`, through
  * NODE_OPTIONS), never into rxchat itself: counts what the member writes to
  * its links, frame by frame (rxchat writes one frame, one JSON line, per
- * `write`), by frame type, and for `chat` frames the messages they carry. On
+ * `write`), by frame type, and for `chat` frames the messages they carry
+ * (replayed `chat` frames, catch-up, are counted as type `replay`). On
  * SIGUSR2 it prints the counts so far as one line on stderr:
  * `scale-counters {"chat":{"frames":3,"bytes":1200,"messages":7},…}`.
  */
@@ -18,16 +19,27 @@ interface Tally {
 
 const tallies: Record<string, Tally> = {};
 
+/** A frame written to N − 1 links is the same string each time: its type is read once. */
+let last: { readonly line: string; readonly type: string; readonly messages: number } | undefined;
+
 function count(line: string): void {
-  const type = /^\{"type":"([a-z-]+)"/.exec(line)?.[1] ?? 'other';
-  const tally = tallies[type] ?? { frames: 0, bytes: 0, messages: 0 };
+  if (last?.line !== line) {
+    const type = /^\{"type":"([a-z-]+)"/.exec(line)?.[1] ?? 'other';
+    if (type === 'chat') {
+      const frame = JSON.parse(line) as { texts?: unknown[]; replay?: boolean };
+      // Catch-up replays are counted apart from live chat.
+      last = {
+        line,
+        type: frame.replay === true ? 'replay' : 'chat',
+        messages: frame.texts?.length ?? 0,
+      };
+    } else last = { line, type, messages: 0 };
+  }
+  const tally = tallies[last.type] ?? { frames: 0, bytes: 0, messages: 0 };
   tally.frames += 1;
   tally.bytes += Buffer.byteLength(line);
-  if (type === 'chat') {
-    const frame = JSON.parse(line) as { texts?: unknown[] };
-    tally.messages += frame.texts?.length ?? 0;
-  }
-  tallies[type] = tally;
+  tally.messages += last.messages;
+  tallies[last.type] = tally;
 }
 
 const write = Socket.prototype.write;

@@ -17,11 +17,12 @@ const counted: Build = {
 /** A member and its counters: `snapshot()` asks for them (SIGUSR2) and resolves with the answer. */
 export interface Member {
   readonly node: BenchNode;
-  snapshot(): Promise<Tallies>;
+  snapshot(timeoutMs: number): Promise<Tallies>;
 }
 
 export async function startMember(name: string, peers: readonly string[]): Promise<Member> {
   const node = await startBenchNode(name, peers, counted);
+  // Snapshots are asked one at a time per member; one that timed out is dropped from the queue.
   const waiting: ((tallies: Tallies) => void)[] = [];
   let partial = '';
   node.child.stderr.on('data', (chunk: Buffer) => {
@@ -33,9 +34,18 @@ export async function startMember(name: string, peers: readonly string[]): Promi
   });
   return {
     node,
-    snapshot: () =>
-      new Promise((resolve) => {
-        waiting.push(resolve);
+    snapshot: (timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const answer = (tallies: Tallies): void => {
+          clearTimeout(timer);
+          resolve(tallies);
+        };
+        const timer = setTimeout(() => {
+          const at = waiting.indexOf(answer);
+          if (at !== -1) waiting.splice(at, 1);
+          reject(new Error(`timed out: ${name}'s counters`));
+        }, timeoutMs);
+        waiting.push(answer);
         node.child.kill('SIGUSR2');
       }),
   };
@@ -43,17 +53,8 @@ export async function startMember(name: string, peers: readonly string[]): Promi
 
 /** Everyone's counters, added up; rejects if one does not answer within `timeoutMs`. */
 export async function roomTallies(members: readonly Member[], timeoutMs: number): Promise<Tallies> {
-  const answers = Promise.all(members.map((m) => m.snapshot()));
-  const all = await bounded(answers, timeoutMs, 'counters');
+  const all = await Promise.all(members.map((m) => m.snapshot(timeoutMs)));
   return all.reduce<Tallies>((sum, t) => addTallies(sum, t), {});
-}
-
-export function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export const wait = (ms: number): Promise<void> =>

@@ -39,7 +39,7 @@ export function scaleSection(
       'fully linked after it',
       'links up',
       'idle CPU, ms/s per member',
-      'peak RSS, MB per member',
+      'peak RSS (VmHWM, since its start), MB per member',
       'idle frames/s per member',
       'idle bytes/s per member',
     ],
@@ -59,7 +59,7 @@ export function scaleSection(
   const chat = table(
     [
       'members',
-      'lines',
+      'lines (speakers)',
       'latency p50 / p99, ms',
       'farthest member p99, ms',
       'missing / shown twice',
@@ -70,7 +70,7 @@ export function scaleSection(
     ],
     measured.map((r) => [
       String(r.size),
-      num(r.messages),
+      `${num(r.messages)} (${num(r.senders)})`,
       `${num(r.latencyMs?.p50, 1)} / ${num(r.latencyMs?.p99, 1)}`,
       num(r.latencyMs?.farthestP99, 1),
       `${num(r.missing)} / ${num(r.duplicates)}`,
@@ -85,11 +85,10 @@ export function scaleSection(
       'members',
       'a joiner: the room connected with it',
       'linked with all',
-      'frames the room wrote for the join',
-      'bytes',
-      'lines replayed to the joiner per line it lacked',
-      'a SIGKILLed member shown lost by those linked with it',
-      'by all the others',
+      'frames and bytes the room wrote for the join (replays apart)',
+      'frames replayed to the joiner',
+      'lines replayed per line it lacked',
+      'a SIGKILLed member shown lost by every member linked with it',
     ],
     measured.map((r) => [
       String(r.size),
@@ -97,13 +96,12 @@ export function scaleSection(
       r.joinLinkedMs === undefined
         ? `not within ${seconds(plan.phaseTimeoutMs)} s`
         : `${num(r.joinLinkedMs)} ms`,
-      num(r.joinFrames),
-      num(r.joinBytes),
+      `${num(r.joinFrames)} / ${num(r.joinBytes)}`,
+      num(r.joinReplayFrames),
       num(r.joinCopiesPerMessage, 1),
-      `${num(r.lostByLinkedMs)} ms`,
-      r.lostByAllMs === undefined
-        ? `${num(r.lostShownBy)} of ${num(r.lostOthers)} within ${seconds(plan.phaseTimeoutMs)} s`
-        : `${num(r.lostByAllMs)} ms`,
+      r.lostMs === undefined
+        ? `${num(r.lostShownBy)} of its ${num(r.lostLinks)} links within ${seconds(plan.phaseTimeoutMs)} s`
+        : `${num(r.lostMs)} ms (its ${num(r.lostLinks)} links)`,
     ]),
   );
   return `## Scale: rooms of ${results.map((r) => r.size).join(', ')} members
@@ -111,19 +109,21 @@ export function scaleSection(
 Written by \`npm run bench:scale\` in ${num(minutes, 1)} minutes, one run per room: ${machine}.
 Every member is a real process on 127.0.0.1 with \`--json\`, each given the first one's address (a
 full mesh forms), started ${START_BATCH} at a time, each batch once the one before was ready. Each member
-loads a counter (\`bench/scale-counters.ts\`, never part of rxchat) that counts the frames and bytes it writes to its links, by frame type. In turn: the room forms
-(connected: every member reaches every other over the links up, as the harness sees them in
-\`join\` and \`leave\` events; fully linked: each with every other, waited for up to
-${seconds(plan.connectTimeoutMs)} s); ${seconds(plan.settleMs)} s later, ${seconds(plan.idleMs)} s idle; then ${plan.senders} members each say a line every ${plan.everyMs} ms for
-${seconds(plan.chatMs)} s, until every other member showed every line; then one more member joins through the
-first, until the room with it is connected and it has shown every line said before it came (and,
-waited for up to ${seconds(plan.phaseTimeoutMs)} s more, until it is linked with all); then one member is killed
-(SIGKILL). Latency is from the harness's write to the sender's stdin to its read of the line on a
-member's stdout, over every member and line. Per line per member: what the whole room wrote while
-it chatted (pings and gossip too in "all"), divided by lines × members. Copies per member: chat
-messages written to links per line and member that needed it (1.00 = each read it once). Frames
-for the join: what every member (the joiner too) wrote from its start until it had
-caught up.${notes.length > 0 ? `\n\n${notes.join('\n')}` : ''}
+loads a counter (\`bench/scale-counters.ts\`, never part of rxchat) that counts the frames and bytes
+it writes to its links, by frame type, with catch-up replays apart from live chat. In turn: the
+room forms (connected: every member reaches every other over the links up, as the harness sees
+them in \`join\` and \`leave\` events; fully linked: each with every other, waited for up to
+${seconds(plan.connectTimeoutMs)} s more); ${seconds(plan.settleMs)} s later, ${seconds(plan.idleMs)} s idle; then up to ${plan.senders} members each say a line every
+${plan.everyMs} ms for ${seconds(plan.chatMs)} s, until every other member showed every line; then one more member
+joins through the first, until the room with it is connected and it has shown every line said
+before it came (its link with every member waited for up to ${seconds(plan.phaseTimeoutMs)} s); then one member is
+killed (SIGKILL), until every member linked with it showed it \`lost\` (one not linked with it
+shows nothing for it). Latency is from the harness's write to the sender's stdin to its read of
+the line on a member's stdout, over every member and line. Per line per member: what the whole
+room wrote while it chatted (pings and gossip too in "all"), divided by lines × members. Copies
+per member: live chat messages written to links per line and member that needed it (1.00 = each
+read it once). Frames for the join: what every member (the joiner too) wrote from its start until
+it was linked with all (or the wait ended) and had caught up.${notes.length > 0 ? `\n\n${notes.join('\n')}` : ''}
 
 ${formation}
 

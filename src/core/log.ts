@@ -88,13 +88,14 @@ export function replayFor(
 ): ChatFrame[] {
   const frames = new Set<ChatFrame>();
   const wanted = want === undefined ? undefined : new Set(want);
-  for (const message of log.chunks.flat()) {
-    const { stream } = message;
-    const known = theirs[stream];
-    if (wanted !== undefined ? !wanted.has(stream) : known === undefined && !unnamed(stream))
-      continue;
-    if (message.seq > (known ?? 0)) frames.add(message.frame);
-  }
+  for (const chunk of log.chunks)
+    for (const message of chunk) {
+      const { stream } = message;
+      const known = theirs[stream];
+      if (wanted !== undefined ? !wanted.has(stream) : known === undefined && !unnamed(stream))
+        continue;
+      if (message.seq > (known ?? 0)) frames.add(message.frame);
+    }
   return [...frames].map((frame) => (frame.replay === true ? frame : { ...frame, replay: true }));
 }
 

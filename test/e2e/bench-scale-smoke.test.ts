@@ -29,11 +29,12 @@ describe('the scale benchmark (a room of 4, so it cannot rot)', () => {
     );
     // Chat: 3 senders (all but the first) × 10 lines, none missing or shown twice, one copy each.
     expect(text).toMatch(
-      /\| 4 \| 30 \| [\d.]+ \/ [\d.]+ \| [\d.]+ \| 0 \/ 0 \| [\d.]+ \| [\d,]+ \| [\d.]+ \/ [\d,]+ \| 1\.00 \|/,
+      /\| 4 \| 30 \(3\) \| [\d.]+ \/ [\d.]+ \| [\d.]+ \| 0 \/ 0 \| [\d.]+ \| [\d,]+ \| [\d.]+ \/ [\d,]+ \| 1\.00 \|/,
     );
-    // The join (connected, then linked with all) and the kill (shown lost by its links, then by all).
+    // The join (connected, then linked with all; frames and bytes; the lines replayed to it) and
+    // the kill (shown lost by all 4 members linked with it).
     expect(text).toMatch(
-      /\| 4 \| [\d,]+ ms \| [\d,]+ ms \| [\d,]+ \| [\d,]+ \| [\d.]+ \| [\d,]+ ms \| [\d,]+ ms \|/,
+      /\| 4 \| [\d,]+ ms \| [\d,]+ ms \| [\d,]+ \/ [\d,]+ \| [\d,]+ \| [\d.]+ \| [\d,]+ ms \(its 4 links\) \|/,
     );
     // A second run replaces the section instead of adding another.
     await runScale(out);
