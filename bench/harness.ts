@@ -15,6 +15,13 @@ export interface Build {
   readonly env: Readonly<Record<string, string>>;
   /** Answers `/stats` (rxchat does; the baselines do not). */
   readonly stats: boolean;
+  /**
+   * Speaks the yardstick's plain mesh's interface instead of rxchat's: only
+   * `<port> <name> [peers]`, and on stderr `listening <host>:<port>` and
+   * `connected <address>` / `closed <address>` in place of `ready`, `join`
+   * and `leave` (its links are named by address).
+   */
+  readonly stderrEvents?: boolean;
 }
 
 export const rxchat: Build = { label: 'rxchat', bin: BIN, args: [], env: {}, stats: true };
@@ -147,67 +154,77 @@ export function startBenchNode(
   peers: readonly string[],
   build: Build = rxchat,
 ): Promise<BenchNode> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...shebangOptions(build.bin),
-      build.bin,
-      '0',
-      name,
-      ...peers,
-      '--host',
-      '127.0.0.1',
-      '--json',
-      ...build.args,
-    ],
-    {
-      env: { ...process.env, NO_COLOR: '1', ...build.env },
-    },
-  );
+  const args =
+    build.stderrEvents === true
+      ? ['0', name, ...peers, ...build.args]
+      : ['0', name, ...peers, '--host', '127.0.0.1', '--json', ...build.args];
+  const child = spawn(process.execPath, [...shebangOptions(build.bin), build.bin, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...build.env },
+  });
   live.add(child);
   const listeners: ((event: Record<string, unknown>, at: number) => void)[] = [];
   let partial = '';
   const linked = new Set<string>();
   const lost = new Set<string>();
-  child.stderr.resume();
+  let handle: (event: Record<string, unknown>, at: number) => void = () => undefined;
+  if (build.stderrEvents === true) {
+    let partialErr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const lines = (partialErr + chunk.toString('utf8')).split('\n');
+      partialErr = lines.pop() ?? '';
+      for (const line of lines) {
+        const event = stderrEventOf(line, name);
+        if (event !== undefined) handle(event, performance.now());
+      }
+    });
+  } else child.stderr.resume();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 15_000);
     child.stdout.on('data', (chunk: Buffer) => {
       const at = performance.now();
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const event = eventOf(line);
-        if (event.event === 'join') linked.add(String(event.id));
-        if (event.event === 'leave') {
-          linked.delete(String(event.id));
-          if (event.reason === 'lost') lost.add(String(event.id));
-        }
-        if (event.event === 'ready') {
-          clearTimeout(timer);
-          const port = Number(event.port);
-          resolve({
-            child,
-            id: String(event.id),
-            port,
-            address: `127.0.0.1:${port}`,
-            readyAt: at,
-            linked,
-            lost,
-            onEvent: (listener) => {
-              listeners.push(listener);
-              return () => {
-                const at = listeners.indexOf(listener);
-                if (at !== -1) listeners.splice(at, 1);
-              };
-            },
-            stop: () => child.kill('SIGKILL'),
-          });
-        }
-        for (const listener of listeners) listener(event, at);
-      }
+      for (const line of lines) handle(eventOf(line), at);
     });
+    handle = (event, at) => {
+      if (event.event === 'join') linked.add(String(event.id));
+      if (event.event === 'leave') {
+        linked.delete(String(event.id));
+        if (event.reason === 'lost') lost.add(String(event.id));
+      }
+      if (event.event === 'ready') {
+        clearTimeout(timer);
+        const port = Number(event.port);
+        resolve({
+          child,
+          id: String(event.id),
+          port,
+          address: `127.0.0.1:${port}`,
+          readyAt: at,
+          linked,
+          lost,
+          onEvent: (listener) => {
+            listeners.push(listener);
+            return () => {
+              const at = listeners.indexOf(listener);
+              if (at !== -1) listeners.splice(at, 1);
+            };
+          },
+          stop: () => child.kill('SIGKILL'),
+        });
+      }
+      for (const listener of listeners) listener(event, at);
+    };
   });
+}
+
+/** A line on the stderr of a node that speaks the yardstick's plain mesh's interface, as an event. */
+function stderrEventOf(line: string, name: string): Record<string, unknown> | undefined {
+  const [word, address] = line.split(' ');
+  if (word === 'listening') return { event: 'ready', id: name, port: address?.split(':').at(-1) };
+  if (word === 'connected') return { event: 'join', id: address };
+  if (word === 'closed') return { event: 'leave', id: address, reason: 'closed' };
+  return undefined;
 }
 
 /** Resolves when `check` is true, polled on every event of the given nodes; rejects after `timeoutMs`. */

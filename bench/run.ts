@@ -25,7 +25,7 @@ import {
   meshFormation,
   timeToLost,
 } from './workloads.js';
-import { findYardstick, runYardstick } from './yardstick.js';
+import { findYardstick, runYardstick, yardstickPlainMesh } from './yardstick.js';
 import type { Target } from './yardstick-report.js';
 import { signAndVerifyUs, yardstickReport } from './yardstick-report.js';
 
@@ -231,9 +231,15 @@ async function main(): Promise<void> {
     sections.push(report.section);
   }
 
-  // W1: fan-out, every build interleaved.
+  // W1: fan-out, every build interleaved; the yardstick's plain mesh too, when it is there.
   const w1Builds = [signed, baselineJson, baselinePlain, unsigned, closedRoom, baselineTls];
   if (compared !== undefined) w1Builds.push(compared);
+  const yardstickDir = quick ? undefined : findYardstick();
+  const yardstickPlain =
+    yardstickDir !== undefined && 'dir' in yardstickDir
+      ? yardstickPlainMesh(yardstickDir.dir)
+      : undefined;
+  if (yardstickPlain !== undefined) w1Builds.push(yardstickPlain);
   const w1 = selected('w1')
     ? await interleaved(w1Builds, RUNS, (build) => fanOut(W1_LINES, 2, build))
     : new Map<Build, FanOutResult[]>();
@@ -299,6 +305,15 @@ async function main(): Promise<void> {
         0.5,
       ),
     );
+    if (yardstickPlain !== undefined)
+      targets.push(
+        pairedTarget(
+          'W1 fan-out: the plain baseline against the yardstick’s own plain-`net` mesh, in this harness',
+          baselinePlain,
+          yardstickPlain,
+          1,
+        ),
+      );
     const signedRatio = paired(signed, unsigned);
     targets.push({
       what: `W1 with signatures against W1 without (paired by round, ${pooled(signed).length} round${pooled(signed).length === 1 ? '' : 's'})`,

@@ -125,9 +125,9 @@ and carol printed all, every line checked intact and in order (per receiver: the
 W2: one line every 5 ms, receive minus send at bob, in µs. A run that fails bench.py's own checks
 (a line lost, garbled or out of order; W1 incomplete; W2 short of lines) is left out and counted
 in the last column. (bench.py starts its plain-text mesh with the \`node\` on the \`PATH\`; the
-others run on the Node that runs the bench. It runs no plain-text mesh but its own, so this
-project's plain baseline is measured only in W1 below, and the plain-text limit here is the
-yardstick's mesh.) ${result.rounds} rounds, each running every system
+others run on the Node that runs the bench. It runs no plain-text mesh but its own, so W1 below
+runs that mesh (\`raw-node-mesh.mjs\`) in this project's harness, paired with the plain baseline,
+and the plain-text limit here is the yardstick's mesh.) ${result.rounds} rounds, each running every system
 once per workload, in turn; median and min–max over the rounds. One Ed25519 sign and verify of a
 ~300-byte text here takes ${n(signVerifyUs)} µs (median of 2,000).
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Summary } from './harness.js';
+import type { Build, Summary } from './harness.js';
 import { BIN, summarise } from './harness.js';
 
 /**
@@ -61,6 +61,23 @@ export const YARDSTICK_SYSTEMS: readonly YardstickSystem[] = [
   // The build the rest of the report measures (RXCHAT_BIN, else this project's dist/).
   { label: 'rxchat (signed, the default)', args: rxchatCmd(BIN) },
 ];
+
+/**
+ * The yardstick's own plain-text mesh (`raw-node-mesh.mjs`) as a build of this
+ * harness, so that W1 pairs it with this project's plain baseline round by round.
+ */
+export function yardstickPlainMesh(dir: string): Build | undefined {
+  const bin = join(dir, 'raw-node-mesh.mjs');
+  if (!existsSync(bin)) return undefined;
+  return {
+    label: 'yardstick: its plain-`net` mesh, `from: text` (`raw-node-mesh.mjs`)',
+    bin,
+    args: [],
+    env: {},
+    stats: false,
+    stderrEvents: true,
+  };
+}
 
 /** Where the yardstick is, or why it is not run. */
 export function findYardstick(): { readonly dir: string } | { readonly skipped: string } {
