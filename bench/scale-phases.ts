@@ -1,8 +1,9 @@
 import type { BenchNode } from './harness.js';
 import { cpuMsOf, peakRssMbOf, summarise, until } from './harness.js';
+import { percentile } from './latency.js';
 import { connected, within } from './scale-links.js';
 import type { Member } from './scale-members.js';
-import { quantile, roomTallies, startMember, wait } from './scale-members.js';
+import { roomTallies, startMember, wait } from './scale-members.js';
 import type { ScalePlan } from './scale-room.js';
 import { tallyDelta, totalOf } from './scale-tally.js';
 
@@ -80,7 +81,7 @@ export async function chatPhase(members: readonly Member[], plan: ScalePlan) {
     ...latencies
       .filter((l) => l.length > 0)
       .map((l) =>
-        quantile(
+        percentile(
           [...l].sort((a, b) => a - b),
           0.99,
         ),
@@ -91,7 +92,7 @@ export async function chatPhase(members: readonly Member[], plan: ScalePlan) {
     result: {
       messages,
       senders: senders.length,
-      latencyMs: { p50: quantile(sortedAll, 0.5), p99: quantile(sortedAll, 0.99), farthestP99 },
+      latencyMs: { p50: percentile(sortedAll, 0.5), p99: percentile(sortedAll, 0.99), farthestP99 },
       missing,
       duplicates,
       chatFramesPerMessage: chat.frames / perMember,
