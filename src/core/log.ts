@@ -53,20 +53,14 @@ export function appendLog(log: Log, added: readonly Logged[], limit: number): Lo
 
 /** The chunks without the oldest messages beyond `limit`. */
 function keepNewest(chunks: (readonly Logged[])[], length: number, limit: number): Log {
-  let excess = length - Math.max(0, limit);
-  let start = 0;
-  for (
-    let first = chunks[0];
-    first !== undefined && first.length <= excess;
-    first = chunks[start]
-  ) {
-    excess -= first.length;
-    start += 1;
-  }
-  const kept = chunks.slice(start);
-  const first = kept[0];
-  if (excess > 0 && first !== undefined) kept[0] = first.slice(excess);
-  return { chunks: kept, length: Math.min(length, Math.max(0, limit)) };
+  const kept = Math.min(length, Math.max(0, limit));
+  let excess = length - kept;
+  // Whole chunks of the oldest go first; then the first one left is cut, if need be.
+  while (excess > 0 && (chunks[0]?.length ?? Infinity) <= excess)
+    excess -= chunks.shift()?.length ?? 0;
+  const first = chunks[0];
+  if (excess > 0 && first !== undefined) chunks[0] = first.slice(excess);
+  return { chunks, length: kept };
 }
 
 /** Every message of the log, oldest first, as one array. */
