@@ -122,6 +122,7 @@ export async function runNode(options: CliOptions, io: NodeIO): Promise<number> 
     gapWaitMs: options.gapWaitMs,
     historyLimit: options.history,
     maxLinks: options.maxLinks,
+    ...(options.links === undefined ? {} : { links: options.links }),
     seed: io.seed,
     ...(options.advertise === undefined ? {} : { advertise: options.advertise }),
   });

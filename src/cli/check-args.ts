@@ -15,7 +15,7 @@ type Flags = Omit<CliOptions, keyof Positional | 'secret'>;
 type Addresses = Pick<CliOptions, 'host' | 'advertise'>;
 type Numbers = Pick<
   CliOptions,
-  'peerTimeoutMs' | 'redialForMs' | 'lingerMs' | 'gapWaitMs' | 'history' | 'maxLinks'
+  'peerTimeoutMs' | 'redialForMs' | 'lingerMs' | 'gapWaitMs' | 'history' | 'maxLinks' | 'links'
 >;
 type Paths = Pick<CliOptions, 'secretFile' | 'identityFile'>;
 
@@ -94,7 +94,10 @@ function checkNumbers(options: RawOptions): Numbers | string {
   if (typeof history === 'string') return history;
   const maxLinks = wholeNumber(options.maxLinks, 'max-links', D.maxLinks, 'links', 1);
   if (typeof maxLinks === 'string') return maxLinks;
-  return { peerTimeoutMs, redialForMs, lingerMs, gapWaitMs, history, maxLinks };
+  const links = wholeNumber(options.links, 'links', 0, 'links', 1);
+  if (typeof links === 'string') return links;
+  const bounded = options.links === undefined ? {} : { links };
+  return { peerTimeoutMs, redialForMs, lingerMs, gapWaitMs, history, maxLinks, ...bounded };
 }
 
 /** A whole number (of `unit`) of at least `min`; `fallback` when the option is not given. */

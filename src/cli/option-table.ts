@@ -1,3 +1,4 @@
+import { FULL_MESH_UP_TO } from '../core/overlay.js';
 import { OPTION_DEFAULTS } from './options.js';
 
 /** Every option: its flags, what it does, and its default (shown in --help). */
@@ -44,6 +45,11 @@ export const OPTIONS: readonly (readonly [flags: string, text: string, fallback:
     'an open room',
   ],
   [
+    '--links <n>',
+    'links this node keeps open (bounded; the room stays connected through the others)',
+    `a full mesh up to ${FULL_MESH_UP_TO} members, then ⌈log₂ N⌉ + 2`,
+  ],
+  [
     '--max-links <n>',
     'members linked at most (handshakes done); more are refused',
     String(OPTION_DEFAULTS.maxLinks),
@@ -73,6 +79,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'history',
   'secretFile',
   'maxLinks',
+  'links',
   'quiet',
   'color',
   'identity',

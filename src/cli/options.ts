@@ -19,6 +19,8 @@ export interface CliOptions {
   readonly gapWaitMs: number;
   readonly history: number;
   readonly maxLinks: number;
+  /** Links kept open (--links); undefined: the default of src/core/overlay.ts. */
+  readonly links?: number;
   /** Where the node's key is kept across restarts (--identity). */
   readonly identityFile?: string;
   /** Where the room secret is, when given as a file. */

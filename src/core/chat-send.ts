@@ -10,7 +10,8 @@ import { presentStreams } from './present.js';
 import { signChat } from './signing.js';
 import { changedDeps, onlyOf } from './small-deps.js';
 import type { NodeState, Outgoing } from './state.js';
-import { activeLinks, ownStream, withChat } from './state.js';
+import { ownStream, withChat } from './state.js';
+import { noteForLazy, treeLinks } from './tree.js';
 
 /** This node's own lines out: signed bursts to every linked member. */
 
@@ -75,5 +76,7 @@ export function sendChat(
     delivery: deliverOwn(state.chat.delivery, stream, seq),
     log: appendLog(state.chat.log, messages, state.config.historyLimit),
   });
-  return sendFrames(noteSent(next, seq, texts.length), activeLinks(next), frames, out);
+  // To every link; links bounded, the ids follow to every link a little later (tree.ts).
+  const told = noteForLazy(noteSent(next, seq, texts.length), stream, seq, at);
+  return sendFrames(told, treeLinks(told, state.config.id), frames, out);
 }

@@ -9,11 +9,13 @@ import type { LinkId } from './event.js';
 import { namedOf } from './labels.js';
 import type { Logged } from './log.js';
 import { appendLog, loggedOf } from './log.js';
+import { isBounded } from './overlay.js';
 import { presentStreams } from './present.js';
 import { heldLimits } from './pull.js';
 import { verifyChat } from './signing.js';
 import type { Member, NodeState } from './state.js';
 import { ownStream, withChat } from './state.js';
+import { noteForLazy, treeLinks } from './tree.js';
 import type { Named } from './warning.js';
 
 /** Shows delivered messages and keeps them in the log. */
@@ -142,9 +144,15 @@ export function onChat(
   }
   const late = result.late.length === 0 ? undefined : new Set(result.late);
   next = showDelivered(next, result.delivered, out, late);
-  if (result.fresh > 0) {
-    const targets = forwardTargets(next, frame.origin, from, frame.replay === true);
-    next = sendFrames(next, targets, [frame], out);
+  if (result.fresh === 0) return next;
+  if (isBounded(next)) {
+    // The tree: a live frame on down the origin's tree; ids to every link a little later.
+    const last = frame.seq + frame.texts.length - 1;
+    next = noteForLazy(next, stream, last, at);
+    return frame.replay === true
+      ? next
+      : sendFrames(next, treeLinks(next, frame.origin, from, frame.origin), [frame], out);
   }
-  return next;
+  const targets = forwardTargets(next, frame.origin, from, frame.replay === true);
+  return sendFrames(next, targets, [frame], out);
 }

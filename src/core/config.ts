@@ -49,6 +49,8 @@ export interface NodeConfig {
   readonly stallMs: number;
   /** Members linked at once (--max-links); the handshake of one more is refused. */
   readonly maxLinks: number;
+  /** Links this node keeps open (--links); undefined: a full mesh up to a size, then fewer (overlay.ts). */
+  readonly links?: number;
 }
 
 export const defaultTimings = {

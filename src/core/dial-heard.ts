@@ -20,16 +20,26 @@ export function dialHeardOf(state: NodeState, _at: number, out: Effect[]): NodeS
     .sort((a, b) => (a.dialAttempts ?? 0) - (b.dialAttempts ?? 0));
   for (const member of waiting) {
     if (!mayDialHeard(dialing, member.address, member.dialAttempts ?? 0)) continue;
-    const to = stateAfter(member, 'dialled');
-    if (to === undefined) continue;
+    if (stateAfter(member, 'dialled') === undefined) continue;
     members ??= new Map(state.members);
-    members.set(member.id, { ...member, state: to, dialAttempts: (member.dialAttempts ?? 0) + 1 });
-    dialing = withMember(dialing, member.address);
-    out.push({
-      kind: 'dial',
-      target: member.address,
-      purpose: { kind: 'gossip', member: member.id },
-    });
+    dialing = dialMember(members, dialing, member, out);
   }
   return members === undefined ? state : withDialer({ ...state, members }, { dialing });
+}
+
+/** Dials a member heard of: connecting, one more attempt, its address in flight. */
+export function dialMember(
+  members: Map<string, Member>,
+  dialing: ReadonlySet<string>,
+  member: Member,
+  out: Effect[],
+): ReadonlySet<string> {
+  const to = stateAfter(member, 'dialled') ?? member.state;
+  members.set(member.id, { ...member, state: to, dialAttempts: (member.dialAttempts ?? 0) + 1 });
+  out.push({
+    kind: 'dial',
+    target: member.address,
+    purpose: { kind: 'gossip', member: member.id },
+  });
+  return withMember(dialing, member.address);
 }

@@ -1,16 +1,16 @@
-import type { Goodbye, LinksFrame, MemberInfo } from '../protocol/frames.js';
-import { isOwnGoodbye } from './announcement.js';
-import { withEntry, withoutEntry } from './collections.js';
+import type { MemberInfo } from '../protocol/frames.js';
 import { doneOf } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
 import { logFloor } from './log.js';
-import { stateAfter } from './member-life.js';
 import { membersFrames, tellWhom } from './members-frames.js';
+import { isBounded } from './overlay.js';
 import { haveStreams, presentStreams } from './present.js';
+import { flushRelays } from './relay.js';
 import type { Member, NodeState } from './state.js';
-import { activeLinks, withDialer, withGossip } from './state.js';
-import { dropUnvouched, MAX_PEERS_KEPT, withPeers } from './vouching.js';
+import { withGossip } from './state.js';
+import { announceLinks, sendViews } from './views.js';
+import { isVouched } from './vouching.js';
 
 /**
  * Gossip: who is a member (`members`), whom this node is linked with
@@ -23,14 +23,25 @@ export function memberInfo(member: Member): MemberInfo | undefined {
   return member.ann === undefined ? undefined : { ...member.ann, address: member.address };
 }
 
-/** Gossip: tells `link` every member this node is linked with, but the one at `link`. */
-export function sendMembership(state: NodeState, link: LinkId, out: Effect[]): void {
+/**
+ * Gossip: tells `link` every member this node is linked with, but the one
+ * at `link`; while links are bounded, every member present it knows of, and
+ * their views, so a joiner learns the room from its first link.
+ */
+export function sendMembership(state: NodeState, link: LinkId, peer: string, out: Effect[]): void {
+  const bounded = isBounded(state);
   const members: MemberInfo[] = [];
   for (const member of state.members.values()) {
     const info = memberInfo(member);
-    if (member.state === 'linked' && member.link !== link && info !== undefined) members.push(info);
+    if (info === undefined || member.id === peer) continue;
+    if (
+      member.state === 'linked' ||
+      (bounded && member.state === 'known' && isVouched(state, member.id))
+    )
+      members.push(info);
   }
   for (const frame of membersFrames(members)) out.push({ kind: 'send', links: [link], frame });
+  if (bounded) sendViews(state, link, peer, out);
 }
 
 /** Gossip held back goes out this long after it was first held. */
@@ -38,7 +49,9 @@ export const GOSSIP_BATCH_MS = 50;
 
 /** Notes when gossip starts being held back (nothing was held before). */
 function holdGossip(state: NodeState, at: number): NodeState {
-  return state.gossip.joined.length > 0 || state.gossip.linksChanged
+  return state.gossip.joined.length > 0 ||
+    state.gossip.linksChanged ||
+    state.gossip.relay.length > 0
     ? state
     : withGossip(state, { heldAt: at });
 }
@@ -55,7 +68,8 @@ export function gossipJoin(state: NodeState, member: Member, at: number, out: Ef
 
 /** When held gossip is due: joins after the batch; a grown link set once the mesh formed, or a ping interval after the last. */
 export function gossipDue(state: NodeState): number | undefined {
-  if (state.gossip.joined.length > 0) return state.gossip.heldAt + GOSSIP_BATCH_MS;
+  if (state.gossip.joined.length > 0 || state.gossip.relay.length > 0)
+    return state.gossip.heldAt + GOSSIP_BATCH_MS;
   if (!state.gossip.linksChanged) return undefined;
   return meshForming(state)
     ? state.gossip.linksAnnouncedAt + state.config.pingIntervalMs
@@ -76,6 +90,7 @@ export function flushGossip(state: NodeState, at: number, out: Effect[]): NodeSt
       for (const frame of membersFrames(entries)) out.push({ kind: 'send', links, frame });
     next = withGossip(next, { joined: [] });
   }
+  next = flushRelays(next, out);
   return next.gossip.linksChanged ? linksGrew(next, at, out) : next;
 }
 
@@ -100,63 +115,7 @@ function linksGrew(state: NodeState, at: number, out: Effect[]): NodeState {
     return state.gossip.linksChanged
       ? state
       : withGossip(holdGossip(state, at), { linksChanged: true });
-  announceLinks(state, out);
-  return withGossip(state, { linksChanged: false, linksAnnouncedAt: at });
-}
-
-/**
- * Tells every linked member whom this node is linked with, so they forward
- * only where needed, and who of those it no longer lists said goodbye.
- */
-export function announceLinks(state: NodeState, out: Effect[], quit?: Goodbye): void {
-  const links = activeLinks(state);
-  if (links.length === 0) return;
-  const peers: string[] = [];
-  for (const member of state.members.values()) if (member.state === 'linked') peers.push(member.id);
-  const frame = { type: 'links', peers } as const;
-  out.push({ kind: 'send', links, frame: quit === undefined ? frame : { ...frame, quit: [quit] } });
-}
-
-/** Goodbyes passed on in one `links` frame checked at most. */
-const MAX_GOODBYES_CHECKED = 128;
-
-/** Whom a member is linked with: ones it no longer lists may have gone (see vouching). */
-export function onLinks(
-  state: NodeState,
-  member: Member,
-  frame: LinksFrame,
-  at: number,
-): NodeState {
-  const peers = new Set(frame.peers.slice(0, MAX_PEERS_KEPT));
-  const dropped = new Set([...(member.peers ?? [])].filter((id) => !peers.has(id)));
-  const next = withPeers(state, member.id, peers);
-  if (dropped.size === 0) return next;
-  // A goodbye passed on counts only as the leaver signed it (else it is just gone: lost), and
-  // only for a member this `links` dropped: each checked once, a bounded number per frame.
-  const quit = new Set<string>();
-  const checked = new Set<string>();
-  for (const bye of frame.quit ?? []) {
-    if (!dropped.has(bye.id) || checked.has(bye.id)) continue;
-    if (checked.size >= MAX_GOODBYES_CHECKED) break;
-    checked.add(bye.id);
-    if (isOwnGoodbye(state.config.identity, state.members.get(bye.id)?.ann, bye)) quit.add(bye.id);
-  }
-  return dropUnvouched(quitForGood(next, quit, at), dropped, at);
-}
-
-/** Members whose own goodbye was passed on: quit, whatever this node thought, and not redialled. */
-function quitForGood(state: NodeState, ids: ReadonlySet<string>, at: number): NodeState {
-  let next = state;
-  for (const id of ids) {
-    const member = next.members.get(id);
-    const to = stateAfter(member, 'toldQuit');
-    if (member === undefined || to === undefined) continue;
-    next = {
-      ...withDialer(next, { redials: withoutEntry(next.dialer.redials, id) }),
-      members: withEntry(next.members, id, { ...member, state: to, leftAt: at }),
-    };
-  }
-  return next;
+  return withGossip(announceLinks(state, out), { linksChanged: false, linksAnnouncedAt: at });
 }
 
 /**

@@ -49,21 +49,33 @@ export function onHave(
   // everything), or when it is present here; else the peer had it and let it go.
   const present = link.caughtUp === true ? presentStreams(next) : undefined;
   const unnamed = (stream: string): boolean => present?.has(stream) ?? true;
-  const { historyLimit, pingIntervalMs } = next.config;
+  const frames = replayFor(next.chat.log, frame.vector, frame.want, unnamed);
+  return answerWithin(next, { ...link, caughtUp: true }, frames, at, out);
+}
+
+/**
+ * Sends `link` what answers its ask, within the link's budget: at most
+ * `--history` messages per ping interval, oldest first; the rest comes with its next ask.
+ */
+export function answerWithin(
+  state: NodeState,
+  link: Link,
+  answer: readonly ChatFrame[],
+  at: number,
+  out: Effect[],
+): NodeState {
+  const { historyLimit, pingIntervalMs } = state.config;
   // This ping interval's budget, or a new one.
   const { replayed } = link;
   const spent =
     replayed !== undefined && at - replayed.since < pingIntervalMs
       ? replayed
       : { since: at, messages: 0 };
-  const frames = within(
-    replayFor(next.chat.log, frame.vector, frame.want, unnamed),
-    historyLimit - spent.messages,
-  );
+  const frames = within(answer, historyLimit - spent.messages);
   const messages = frames.reduce((n, f) => n + f.texts.length, spent.messages);
-  const marked: Link = { ...link, caughtUp: true, replayed: { since: spent.since, messages } };
+  const marked: Link = { ...link, replayed: { since: spent.since, messages } };
   return sendFrames(
-    { ...next, links: withEntry(next.links, link.id, marked) },
+    { ...state, links: withEntry(state.links, link.id, marked) },
     [link.id],
     frames,
     out,

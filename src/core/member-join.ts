@@ -78,13 +78,15 @@ export function memberJoined(
     members: withEntry(next.members, hello.id, member),
     keysByName: rememberKey(next.keysByName, hello.name, hello.key),
   };
-  out.push({
-    kind: 'emit',
-    event: { event: 'join', user: member.name, id: member.id, address: member.address },
-    who: namedOf(next, member.id, member.name),
-    // A name this node saw before with another key is flagged: maybe not the same person.
-    ...(newKey ? { newKey: true } : {}),
-  });
-  sendMembership(next, link.id, out);
+  // Shown joined already (links bounded, it was present through others): not shown twice.
+  if (known?.shown !== true || known.ann?.inc !== hello.inc)
+    out.push({
+      kind: 'emit',
+      event: { event: 'join', user: member.name, id: member.id, address: member.address },
+      who: namedOf(next, member.id, member.name),
+      // A name this node saw before with another key is flagged: maybe not the same person.
+      ...(newKey ? { newKey: true } : {}),
+    });
+  sendMembership(next, link.id, member.id, out);
   return gossipJoin(firstHave(next, link.id, at, out), member, at, out);
 }

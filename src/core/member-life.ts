@@ -1,12 +1,14 @@
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
-import { announceLinks, sendHave } from './gossip.js';
+import { sendHave } from './gossip.js';
 import { namedOf } from './labels.js';
 import type { PeerState } from './output-event.js';
+import { isBounded } from './overlay.js';
 import { scheduleRedial } from './redial.js';
 import type { Link, Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
-import { dropUnvouched, withPeers } from './vouching.js';
+import { announceLinks } from './views.js';
+import { refreshReach, withPeers } from './vouching.js';
 
 /** Where a member can be: one of its states, or not in the table at all. */
 export type Place = PeerState | 'absent';
@@ -28,6 +30,7 @@ export type MemberChange =
   | 'linked'
   | 'lost'
   | 'quit'
+  | 'shed'
   | 'forgotten';
 
 /**
@@ -45,6 +48,7 @@ export type MemberChange =
  *   known ──unvouched──▶ lost; known, connecting, lost ──toldQuit──▶ quit
  *   any ──linked──▶ linked ──lost──▶ lost ──linked──▶ linked
  *   linked, lost ──quit──▶ quit ──forgotten──▶ absent
+ *   linked ──shed──▶ known (links bounded: one end closed it to keep its count, see overlay.ts)
  *   lost ──forgotten (not back within --redial-for)──▶ absent
  *   quit ──forgotten (10 minutes after)──▶ absent
  *   quit, lost ──heardOf──▶ known, ──dialled──▶ connecting (gossip says it is back)
@@ -54,7 +58,7 @@ export const MEMBER_LIFE: Readonly<Record<Place, Readonly<Partial<Record<MemberC
     absent: { heardOf: 'known', dialled: 'connecting', linked: 'linked' },
     known: { dialled: 'connecting', linked: 'linked', unvouched: 'lost', toldQuit: 'quit' },
     connecting: { dialFailed: 'known', linked: 'linked', toldQuit: 'quit' },
-    linked: { linked: 'linked', lost: 'lost', quit: 'quit' },
+    linked: { linked: 'linked', lost: 'lost', quit: 'quit', shed: 'known' },
     lost: {
       linked: 'linked',
       quit: 'quit',
@@ -121,19 +125,26 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
     event: { event: 'leave', user: member.name, id: member.id, reason: 'lost' },
     who: namedOf(state, member.id, member.name),
   });
-  const { link: _link, swappingSince: _swap, peers: _peers, ...rest } = member;
+  const {
+    link: _link,
+    swappingSince: _swap,
+    peers: _peers,
+    view: _view,
+    shown: _shown,
+    ...rest
+  } = member;
   const lost: Member = { ...rest, state: to, leftAt: at };
   const unlisted = withPeers(state, member.id, undefined);
-  const next = scheduleRedial(
+  let next = scheduleRedial(
     { ...unlisted, members: withEntry(unlisted.members, member.id, lost) },
     lost,
     at,
   );
-  announceLinks(next, out);
+  next = announceLinks(next, out);
   // What it sent reached some members and not others: everyone compares with everyone now.
   for (const link of activeLinks(next)) sendHave(next, link, out);
-  // Members it vouched for that nobody else lists went with it, as far as this node can tell.
-  const vouchedBy = dropUnvouched(next, member.peers ?? [], at);
+  // Members it vouched for that nobody else reaches went with it, as far as this node can tell.
+  const vouchedBy = refreshReach(next, at, out, isBounded(next));
   return withGossip(vouchedBy, { linksChanged: false, linksAnnouncedAt: at });
 }
 
@@ -158,9 +169,9 @@ export function memberQuit(
       who: namedOf(state, member.id, member.name),
     });
   }
-  const { peers: _peers, ...left } = rest;
+  const { peers: _peers, view: _view, shown: _shown, ...left } = rest;
   const unlisted = withPeers(state, member.id, undefined);
-  const next = {
+  let next: NodeState = {
     ...unlisted,
     members: withEntry(unlisted.members, member.id, { ...left, state: to, leftAt: at }),
   };
@@ -170,8 +181,21 @@ export function memberQuit(
     sig === undefined || member.inc === undefined
       ? undefined
       : { id: member.id, inc: member.inc, sig };
-  if (member.state === 'linked') announceLinks(next, out, goodbye);
-  return dropUnvouched(next, member.peers ?? [], at);
+  if (member.state === 'linked') next = announceLinks(next, out, goodbye);
+  return refreshReach(next, at, out, isBounded(next));
+}
+
+/**
+ * Its link was shed (by either end, links bounded): it stays present, as
+ * the others' views show it, and neither end dials the other for a while.
+ */
+export function memberShed(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
+  const to = stateAfter(member, 'shed');
+  if (to === undefined) return state;
+  const { link: _link, swappingSince: _swap, ...rest } = member;
+  const shed: Member = { ...rest, state: to, shedAt: at, shown: true, heardAt: at };
+  const next = announceLinks({ ...state, members: withEntry(state.members, member.id, shed) }, out);
+  return refreshReach(next, at, out, isBounded(next));
 }
 
 /** Its link was the loser of a simultaneous dial: still linked, its other link is awaited. */

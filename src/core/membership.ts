@@ -6,8 +6,11 @@ import { heardOf, heardOnlyIn } from './heard-of.js';
 import { linkRef } from './labels.js';
 import { MAX_MEMBERS_PER_FRAME } from './members-frames.js';
 import type { PeerState, PeersEvent, StatsEvent } from './output-event.js';
+import { isBounded } from './overlay.js';
+import { queueRelay } from './relay.js';
 import type { Link, NodeState } from './state.js';
 import { withDialer } from './state.js';
+import { refreshReach } from './vouching.js';
 
 /**
  * In a mesh, of two members that learn of each other only the one with the
@@ -17,7 +20,7 @@ export function shouldDialLearned(
   state: NodeState,
   info: Pick<MemberInfo, 'id' | 'mesh'>,
 ): boolean {
-  return state.config.mesh && info.mesh && state.config.id < info.id;
+  return state.config.mesh && info.mesh && state.config.id < info.id && !isBounded(state);
 }
 
 /**
@@ -58,6 +61,7 @@ export function onMembers(
   };
   let checked = 0;
   let forged = 0;
+  const fresh: string[] = [];
   for (const info of frame.members) {
     // An address nobody can dial (`0.0.0.0`, `::`, not host:port), or not the member's: ignored.
     if (info.id === state.config.id || !isItsAddress(info)) continue;
@@ -71,18 +75,26 @@ export function onMembers(
         continue;
       }
     }
+    const before = draft.members.get(info.id);
     heardOf(draft, info, shouldDialLearned(state, info), out);
+    const after = draft.members.get(info.id);
+    // New to this node (or a new incarnation): passed on while links are bounded.
+    if (after !== undefined && after !== before && before?.ann?.inc !== after.ann?.inc)
+      fresh.push(info.id);
   }
-  if (forged > 0)
-    out.push({
-      kind: 'warn',
-      warning: { code: 'forgedMembers', link: linkRef(state, link), count: forged },
-      key: `${link.remote}:forged`,
-    });
-  return {
+  warnForged(state, link, forged, out);
+  let next: NodeState = {
     ...withDialer(state, { dialing: draft.dialing }),
     members: draft.members,
   };
+  for (const id of fresh)
+    next = queueRelay(
+      next,
+      { id, what: 'member', ...(link.peer === undefined ? {} : { from: link.peer }) },
+      at,
+    );
+  // A member just heard of may be listed already by views this node holds.
+  return fresh.length === 0 ? next : refreshReach(next, at, out, isBounded(next));
 }
 
 /** The order /peers lists members in: the present first, then those that left. */
@@ -121,4 +133,14 @@ export function statsEvent(state: NodeState): StatsEvent {
       framesReceived: member.framesReceived,
     }));
   return { event: 'stats', links };
+}
+
+/** One warning for the gossip of a frame not signed by its members' own keys. */
+export function warnForged(state: NodeState, link: Link, forged: number, out: Effect[]): void {
+  if (forged === 0) return;
+  out.push({
+    kind: 'warn',
+    warning: { code: 'forgedMembers', link: linkRef(state, link), count: forged },
+    key: `${link.remote}:forged`,
+  });
 }

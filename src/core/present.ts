@@ -1,7 +1,9 @@
 import { originOf, streamOf } from '../protocol/frames.js';
 import { doneOf } from './delivery.js';
+import { isBounded } from './overlay.js';
 import type { NodeState } from './state.js';
 import { ownStream } from './state.js';
+import { isVouched } from './vouching.js';
 
 /**
  * The streams of the members present: what `deps` speak of, so a room's
@@ -12,9 +14,19 @@ import { ownStream } from './state.js';
  */
 export function presentStreams(state: NodeState): Set<string> {
   const present = new Set([ownStream(state)]);
-  for (const member of state.members.values())
+  const bounded = isBounded(state);
+  for (const member of state.members.values()) {
     if (member.state === 'linked' && member.inc !== undefined)
       present.add(streamOf(member.id, member.inc));
+    // Links bounded: a member reached through others is here as much as a linked one.
+    else if (
+      bounded &&
+      member.state === 'known' &&
+      member.ann !== undefined &&
+      isVouched(state, member.id)
+    )
+      present.add(streamOf(member.id, member.ann.inc));
+  }
   return present;
 }
 

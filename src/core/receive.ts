@@ -4,14 +4,15 @@ import { withEntry } from './collections.js';
 import { digestOf, onDigest } from './digest.js';
 import { onDirect } from './direct-receive.js';
 import type { Effect } from './effect.js';
-import { onLinks } from './gossip.js';
 import { onHello, onProof } from './handshake.js';
 import { onHave } from './have-reply.js';
 import { linkRef } from './labels.js';
 import { onPong, pongFor } from './liveness.js';
-import { memberQuit, memberSwapping } from './member-life.js';
+import { memberQuit, memberShed, memberSwapping } from './member-life.js';
 import { onMembers } from './membership.js';
 import type { Link, NodeState } from './state.js';
+import { onGraft, onIhave } from './tree.js';
+import { onLinks, onViews } from './views-receive.js';
 
 /** A frame from a link: the handshake first, then every other frame type from a member. */
 export function onFrame(
@@ -48,7 +49,16 @@ export function onFrame(
       return onHave(heard, heardLink, frame, at, out);
     case 'links': {
       const member = heard.members.get(link.peer);
-      return member === undefined ? heard : onLinks(heard, member, frame, at);
+      return member === undefined ? heard : onLinks(heard, member, frame, at, out);
+    }
+    case 'views':
+      return onViews(heard, heardLink, frame, at, out);
+    case 'ihave':
+    case 'graft': {
+      const member = heard.members.get(link.peer);
+      if (member?.link !== link.id) return heard;
+      if (frame.type === 'ihave') return onIhave(heard, member, frame, at);
+      return onGraft(heard, member, frame, at, out);
     }
     case 'members':
       return onMembers(heard, heardLink, frame, at, out);
@@ -80,6 +90,10 @@ function onByeFrame(
   out.push({ kind: 'close', link: link.id, graceful: true });
   if (reason === 'quit') return memberQuit(state, link, at, out, sig);
   if (reason === 'duplicate') return memberSwapping(state, link, at);
+  if (reason === 'shed') {
+    const member = link.peer === undefined ? undefined : state.members.get(link.peer);
+    return member?.link === link.id ? memberShed(state, member, at, out) : state;
+  }
   out.push({
     kind: 'warn',
     warning: { code: 'refusedByPeer', link: linkRef(state, link), detail: detail ?? reason },

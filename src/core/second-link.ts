@@ -44,7 +44,7 @@ export function secondLink(
   const member: Member = { ...rest, link: link.id, inc, key, name, ann, confirmed };
   const next = { ...state, members: withEntry(state.members, known.id, member) };
   // The same exchange as a new link's: who is here, and what each has.
-  sendMembership(next, link.id, out);
+  sendMembership(next, link.id, known.id, out);
   sendHave(next, link.id, out);
   return next;
 }

@@ -2,8 +2,10 @@ import type { DeliveryState } from './delivery.js';
 import type { Parked } from './direct-parked.js';
 import type { Log, Logged } from './log.js';
 import type { Redial } from './redial.js';
+import type { Relayed } from './relay.js';
 import type { ReplayWindow } from './replay-window.js';
 import type { Retry } from './retry.js';
+import type { Announced } from './tree.js';
 
 /** The slices of the node's state beside its links, members and leaving (see state.ts). */
 
@@ -32,6 +34,11 @@ export interface ChatSlice {
   readonly catchUpAt?: number;
   /** Held streams: when their missing predecessors were last asked for (see pull). */
   readonly pulledAt: ReadonlyMap<string, number>;
+  /** Links bounded: the newest seq per stream to tell every link in an `ihave`, since when (see tree.ts). */
+  readonly ihave: ReadonlyMap<string, number>;
+  readonly ihaveSince?: number;
+  /** Messages `ihave` frames told of that this node lacks, grafted if they do not come (see tree.ts). */
+  readonly announced: ReadonlyMap<string, Announced>;
 }
 
 /** Direct messages: this node's count, the numbers seen, those waiting for their sender, its own awaiting a receipt. */
@@ -71,6 +78,8 @@ export interface DialerSlice {
   readonly retries: ReadonlyMap<string, Retry>;
   /** Seeds the backoff's jitter; a draw returns the next seed. */
   readonly rng: number;
+  /** When the overlay last dialled or shed (see overlay.ts). */
+  readonly refilledAt?: number;
 }
 
 /** Gossip held back to be sent in one frame. */
@@ -82,8 +91,12 @@ export interface GossipSlice {
   /** The link set grew since it was last told, and when that was. */
   readonly linksChanged: boolean;
   readonly linksAnnouncedAt: number;
-  /** For each id, how many linked members' last `links` list it (see vouching.ts). */
-  readonly vouchers: ReadonlyMap<string, number>;
+  /** The members reached from this node's links through the members' `links` (see vouching.ts). */
+  readonly reached: ReadonlySet<string>;
+  /** The number of this node's last `links` (see views.ts). */
+  readonly viewN: number;
+  /** Members whose announcement or view is to be passed on with the next gossip (see relay.ts). */
+  readonly relay: readonly Relayed[];
 }
 
 /** Pings and the judging of silence. */

@@ -11,6 +11,7 @@ import { EMPTY_LOG } from './log.js';
 import type { PeerState } from './output-event.js';
 import type { HelloSeen } from './signing.js';
 import type { ChatSlice, DialerSlice, DirectSlice, GossipSlice, LivenessSlice } from './slices.js';
+import type { ViewStamp } from './views.js';
 
 /** One TCP connection, before and after its handshake. */
 export interface Link {
@@ -75,6 +76,14 @@ export interface Member {
   readonly rttMs?: number;
   /** The ids it said it is linked with (its `links` frame): it needs no forwarding from them. */
   readonly peers?: ReadonlySet<string>;
+  /** Its last signed `links`, to pass on while links are bounded (see views.ts). */
+  readonly view?: ViewStamp;
+  /** Shown joined while not linked (links bounded): its leaving is shown too (see vouching.ts). */
+  readonly shown?: true;
+  /** Links bounded: since when nobody reaches it (lost after a grace, see vouching.ts). */
+  readonly unreachedAt?: number;
+  /** When its link was shed, by either end (see overlay.ts). */
+  readonly shedAt?: number;
   /** Its incarnation, from its hello. */
   readonly inc?: string;
   /** How many of this node's messages it has confirmed delivering (from its pongs). */
@@ -127,6 +136,8 @@ export function initialState(config: NodeConfig): NodeState {
       unheard: 0,
       refused: 0,
       pulledAt: new Map(),
+      ihave: new Map(),
+      announced: new Map(),
     },
     direct: {
       seq: 0,
@@ -148,7 +159,9 @@ export function initialState(config: NodeConfig): NodeState {
       heldAt: 0,
       linksChanged: false,
       linksAnnouncedAt: Number.NEGATIVE_INFINITY,
-      vouchers: new Map(),
+      reached: new Set(),
+      viewN: 0,
+      relay: [],
     },
     liveness: { lastPingAt: 0 },
     leaving: { phase: 'staying' },

@@ -11,11 +11,13 @@ import { resolveGaps, startStreams } from './gaps.js';
 import { flushGossip, gossipDue } from './gossip.js';
 import { checkStalls, stallDue } from './link-pressure.js';
 import { checkLiveness, livenessDue } from './liveness.js';
+import { keepOverlay, overlayDue } from './overlay.js';
 import { pullDue, pullMissing } from './pull.js';
 import { dialDueRedials, redialDue } from './redial.js';
 import { dialDueRetries, retryDue } from './retry.js';
 import type { NodeState } from './state.js';
-import { dropLongUnvouched, vouchDue } from './vouching.js';
+import { runTree, treeDue } from './tree.js';
+import { dropLongUnvouched, dropUnreached, unreachedDue, vouchDue } from './vouching.js';
 
 /** A rule that waits on time: when it is next due, and what it does at a tick. */
 export interface TimedRule {
@@ -37,6 +39,7 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'links that do not read', due: stallDue, run: checkStalls },
   { name: 'members that left, forgotten', due: leftDue, run: forgetLeftMembers },
   { name: 'members nobody vouches for', due: vouchDue, run: dropLongUnvouched },
+  { name: 'members nobody reaches, after the grace', due: unreachedDue, run: dropUnreached },
   { name: 'redials', due: redialDue, run: dialDueRedials },
   {
     name: 'direct messages waiting for their sender',
@@ -51,6 +54,8 @@ export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'retries of named peers', due: retryDue, run: dialDueRetries },
   // Rides on whatever tick comes (one per ping interval at least, while linked).
   { name: 'dials of members heard of', due: () => undefined, run: dialHeardOf },
+  { name: 'links kept while bounded: refill and shed', due: overlayDue, run: keepOverlay },
+  { name: 'the broadcast tree: ihave, graft', due: treeDue, run: runTree },
   {
     name: 'streams started by catch-up',
     due: (state) => startWindowDue(state.chat.delivery),

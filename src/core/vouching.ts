@@ -1,16 +1,19 @@
 import type { Effect } from './effect.js';
+import { namedOf } from './labels.js';
 import { stateAfter } from './member-life.js';
 import type { Member, NodeState } from './state.js';
 
 /**
- * Members this node is not linked with are present only while someone
- * vouches for them: a linked member whose last `links` lists them. One
- * nobody lists any more is lost at once when the last `links` that listed it
- * drops it (quit, when that `links` says it said goodbye) or when the member
- * that listed it goes;
- * one heard of but never listed is lost VOUCH_WAIT_TIMEOUTS × --peer-timeout
- * after it was last heard of. Lost, it is forgotten later like any lost member
- * (forget.ts); gossip naming it again makes it known again.
+ * Members this node is not linked with are present while someone vouches for
+ * them: they are reached from this node's links through the members' last
+ * `links` (their own, or their signed views passed on, see views.ts) — a
+ * linked member lists them, or a member such a one lists, and so on. One
+ * nobody reaches any more is lost at once when the last `links` that
+ * reached it drops it (quit, when that `links` carries its goodbye) or when
+ * the member that listed it goes; one heard of but never reached is lost
+ * VOUCH_WAIT_TIMEOUTS × --peer-timeout after it was last heard of. Lost, it
+ * is forgotten later like any lost member (forget.ts); gossip naming it again
+ * makes it known again.
  */
 
 /** Peer timeouts a member heard of may go without anyone listing it. */
@@ -19,14 +22,40 @@ export const VOUCH_WAIT_TIMEOUTS = 3;
 /** Ids kept of one member's `links`: an honest one lists its links (--max-links, 128 by default). */
 export const MAX_PEERS_KEPT = 1024;
 
-/** Whether a linked member's last `links` lists `id` (see GossipSlice.vouchers). */
+/** Whether `id` is reached from this node's links through the members' last `links`. */
 export function isVouched(state: NodeState, id: string): boolean {
-  return (state.gossip.vouchers.get(id) ?? 0) > 0;
+  return state.gossip.reached.has(id);
+}
+
+/** Members whose views are walked: present ones (a lost or quit member's word is not taken). */
+function speaks(member: Member | undefined): boolean {
+  return member !== undefined && member.state !== 'lost' && member.state !== 'quit';
+}
+
+/** Every member reached from this node's linked members along the members' `links`. */
+export function reachOf(state: NodeState): Set<string> {
+  const reached = new Set<string>();
+  const queue: string[] = [];
+  for (const member of state.members.values())
+    if (member.state === 'linked') {
+      reached.add(member.id);
+      queue.push(member.id);
+    }
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    for (const peer of state.members.get(id)?.peers ?? []) {
+      if (reached.has(peer) || peer === state.config.id) continue;
+      const member = state.members.get(peer);
+      if (!speaks(member)) continue;
+      reached.add(peer);
+      queue.push(peer);
+    }
+  }
+  return reached;
 }
 
 /**
  * Sets whom member `id` says it is linked with (`undefined`: it vouches for
- * nobody now, it left), keeping the count of vouchers per id in step.
+ * nobody now, it left). Who is reached is worked out again by `refreshReach`.
  */
 export function withPeers(
   state: NodeState,
@@ -35,33 +64,104 @@ export function withPeers(
 ): NodeState {
   const member = state.members.get(id);
   if (member === undefined) return state;
-  const vouchers = new Map(state.gossip.vouchers);
-  const count = (of: string, by: number): void => {
-    const now = (vouchers.get(of) ?? 0) + by;
-    if (now > 0) vouchers.set(of, now);
-    else vouchers.delete(of);
-  };
-  for (const of of member.peers ?? []) if (!peers?.has(of)) count(of, -1);
-  for (const of of peers ?? []) if (!member.peers?.has(of)) count(of, 1);
-  const { peers: _old, ...rest } = member;
+  const { peers: _old, view: _view, ...rest } = member;
   const updated: Member = peers === undefined ? rest : { ...rest, peers };
   const members = new Map(state.members);
   members.set(id, updated);
-  return { ...state, members, gossip: { ...state.gossip, vouchers } };
+  return { ...state, members };
 }
 
-/** Known members among `ids` that nobody vouches for now: lost as of `at`. */
-export function dropUnvouched(state: NodeState, ids: Iterable<string>, at: number): NodeState {
+/**
+ * Who is reached, worked out again: known members no longer reached are lost
+ * as of `at` (with a `leave` when they were shown joined); while links are
+ * bounded, a known member newly reached is shown joined (see overlay.ts).
+ */
+export function refreshReach(
+  state: NodeState,
+  at: number,
+  out: Effect[],
+  showJoins: boolean,
+): NodeState {
+  const before = state.gossip.reached;
+  const reached = reachOf(state);
   let members: Map<string, Member> | undefined;
-  for (const id of ids) {
+  for (const id of before) {
     const member = state.members.get(id);
-    if (member?.state !== 'known' || isVouched(state, id)) continue;
+    if (reached.has(id) || member?.state !== 'known') continue;
     members ??= new Map(state.members);
-    members.set(id, {
-      ...member,
-      state: stateAfter(member, 'unvouched') ?? member.state,
-      leftAt: at,
+    // Links bounded, views change one by one: an unreached member gets UNREACHED_GRACE_MS.
+    members.set(
+      id,
+      showJoins
+        ? { ...member, unreachedAt: member.unreachedAt ?? at }
+        : lostUnvouched(state, member, at, out),
+    );
+  }
+  for (const id of reached) {
+    const member = (members ?? state.members).get(id);
+    if (member?.unreachedAt === undefined) continue;
+    const { unreachedAt: _at, ...rest } = member;
+    members ??= new Map(state.members);
+    members.set(id, rest);
+  }
+  if (showJoins)
+    for (const id of reached) {
+      const member = (members ?? state.members).get(id);
+      if (member?.state !== 'known' || member.shown === true) continue;
+      members ??= new Map(state.members);
+      members.set(id, { ...member, shown: true });
+      out.push({
+        kind: 'emit',
+        event: { event: 'join', user: member.name, id, address: member.address },
+        who: namedOf(state, id, member.name),
+      });
+    }
+  const gossip = { ...state.gossip, reached };
+  return members === undefined ? { ...state, gossip } : { ...state, members, gossip };
+}
+
+/** A known member nobody reaches: lost, shown leaving when it was shown joined. */
+function lostUnvouched(state: NodeState, member: Member, at: number, out: Effect[]): Member {
+  const { shown: _shown, ...rest } = member;
+  if (member.shown === true)
+    out.push({
+      kind: 'emit',
+      event: { event: 'leave', user: member.name, id: member.id, reason: 'lost' },
+      who: namedOf(state, member.id, member.name),
     });
+  return { ...rest, state: stateAfter(member, 'unvouched') ?? member.state, leftAt: at };
+}
+
+/**
+ * Links bounded: how long a known member may go unreached before it is lost
+ * (views of a change of links arrive one by one, and a path can seem cut for
+ * a moment); well within the second a lost member may take to be shown lost.
+ */
+export const UNREACHED_GRACE_MS = 500;
+
+/** When the next member unreached for the grace is due to be lost. */
+export function unreachedDue(state: NodeState): number | undefined {
+  let due: number | undefined;
+  for (const member of state.members.values()) {
+    if (member.state !== 'known' || member.unreachedAt === undefined) continue;
+    const at = member.unreachedAt + UNREACHED_GRACE_MS;
+    if (due === undefined || at < due) due = at;
+  }
+  return due;
+}
+
+/** Known members still unreached after the grace: lost. */
+export function dropUnreached(state: NodeState, at: number, out: Effect[]): NodeState {
+  let members: Map<string, Member> | undefined;
+  for (const member of state.members.values()) {
+    if (member.state !== 'known' || member.unreachedAt === undefined) continue;
+    if (at < member.unreachedAt + UNREACHED_GRACE_MS) continue;
+    const { unreachedAt: _at, ...rest } = member;
+    members ??= new Map(state.members);
+    members.set(
+      member.id,
+      isVouched(state, member.id) ? rest : lostUnvouched(state, rest, at, out),
+    );
   }
   return members === undefined ? state : { ...state, members };
 }
@@ -83,11 +183,13 @@ export function vouchDue(state: NodeState): number | undefined {
 }
 
 /** Known members nobody vouched for since they were heard of, long enough: lost. */
-export function dropLongUnvouched(state: NodeState, at: number, _out: Effect[]): NodeState {
-  const waited: string[] = [];
+export function dropLongUnvouched(state: NodeState, at: number, out: Effect[]): NodeState {
+  let members: Map<string, Member> | undefined;
   for (const member of state.members.values()) {
     if (member.state !== 'known' || member.heardAt === undefined) continue;
-    if (at - member.heardAt >= waitMs(state)) waited.push(member.id);
+    if (isVouched(state, member.id) || at - member.heardAt < waitMs(state)) continue;
+    members ??= new Map(state.members);
+    members.set(member.id, lostUnvouched(state, member, at, out));
   }
-  return waited.length === 0 ? state : dropUnvouched(state, waited, at);
+  return members === undefined ? state : { ...state, members };
 }

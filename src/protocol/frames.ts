@@ -3,6 +3,17 @@
  * docs/PROTOCOL.md is the contract; keep the two in step.
  */
 
+import type { GraftFrame, IhaveFrame, LinksFrame, ViewsFrame } from './overlay-frames.js';
+
+export type {
+  Goodbye,
+  GraftFrame,
+  IhaveFrame,
+  LinksFrame,
+  View,
+  ViewsFrame,
+} from './overlay-frames.js';
+
 export const PROTOCOL_VERSION = 5;
 
 /** No frame (one line, newline included) may exceed this many bytes. */
@@ -12,7 +23,7 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_BURST = 16_384;
 
 /** Why a link is closed on purpose; carried in `bye`. */
-export type ByeReason = 'quit' | 'incompatible' | 'duplicate' | 'refused';
+export type ByeReason = 'quit' | 'incompatible' | 'duplicate' | 'refused' | 'shed';
 
 /**
  * A member's announcement of itself, signed with the key whose hash is its
@@ -137,14 +148,6 @@ export interface HaveFrame {
   readonly want?: readonly string[];
 }
 
-/** The ids of the members the sender is linked with now (for forwarding). */
-export interface LinksFrame {
-  readonly type: 'links';
-  readonly peers: readonly string[];
-  /** Goodbyes said to the sender since its last `links` by members it no longer lists, as signed. */
-  readonly quit?: readonly Goodbye[];
-}
-
 export interface PingFrame {
   readonly type: 'ping';
   readonly t: number;
@@ -169,14 +172,6 @@ export interface ByeFrame {
   readonly sig?: string;
 }
 
-/** A member's signed goodbye, as its peers pass it on in `links`. */
-export interface Goodbye {
-  readonly id: string;
-  readonly inc: string;
-  /** The leaver's signature of `rxchat-quit-v3`, its id and incarnation. */
-  readonly sig: string;
-}
-
 export type Frame =
   | HelloFrame
   | ProofFrame
@@ -185,6 +180,9 @@ export type Frame =
   | DirectFrame
   | HaveFrame
   | LinksFrame
+  | ViewsFrame
+  | IhaveFrame
+  | GraftFrame
   | PingFrame
   | PongFrame
   | ByeFrame;

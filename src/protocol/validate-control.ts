@@ -16,7 +16,7 @@ import { MAX_WANT } from './frames.js';
 
 /** The frames that keep links going: have, links, ping, pong, bye. */
 
-const BYE_REASONS: readonly ByeReason[] = ['quit', 'incompatible', 'duplicate', 'refused'];
+const BYE_REASONS: readonly ByeReason[] = ['quit', 'incompatible', 'duplicate', 'refused', 'shed'];
 
 export function validateHave(value: Obj): Validated {
   const vec = vector(value.vector);
@@ -31,12 +31,28 @@ export function validateHave(value: Obj): Validated {
 }
 
 export function validateLinks(value: Obj): Validated {
-  const peers = everyOrUndefined(value.peers, MAX_LIST, (p) => (isToken(p) ? p : undefined));
+  const peers = tokens(value.peers);
   if (peers === undefined) return fail('links: bad "peers"');
-  if (value.quit === undefined) return { ok: true, frame: { type: 'links', peers } };
-  const quit = everyOrUndefined(value.quit, MAX_LIST, goodbye);
-  if (quit === undefined) return fail('links: bad "quit"');
-  return { ok: true, frame: { type: 'links', peers, quit } };
+  const quit =
+    value.quit === undefined ? undefined : everyOrUndefined(value.quit, MAX_LIST, goodbye);
+  if (value.quit !== undefined && quit === undefined) return fail('links: bad "quit"');
+  const { n, sig } = value;
+  if (n !== undefined && !isInt(n, 1, Number.MAX_SAFE_INTEGER)) return fail('links: bad "n"');
+  if (sig !== undefined && !isStr(sig, 200)) return fail('links: bad "sig"');
+  return {
+    ok: true,
+    frame: {
+      type: 'links',
+      peers,
+      ...(quit === undefined ? {} : { quit }),
+      // Only together: one without the other leaves the frame unsigned.
+      ...(n === undefined || sig === undefined ? {} : { n, sig }),
+    },
+  };
+}
+
+export function tokens(value: unknown): string[] | undefined {
+  return everyOrUndefined(value, MAX_LIST, (p) => (isToken(p) ? p : undefined));
 }
 
 /** A vector's sum: a number ≥ 0 (it may pass 2^53; it is compared, never counted on). */
@@ -70,7 +86,7 @@ export function validatePong(value: Obj): Validated {
 }
 
 /** A goodbye passed on in `links`: whose (id, inc) and its signature. */
-function goodbye(value: unknown): Goodbye | undefined {
+export function goodbye(value: unknown): Goodbye | undefined {
   if (!isObj(value)) return undefined;
   const { id, inc, sig } = value;
   return isToken(id) && isToken(inc) && isStr(sig, 200) ? { id, inc, sig } : undefined;

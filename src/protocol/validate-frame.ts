@@ -9,6 +9,7 @@ import {
 } from './validate-control.js';
 import { validateHello, validateMembers, validateProof } from './validate-handshake.js';
 import { validateChat, validateDirect } from './validate-messages.js';
+import { validateGraft, validateIhave, validateViews } from './validate-overlay.js';
 
 export type { Validated } from './field-checks.js';
 
@@ -35,6 +36,12 @@ export function validateFrame(value: unknown): Validated {
       return validateHave(value);
     case 'links':
       return validateLinks(value);
+    case 'views':
+      return validateViews(value);
+    case 'ihave':
+      return validateIhave(value);
+    case 'graft':
+      return validateGraft(value);
     case 'ping':
       return validatePing(value);
     case 'pong':

@@ -178,7 +178,7 @@ describe('what one teller can do to a member it did not link', () => {
       [...joined(1, BOB, 'bob'), frameEvent(1, { type: 'links', peers: many }, 1)],
       { ...config, identity },
     ).state;
-    expect(listed.gossip.vouchers.size).toBe(1024);
+    expect(listed.members.get(BOB)?.peers?.size).toBe(1024);
     // 200 members bob listed, heard of; then bob drops them all, passing on 200 forged goodbyes.
     const ids = many.slice(0, 200);
     const heard = fold(

@@ -184,6 +184,16 @@ const rows: Row[] = [
     effects: ['close', 'emit:leave', 'send:links'],
   },
   {
+    // Links bounded: carol's end shed the link. She stays present (bob lists her) and known.
+    from: 'linked',
+    change: 'shed',
+    id: CAROL,
+    setup: [...bobLinked, ...carolLinked(2)],
+    event: [{ kind: 'frame', at: 5, link: 2, frame: { type: 'bye', reason: 'shed' } }],
+    to: 'known',
+    effects: ['close', 'send:links'],
+  },
+  {
     // Carol dialled twice (links 2 and 3); link 2 is told `duplicate` and is closing when link 3
     // drops: carol is lost, and her goodbye then arrives on link 2.
     from: 'lost',

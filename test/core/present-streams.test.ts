@@ -309,7 +309,8 @@ describe('gossip that names thousands', () => {
   });
 
   it('512 members heard of (the most kept): at most 16 dials at once, none twice before all once', () => {
-    const config = testConfig({ peerTimeoutMs: 1e12 });
+    // A full mesh asked for: every member heard of is to be dialled.
+    const config = testConfig({ peerTimeoutMs: 1e12, links: Number.POSITIVE_INFINITY });
     let state = fold([...joined(1, BOB, 'bob')], config).state;
     const dials: string[] = [];
     const run = (event: NodeEvent) => {

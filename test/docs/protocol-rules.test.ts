@@ -24,6 +24,7 @@ import {
   verifyChat,
   verifyDirect,
 } from '../../src/core/signing.js';
+import { viewText } from '../../src/core/views.js';
 import type { Warning } from '../../src/core/warning.js';
 import type { Admission } from '../../src/io/admit.js';
 import { admit } from '../../src/io/admit.js';
@@ -37,6 +38,7 @@ import type {
   Goodbye,
   HelloFrame,
   MemberInfo,
+  View,
 } from '../../src/protocol/frames.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { sealedContent } from '../../src/protocol/validate-messages.js';
@@ -117,6 +119,31 @@ describe('PROTOCOL.md test vectors', () => {
     const goodbye = goodbyeText(hello.id, hello.inc);
     for (const bye of [...byes, ...passed])
       expect(alice.verify(alice.key, goodbye, String(bye.sig))).toBe(true);
+  });
+
+  it('the signed links and the views passed on are alice’s own, in the text shown', () => {
+    const hello = examples.find((e) => e.type === 'hello') as unknown as HelloFrame;
+    const signed = examples.filter((e) => e.type === 'links' && e.sig !== undefined);
+    const views = examples.flatMap((e) =>
+      e.type === 'views' ? (e.views as unknown as View[]) : [],
+    );
+    expect(signed.length).toBeGreaterThan(0);
+    expect(views.length).toBeGreaterThan(0);
+    for (const links of signed) {
+      const text = viewText(hello.id, hello.inc, Number(links.n), links.peers as string[]);
+      expect(alice.verify(alice.key, text, String(links.sig))).toBe(true);
+    }
+    for (const view of views)
+      expect(
+        alice.verify(alice.key, viewText(view.id, view.inc, view.n, view.peers), view.sig),
+      ).toBe(true);
+    const [text] = docBlocks('PROTOCOL.md', 'text').filter((b) =>
+      b.startsWith('rxchat-links-v1\n'),
+    );
+    const first = signed[0];
+    expect(viewText(hello.id, hello.inc, Number(first?.n), first?.peers as string[])).toBe(
+      (text ?? '').replace(/\n$/, ''),
+    );
   });
 
   it('every chat and dm example is signed by its origin', () => {

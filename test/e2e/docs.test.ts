@@ -69,11 +69,13 @@ describe('docs/PROTOCOL.md matches the validator', () => {
   const examples = docExamples('PROTOCOL.md');
   const tables = fieldTables();
   const doc = docText('PROTOCOL.md');
-  const frameTypes = [
-    ...readFileSync(new URL('../../src/protocol/frames.ts', import.meta.url), 'utf8').matchAll(
-      /readonly type: '(\w+)'/g,
-    ),
-  ].map((match) => match[1] ?? '');
+  const frameTypes = ['frames.ts', 'overlay-frames.ts'].flatMap((file) =>
+    [
+      ...readFileSync(new URL(`../../src/protocol/${file}`, import.meta.url), 'utf8').matchAll(
+        /readonly type: '(\w+)'/g,
+      ),
+    ].map((match) => match[1] ?? ''),
+  );
 
   /** A table's rows, failing when it is missing. */
   const rowsOf = (key: string): FieldRow[] => {
@@ -115,8 +117,20 @@ describe('docs/PROTOCOL.md matches the validator', () => {
 
   const accepts = (frame: unknown): boolean => validateFrame(frame).ok;
 
-  it('every frame type of src/protocol/frames.ts has a section, a field table and an example', () => {
-    expect(frameTypes).toHaveLength(10);
+  /** An item of a list field, for its limits: from the examples of its frame, or of its entries. */
+  const sampleOf = (key: string, field: string): unknown => {
+    const type = key.split(' ')[0] ?? '';
+    if (!key.endsWith(' entry')) return (fullExample(type)[field] as unknown[] | undefined)?.[0];
+    const { list } = entryList(key);
+    const entries = examples.flatMap((e) => (e.type === type ? (e[list] as object[]) : []));
+    const own = entries.find((e) => Array.isArray((e as Record<string, unknown>)[field]));
+    if (own !== undefined) return ((own as Record<string, unknown>)[field] as unknown[])[0];
+    // A list of entries of another table (`quit`): an item from the frame that has it.
+    return examples.flatMap((e) => (Array.isArray(e[field]) ? (e[field] as unknown[]) : []))[0];
+  };
+
+  it('every frame type of src/protocol/ has a section, a field table and an example', () => {
+    expect(frameTypes).toHaveLength(13);
     for (const type of frameTypes) {
       expect(doc, `a heading names \`${type}\``).toMatch(new RegExp(`^#+ .*\`${type}\``, 'm'));
       expect(tables.has(type), `a field table for ${type}`).toBe(true);
@@ -215,9 +229,7 @@ describe('docs/PROTOCOL.md matches the validator', () => {
     for (const [key, rows] of tables) {
       for (const row of rows) {
         const what = `${key}.${row.field} (${row.rule})`;
-        const sample = (
-          fullExample(key.split(' ')[0] ?? '')[row.field] as unknown[] | undefined
-        )?.[0];
+        const sample = sampleOf(key, row.field);
         const cases = ruleCases(row.rule, sample);
         if (cases === undefined) {
           // Rules not in these terms: constants, booleans, and `acts` (checked below).

@@ -71,6 +71,8 @@ export class MemoryRoom {
   private readonly nodes = new Map<string, MemoryNode>();
   private nextPort = 9001;
   private nextLink = 1;
+  /** Called with every frame as it arrives, before its node takes it: for counting traffic. */
+  tap?: (from: MemoryNode, to: MemoryNode, frame: Frame, at: number) => void;
   /** Links dialled by a node (by its address) that are slower than LATENCY_MS. */
   private readonly dialLatency = new Map<string, number>();
 
@@ -194,6 +196,7 @@ export class MemoryRoom {
             const checked = validateFrame(JSON.parse(bytes));
             if (!checked.ok) throw new Error(`invalid frame on the wire: ${checked.error}`);
             if (checked.frame.type === 'chat') peer.node.chatIn += checked.frame.texts.length;
+            this.tap?.(node, peer.node, checked.frame, now());
             if (checked.frame.type === 'bye')
               peer.node.byes.push({ reason: checked.frame.reason, at: now() });
             peer.node.emit({ kind: 'frame', at: now(), link: peer.link, frame: checked.frame });

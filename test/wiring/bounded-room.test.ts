@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { Crossing } from '../helpers/bounded-room.js';
+import { boundedRoom, isConnected, linkedNames, shownTexts } from '../helpers/bounded-room.js';
+import type { MemoryNode } from '../helpers/memory-net.js';
+import { memberConfig } from '../helpers/memory-net.js';
+
+/**
+ * A room of 12 members that each keep 3 links (`--links 3`), in memory with
+ * the fake drivers: one overlay, every member known to every other, each
+ * message down its origin's tree (once per link), joins that cost O(N)
+ * frames, and a room that closes up again after two crashes.
+ */
+
+const FORMED_AT = 5000;
+const PEER_TIMEOUT_MS = 3000;
+
+const joinsOf = (node: MemoryNode) => node.events.filter((e) => e.event === 'join').length;
+const leavesOf = (node: MemoryNode) =>
+  node.events.flatMap((e) => (e.event === 'leave' ? [`${e.user}:${e.reason}`] : []));
+
+/** Copies of each message that crossed each link (either way), from `since` on. */
+function copiesPerLink(crossings: readonly Crossing[], since: number): Map<string, number> {
+  const copies = new Map<string, number>();
+  for (const { from, to, at, frame } of crossings) {
+    if (at < since || frame.type !== 'chat') continue;
+    const pair = [from, to].sort().join('-');
+    for (let i = 0; i < frame.texts.length; i++) {
+      const key = `${pair} ${frame.origin}:${frame.seq + i}`;
+      copies.set(key, (copies.get(key) ?? 0) + 1);
+    }
+  }
+  return copies;
+}
+
+describe('a room of 12 with --links 3, in memory with the fake drivers', () => {
+  it('forms one overlay of 3 or 4 links a node, and each node shows the 11 others joined', () => {
+    let links: number[] = [];
+    let connected = false;
+    const { members } = boundedRoom(12, 3, ({ ts, members }) => {
+      ts.schedule(() => {
+        links = members.map((member) => linkedNames(member).length);
+        connected = isConnected(members);
+      }, FORMED_AT);
+      ts.schedule(() => {
+        for (const member of members) member.endInput();
+      }, FORMED_AT + 500);
+    });
+    expect(connected).toBe(true);
+    for (const count of links) expect(count).toBeGreaterThanOrEqual(3);
+    for (const count of links) expect(count).toBeLessThanOrEqual(4);
+    // Fewer links than members: most of the room is known through the others' views.
+    expect(links.reduce((a, b) => a + b, 0) / 2).toBeLessThan((12 * 11) / 2 / 2);
+    for (const member of members) {
+      expect(joinsOf(member), member.name).toBe(11);
+      expect(
+        leavesOf(member).filter((leave) => leave.endsWith(':lost')),
+        member.name,
+      ).toEqual([]);
+    }
+  });
+
+  it('each message crosses each link at most once, and is shown once everywhere, replies after what they answer', () => {
+    const question = 'who is here?';
+    const { members, crossings } = boundedRoom(12, 3, ({ ts, net, members }) => {
+      // Links some members dial are slow: a path of more hops can be the faster.
+      for (const port of [9004, 9007, 9010]) net.slowDials(`127.0.0.1:${port}`, 30);
+      // Three rounds of a line from every member at once, then a question every member answers
+      // as soon as it shows it: a reply can reach a far member before the question does.
+      for (let round = 0; round < 3; round++)
+        ts.schedule(
+          () => {
+            for (const member of members) member.type(`round ${round} from ${member.name}`);
+          },
+          FORMED_AT + round * 500,
+        );
+      const asked = FORMED_AT + 1500;
+      ts.schedule(() => members[0]?.type(question), asked);
+      const answered = new Set<MemoryNode>();
+      for (let t = asked; t < asked + 100; t++)
+        ts.schedule(() => {
+          for (const member of members.slice(1))
+            if (!answered.has(member) && shownTexts(member).includes(question)) {
+              answered.add(member);
+              member.type(`${member.name} is here`);
+            }
+        }, t);
+      ts.schedule(() => {
+        for (const member of members) member.endInput();
+      }, FORMED_AT + 3000);
+    });
+    const copies = copiesPerLink(crossings, FORMED_AT);
+    expect(copies.size).toBeGreaterThan(0);
+    expect(Math.max(...copies.values())).toBe(1);
+    // Down a tree: 11 crossings for each of the 48 messages, no more.
+    expect(copies.size).toBe(48 * 11);
+    for (const member of members) {
+      const shown = shownTexts(member);
+      const others = members.filter((other) => other !== member);
+      const expected = [
+        ...[0, 1, 2].flatMap((round) => others.map((o) => `round ${round} from ${o.name}`)),
+        ...(member === members[0] ? [] : [question]),
+        ...others.slice(member === members[0] ? 0 : 1).map((o) => `${o.name} is here`),
+      ];
+      expect([...shown].sort(), member.name).toEqual(expected.sort());
+      const asked = shown.indexOf(question);
+      for (const [i, text] of shown.entries())
+        if (text.endsWith(' is here')) expect(i, `${member.name}: ${text}`).toBeGreaterThan(asked);
+    }
+    // Somewhere a reply arrived before the question did, and was held for it.
+    const firstArrival = (to: string, text: (t: string) => boolean) =>
+      crossings.find((c) => c.to === to && c.frame.type === 'chat' && c.frame.texts.some(text))?.at;
+    const early = members.some((member) => {
+      const q = firstArrival(member.name, (t) => t === question);
+      const r = firstArrival(member.name, (t) => t.endsWith(' is here'));
+      return q !== undefined && r !== undefined && r < q;
+    });
+    expect(early).toBe(true);
+  });
+
+  it('a join costs O(N) frames: at most 25 per member present, in rooms of 6, 12 and 24', () => {
+    const perMember = [6, 12, 24].map((count) => {
+      const { crossings } = boundedRoom(count, 3, ({ ts, net, members }) => {
+        // Once the room is quiet, one more joins through the second member.
+        ts.schedule(() => {
+          const late = memberConfig('fe00000000000000', 'late', ['127.0.0.1:9002'], { links: 3 });
+          members.push(net.start('late', late));
+        }, 8000);
+        ts.schedule(() => {
+          for (const member of members) member.endInput();
+        }, 12_000);
+      });
+      const gossip = (c: Crossing) => c.frame.type !== 'ping' && c.frame.type !== 'pong';
+      // Quiet before: nothing but pings; the join's frames are all the rest, until it settled.
+      expect(crossings.filter((c) => c.at >= 6000 && c.at < 8000 && gossip(c))).toEqual([]);
+      const frames = crossings.filter((c) => c.at >= 8000 && c.at < 11_000 && gossip(c));
+      expect(crossings.filter((c) => c.at >= 10_000 && c.at < 11_000 && gossip(c))).toEqual([]);
+      return frames.length / (count + 1);
+    });
+    for (const cost of perMember) expect(cost).toBeLessThanOrEqual(25);
+    // It grows with N, not N²: per member, the cost of a join stays about the same.
+    const [small = 0, , large = 0] = perMember;
+    expect(large).toBeLessThan(small * 1.5);
+  });
+
+  it('after two crashes the overlay closes up, and both are shown lost everywhere, within the peer timeout + 1 s', () => {
+    const crashAt = 6000;
+    const deadline = crashAt + PEER_TIMEOUT_MS + 1000;
+    let connected = false;
+    let links: number[] = [];
+    let leaves: string[][] = [];
+    const { members } = boundedRoom(12, 3, ({ ts, members }) => {
+      ts.schedule(() => {
+        members[3]?.crash();
+        members[7]?.crash();
+      }, crashAt);
+      ts.schedule(() => {
+        const alive = members.filter((_, i) => i !== 3 && i !== 7);
+        connected = isConnected(alive);
+        links = alive.map((member) => linkedNames(member).length);
+        leaves = alive.map(leavesOf);
+      }, deadline);
+      ts.schedule(() => {
+        for (const member of members) member.endInput();
+      }, deadline + 500);
+    });
+    expect(members).toHaveLength(12);
+    expect(connected).toBe(true);
+    for (const count of links) expect(count).toBeGreaterThanOrEqual(2);
+    for (const seen of leaves) expect([...seen].sort()).toEqual(['m3:lost', 'm7:lost']);
+  });
+});
