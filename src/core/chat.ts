@@ -2,6 +2,7 @@ import type { ChatFrame } from '../protocol/frames.js';
 import { messageId, streamOf } from '../protocol/frames.js';
 import { sendFrames } from './chat-send.js';
 import { withEntry } from './collections.js';
+import { answerAsk } from './confirm.js';
 import { nothingNew } from './delivery.js';
 import { receive } from './delivery-receive.js';
 import type { Effect } from './effect.js';
@@ -144,6 +145,9 @@ export function onChat(
   }
   const late = result.late.length === 0 ? undefined : new Set(result.late);
   next = showDelivered(next, result.delivered, out, late);
+  // An ask to confirm this stream waits for what was just delivered (confirm.ts).
+  if (result.delivered.length > 0 && next.chat.asks.has(stream))
+    next = answerAsk(next, stream, out);
   if (result.fresh === 0) return next;
   if (isBounded(next)) {
     // The tree: a live frame on down the origin's tree; ids to every link a little later.

@@ -1,6 +1,7 @@
 import type { ByeFrame } from '../protocol/frames.js';
 import { goodbyeText } from './announcement.js';
 import { withoutEntry } from './collections.js';
+import { askRoom } from './confirm.js';
 import { reportUndelivered } from './direct-pending.js';
 import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
@@ -43,13 +44,16 @@ export function requestLeave(
   return state;
 }
 
-/** Asks every linked member that owes a confirmation: a ping, answered by a pong with `seen`. */
+/** Asks every member that owes a confirmation: a linked one by a ping (its pong says `seen`), the others by an `ask`. */
 function askForConfirmation(state: NodeState, at: number, out: Effect[]): NodeState {
   const links = owing(state).flatMap((member) =>
     member.state === 'linked' && member.link !== undefined ? [member.link] : [],
   );
   if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'ping', t: at } });
-  return { ...state, liveness: { ...state.liveness, lastPingAt: at } };
+  const pinged = { ...state, liveness: { ...state.liveness, lastPingAt: at } };
+  // Members it is not linked with (links bounded) are asked through the others.
+  const far = owing(state).some((member) => member.state !== 'linked');
+  return far ? askRoom(pinged, at, out) : pinged;
 }
 
 /** The last effect: the stream of effects ends with it, and the node with `code`. */

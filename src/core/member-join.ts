@@ -39,7 +39,7 @@ function linkedMember(
     inc: hello.inc,
     key: hello.key,
     ann: announcementOf(hello),
-    confirmed: known?.inc === hello.inc ? known.confirmed : 0,
+    confirmed: (known?.inc ?? known?.ann?.inc) === hello.inc ? (known?.confirmed ?? 0) : 0,
     sent: known?.sent ?? 0,
     received: known?.received ?? 0,
     framesSent: known?.framesSent ?? 0,

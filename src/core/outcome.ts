@@ -1,5 +1,7 @@
+import { isBounded } from './overlay.js';
 import type { Member, NodeState } from './state.js';
 import { withChat } from './state.js';
+import { isVouched } from './vouching.js';
 import type { Warning } from './warning.js';
 
 /** Exit code when this node was not heard: a line unconfirmed, unheard or refused. */
@@ -11,7 +13,13 @@ export const UNHEARD_EXIT_CODE = 3;
  * replacement's catch-up brings it the line); with none linked, nobody heard it.
  */
 export function noteSent(state: NodeState, seq: number, lines: number): NodeState {
-  const linked = [...state.members.values()].filter((member) => member.state === 'linked');
+  // Links bounded: every member present owes it, linked or reached through others (confirm.ts).
+  const bounded = isBounded(state);
+  const linked = [...state.members.values()].filter(
+    (member) =>
+      member.state === 'linked' ||
+      (bounded && member.state === 'known' && isVouched(state, member.id)),
+  );
   if (linked.length === 0) return withChat(state, { unheard: state.chat.unheard + lines });
   const owed = new Map(state.chat.owed);
   for (const member of linked) owed.set(member.id, seq);
@@ -32,8 +40,8 @@ export function owing(state: NodeState): Member[] {
   const out: Member[] = [];
   for (const [id, seq] of state.chat.owed) {
     const member = state.members.get(id);
-    if ((member?.state === 'linked' || member?.state === 'lost') && member.confirmed < seq)
-      out.push(member);
+    const present = member?.state === 'linked' || member?.state === 'known';
+    if ((present || member?.state === 'lost') && member.confirmed < seq) out.push(member);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { ByeFrame, Frame } from '../protocol/frames.js';
 import { onChat } from './chat.js';
 import { withEntry } from './collections.js';
+import { onAsk, onSeen } from './confirm.js';
 import { digestOf, onDigest } from './digest.js';
 import { onDirect } from './direct-receive.js';
 import type { Effect } from './effect.js';
@@ -54,10 +55,14 @@ export function onFrame(
     case 'views':
       return onViews(heard, heardLink, frame, at, out);
     case 'ihave':
-    case 'graft': {
+    case 'graft':
+    case 'ask':
+    case 'seen': {
       const member = heard.members.get(link.peer);
       if (member?.link !== link.id) return heard;
       if (frame.type === 'ihave') return onIhave(heard, member, frame, at);
+      if (frame.type === 'ask') return onAsk(heard, member, frame, out);
+      if (frame.type === 'seen') return onSeen(heard, member, frame, out);
       return onGraft(heard, member, frame, at, out);
     }
     case 'members':

@@ -1,3 +1,4 @@
+import type { AskHeld } from './confirm.js';
 import type { DeliveryState } from './delivery.js';
 import type { Parked } from './direct-parked.js';
 import type { Log, Logged } from './log.js';
@@ -39,6 +40,10 @@ export interface ChatSlice {
   readonly ihaveSince?: number;
   /** Messages `ihave` frames told of that this node lacks, grafted if they do not come (see tree.ts). */
   readonly announced: ReadonlyMap<string, Announced>;
+  /** Links bounded: asks to confirm taken, per stream (see confirm.ts); this node's own asks. */
+  readonly asks: ReadonlyMap<string, AskHeld>;
+  readonly askRound: number;
+  readonly askedAt?: number;
 }
 
 /** Direct messages: this node's count, the numbers seen, those waiting for their sender, its own awaiting a receipt. */

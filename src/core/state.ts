@@ -138,6 +138,8 @@ export function initialState(config: NodeConfig): NodeState {
       pulledAt: new Map(),
       ihave: new Map(),
       announced: new Map(),
+      asks: new Map(),
+      askRound: 0,
     },
     direct: {
       seq: 0,

@@ -1,15 +1,19 @@
 /**
- * Wire protocol v4: the frames two nodes exchange, one JSON object per line.
+ * Wire protocol v5: the frames two nodes exchange, one JSON object per line.
  * docs/PROTOCOL.md is the contract; keep the two in step.
  */
 
-import type { GraftFrame, IhaveFrame, LinksFrame, ViewsFrame } from './overlay-frames.js';
+import type { OverlayFrame } from './overlay-frames.js';
 
 export type {
+  AskFrame,
   Goodbye,
   GraftFrame,
   IhaveFrame,
   LinksFrame,
+  OverlayFrame,
+  Seen,
+  SeenFrame,
   View,
   ViewsFrame,
 } from './overlay-frames.js';
@@ -179,10 +183,7 @@ export type Frame =
   | ChatFrame
   | DirectFrame
   | HaveFrame
-  | LinksFrame
-  | ViewsFrame
-  | IhaveFrame
-  | GraftFrame
+  | OverlayFrame
   | PingFrame
   | PongFrame
   | ByeFrame;

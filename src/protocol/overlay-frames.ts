@@ -44,3 +44,34 @@ export interface GraftFrame {
   readonly type: 'graft';
   readonly vector: Readonly<Record<string, number>>;
 }
+
+/**
+ * Links bounded, a leaving member asks the room to confirm its lines up to `seq`:
+ * signed by it, passed down its tree (see confirm.ts); `round` counts its asks.
+ */
+export interface AskFrame {
+  readonly type: 'ask';
+  readonly origin: string;
+  readonly inc: string;
+  readonly seq: number;
+  readonly round: number;
+  readonly sig: string;
+}
+
+/** A member's signed word that it delivered stream `of` up to `seq`. */
+export interface Seen {
+  readonly id: string;
+  readonly inc: string;
+  readonly of: string;
+  readonly seq: number;
+  readonly sig: string;
+}
+
+/** Confirmations on their way back to the member that asked, hop by hop. */
+export interface SeenFrame {
+  readonly type: 'seen';
+  readonly seen: readonly Seen[];
+}
+
+/** The frames of links and of bounded links. */
+export type OverlayFrame = LinksFrame | ViewsFrame | IhaveFrame | GraftFrame | AskFrame | SeenFrame;

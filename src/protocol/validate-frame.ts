@@ -9,7 +9,13 @@ import {
 } from './validate-control.js';
 import { validateHello, validateMembers, validateProof } from './validate-handshake.js';
 import { validateChat, validateDirect } from './validate-messages.js';
-import { validateGraft, validateIhave, validateViews } from './validate-overlay.js';
+import {
+  validateAsk,
+  validateGraft,
+  validateIhave,
+  validateSeen,
+  validateViews,
+} from './validate-overlay.js';
 
 export type { Validated } from './field-checks.js';
 
@@ -42,6 +48,10 @@ export function validateFrame(value: unknown): Validated {
       return validateIhave(value);
     case 'graft':
       return validateGraft(value);
+    case 'ask':
+      return validateAsk(value);
+    case 'seen':
+      return validateSeen(value);
     case 'ping':
       return validatePing(value);
     case 'pong':

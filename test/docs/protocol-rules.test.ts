@@ -12,6 +12,7 @@ import { announcementText, goodbyeText, isAuthentic } from '../../src/core/annou
 import { exceedsFrame } from '../../src/core/burst.js';
 import { parseCommand } from '../../src/core/command.js';
 import { defaultTimings } from '../../src/core/config.js';
+import { askText, seenText } from '../../src/core/confirm.js';
 import type { Effect } from '../../src/core/effect.js';
 import type { LinkId, NodeEvent } from '../../src/core/event.js';
 import {
@@ -33,11 +34,13 @@ import { freshIdentity, identityFrom, idOfKey } from '../../src/io/identity.js';
 import { defaultLimits } from '../../src/io/net-driver.js';
 import { ROOM_KEY_COST, ROOM_KEY_SALT, roomKey } from '../../src/io/room-key.js';
 import type {
+  AskFrame,
   ChatFrame,
   DirectFrame,
   Goodbye,
   HelloFrame,
   MemberInfo,
+  Seen,
   View,
 } from '../../src/protocol/frames.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
@@ -144,6 +147,20 @@ describe('PROTOCOL.md test vectors', () => {
     expect(viewText(hello.id, hello.inc, Number(first?.n), first?.peers as string[])).toBe(
       (text ?? '').replace(/\n$/, ''),
     );
+  });
+
+  it('the ask and the confirmation passed back are signed by alice, as the page says', () => {
+    const ask = examples.find((e) => e.type === 'ask') as unknown as AskFrame;
+    const seen = examples.flatMap((e) => (e.type === 'seen' ? (e.seen as unknown as Seen[]) : []));
+    expect(ask.origin).toBe(alice.id);
+    const askSigned = askText(ask.origin, ask.inc, ask.seq, ask.round);
+    expect(alice.verify(alice.key, askSigned, ask.sig)).toBe(true);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const entry of seen) {
+      expect(entry.id).toBe(alice.id);
+      const text = seenText(entry.id, entry.inc, entry.of, entry.seq);
+      expect(alice.verify(alice.key, text, entry.sig)).toBe(true);
+    }
   });
 
   it('every chat and dm example is signed by its origin', () => {

@@ -168,4 +168,75 @@ describe('a room of 12 with --links 3, in memory with the fake drivers', () => {
     for (const count of links) expect(count).toBeGreaterThanOrEqual(2);
     for (const seen of leaves) expect([...seen].sort()).toEqual(['m3:lost', 'm7:lost']);
   });
+
+  it('a leaving member exits 0 when every member delivered its line, linked with it or not', () => {
+    let linkedWith = 0;
+    const { members } = boundedRoom(12, 3, ({ ts, members }) => {
+      ts.schedule(() => {
+        linkedWith = linkedNames(members[5] as MemoryNode).length;
+        members[5]?.type('goodbye all');
+        members[5]?.endInput();
+      }, FORMED_AT);
+      ts.schedule(() => {
+        for (const member of members) member.endInput();
+      }, FORMED_AT + 8000);
+    });
+    expect(linkedWith).toBeLessThan(11);
+    expect(members[5]?.exitCode).toBe(0);
+    for (const member of members)
+      if (member !== members[5]) expect(shownTexts(member), member.name).toContain('goodbye all');
+  });
+
+  it('… and exits 3 when a member it is not linked with went before delivering it', () => {
+    let far: MemoryNode | undefined;
+    const { members } = boundedRoom(12, 3, ({ ts, members }) => {
+      ts.schedule(() => {
+        const leaver = members[5] as MemoryNode;
+        const near = new Set(linkedNames(leaver));
+        far = members.find((member) => member !== leaver && !near.has(member.name));
+        leaver.type('goodbye all');
+        leaver.endInput();
+      }, FORMED_AT);
+      // Before the line can reach it (it is two links away or more): like kill -9.
+      ts.schedule(() => far?.crash(), FORMED_AT + 1);
+      ts.schedule(() => {
+        for (const member of members) member.endInput();
+      }, FORMED_AT + 8000);
+    });
+    expect(far).toBeDefined();
+    expect(shownTexts(far as MemoryNode)).not.toContain('goodbye all');
+    expect(members[5]?.exitCode).toBe(3);
+    expect(members[5]?.warnings.join('\n')).toContain(far?.name);
+  });
+
+  it('a joiner reads at most 1.2× the messages it lacks, and shows each of them once', () => {
+    let joiner: MemoryNode | undefined;
+    const { members } = boundedRoom(12, 3, ({ ts, net, members }) => {
+      // 20 lines from each member once the room formed: 240 lines of history.
+      for (let k = 0; k < 20; k++)
+        ts.schedule(
+          () => {
+            for (const member of members) member.type(`${member.name} line ${k}`);
+          },
+          FORMED_AT + k * 50,
+        );
+      ts.schedule(() => {
+        // It names three members: three links come up at once, and only one catches it up.
+        const named = ['127.0.0.1:9002', '127.0.0.1:9005', '127.0.0.1:9008'];
+        joiner = net.start(
+          'joiner',
+          memberConfig('fe00000000000000', 'joiner', named, { links: 3 }),
+        );
+      }, FORMED_AT + 3000);
+      ts.schedule(() => {
+        for (const member of [...members, joiner]) member?.endInput();
+      }, FORMED_AT + 9000);
+    });
+    expect(members).toHaveLength(12);
+    if (joiner === undefined) throw new Error('no joiner');
+    const shown = shownTexts(joiner);
+    expect(shown).toHaveLength(240);
+    expect(new Set(shown).size).toBe(240);
+    expect(joiner.chatIn).toBeLessThanOrEqual(1.2 * 240);
+  });
 });
