@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { COUNTERS_PREFIX } from './scale-tally.js';
+import { COUNTERS_PREFIX, OPEN_LINKS } from './scale-tally.js';
 
 /**
  * Loaded into each member of the scale benchmark (`--import`, through
@@ -8,7 +8,8 @@ import { COUNTERS_PREFIX } from './scale-tally.js';
  * `write`), by frame type, and for `chat` frames the messages they carry
  * (replayed `chat` frames, catch-up, are counted as type `replay`). On
  * SIGUSR2 it prints the counts so far as one line on stderr:
- * `scale-counters {"chat":{"frames":3,"bytes":1200,"messages":7},…}`.
+ * `scale-counters {"chat":{"frames":3,"bytes":1200,"messages":7},…}`, and the links
+ * open then (as the frames of OPEN_LINKS).
  */
 
 interface Tally {
@@ -18,6 +19,9 @@ interface Tally {
 }
 
 const tallies: Record<string, Tally> = {};
+
+/** The sockets written to (links), to count those still open in a snapshot. */
+const links = new Set<Socket>();
 
 /** A frame written to N − 1 links is the same string each time: its type is read once. */
 let last: { readonly line: string; readonly type: string; readonly messages: number } | undefined;
@@ -49,10 +53,16 @@ Socket.prototype.write = function countedWrite(
 ): boolean {
   const [chunk] = args;
   // stdout and stderr are sockets too when they are pipes: only links are counted.
-  if (typeof chunk === 'string' && this !== process.stdout && this !== process.stderr) count(chunk);
+  if (typeof chunk === 'string' && this !== process.stdout && this !== process.stderr) {
+    count(chunk);
+    links.add(this);
+  }
   return write.apply(this, args);
 } as Socket['write'];
 
 process.on('SIGUSR2', () => {
-  process.stderr.write(`${COUNTERS_PREFIX}${JSON.stringify(tallies)}\n`);
+  for (const socket of links) if (socket.destroyed) links.delete(socket);
+  // The links open now ride along as a pseudo type, which the reader takes apart (OPEN_LINKS).
+  const open = { frames: links.size, bytes: 0, messages: 0 };
+  process.stderr.write(`${COUNTERS_PREFIX}${JSON.stringify({ ...tallies, [OPEN_LINKS]: open })}\n`);
 });

@@ -20,8 +20,12 @@ export interface Member {
   snapshot(timeoutMs: number): Promise<Tallies>;
 }
 
-export async function startMember(name: string, peers: readonly string[]): Promise<Member> {
-  const node = await startBenchNode(name, peers, counted);
+export async function startMember(
+  name: string,
+  peers: readonly string[],
+  args: readonly string[] = [],
+): Promise<Member> {
+  const node = await startBenchNode(name, peers, { ...counted, args: [...counted.args, ...args] });
   // Snapshots are asked one at a time per member; one that timed out is dropped from the queue.
   const waiting: ((tallies: Tallies) => void)[] = [];
   let partial = '';

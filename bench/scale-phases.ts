@@ -5,7 +5,7 @@ import { connected, within } from './scale-links.js';
 import type { Member } from './scale-members.js';
 import { roomTallies, startMember, wait } from './scale-members.js';
 import type { ScalePlan } from './scale-room.js';
-import { tallyDelta, totalOf } from './scale-tally.js';
+import { OPEN_LINKS, tallyDelta, totalOf } from './scale-tally.js';
 
 /** The phases of one room of the scale benchmark, in the order measureRoom runs them. */
 
@@ -22,6 +22,8 @@ export async function idlePhase(members: readonly Member[], plan: ScalePlan) {
   const cpu = nodes.map((n, i) => (cpuMsOf(n.child.pid) - (cpuBefore[i] ?? 0)) / seconds);
   const written = totalOf(tallyDelta(after, before));
   return {
+    // Each link is open at both ends.
+    openLinks: (after[OPEN_LINKS]?.frames ?? 0) / 2,
     idleCpuMsPerSecond: summarise(cpu),
     peakRssMb: summarise(nodes.map((n) => peakRssMbOf(n.child.pid))),
     idleFramesPerSecond: written.frames / seconds / members.length,
@@ -111,10 +113,15 @@ export async function chatPhase(members: readonly Member[], plan: ScalePlan) {
  * shown every line said before it came, replays apart, and the lines
  * replayed per line it lacked.
  */
-export async function joinPhase(members: readonly Member[], plan: ScalePlan, lacked: number) {
+export async function joinPhase(
+  members: readonly Member[],
+  plan: ScalePlan,
+  lacked: number,
+  room$: { readonly args: readonly string[]; readonly bounded: boolean },
+) {
   const first = members[0] as Member;
   const before = await roomTallies(members, plan.phaseTimeoutMs);
-  const joiner = await startMember(`m${members.length}`, [first.node.address]);
+  const joiner = await startMember(`m${members.length}`, [first.node.address], room$.args);
   const room = [...members, joiner];
   const nodes = room.map((m) => m.node);
   let history = 0;
@@ -132,7 +139,10 @@ export async function joinPhase(members: readonly Member[], plan: ScalePlan, lac
   );
   const joinConnectedMs = await within(
     nodes,
-    connected(nodes),
+    // Bounded, the harness sees whom each shows, not links: connected, and the joiner shows all.
+    room$.bounded
+      ? () => joiner.node.linked.size >= members.length && connected(nodes)()
+      : connected(nodes),
     'joined',
     since,
     plan.phaseTimeoutMs,

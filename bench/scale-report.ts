@@ -31,10 +31,11 @@ export function scaleSection(
   const measured = results.filter((r) => r.notConnected === undefined);
   const notes = results
     .filter((r) => r.notConnected !== undefined)
-    .map((r) => `- **${r.size} members:** ${r.notConnected}.`);
+    .map((r) => `- **${r.size} members, ${r.linking}:** ${r.notConnected}.`);
+  const room = (r: ScaleResult): string => `${r.size}, ${r.linking}`;
   const formation = table(
     [
-      'members',
+      'members, links',
       'connected after the last `ready`',
       'fully linked after it',
       'links up',
@@ -44,11 +45,13 @@ export function scaleSection(
       'idle bytes/s per member',
     ],
     measured.map((r) => [
-      String(r.size),
+      room(r),
       `${num(r.connectedMs)} ms`,
-      r.fullMeshMs === undefined
-        ? `not within ${seconds(plan.connectTimeoutMs)} s`
-        : `${num(r.fullMeshMs)} ms`,
+      r.linking === 'bounded'
+        ? '–'
+        : r.fullMeshMs === undefined
+          ? `not within ${seconds(plan.connectTimeoutMs)} s`
+          : `${num(r.fullMeshMs)} ms`,
       `${num(r.linksUp)} of ${num((r.size * (r.size - 1)) / 2)}`,
       range(r.idleCpuMsPerSecond, 1),
       range(r.peakRssMb, 1),
@@ -58,7 +61,7 @@ export function scaleSection(
   );
   const chat = table(
     [
-      'members',
+      'members, links',
       'lines (speakers)',
       'latency p50 / p99, ms',
       'farthest member p99, ms',
@@ -69,7 +72,7 @@ export function scaleSection(
       'copies per member',
     ],
     measured.map((r) => [
-      String(r.size),
+      room(r),
       `${num(r.messages)} (${num(r.senders)})`,
       `${num(r.latencyMs?.p50, 1)} / ${num(r.latencyMs?.p99, 1)}`,
       num(r.latencyMs?.farthestP99, 1),
@@ -82,16 +85,16 @@ export function scaleSection(
   );
   const churn = table(
     [
-      'members',
+      'members, links',
       'a joiner: the room connected with it',
-      'linked with all',
+      'linked with all (bounded: shows all)',
       'frames and bytes the room wrote for the join (replays apart)',
       'frames replayed to the joiner',
       'lines replayed per line it lacked',
-      'a SIGKILLed member shown lost by every member linked with it',
+      'a SIGKILLed member shown lost by every member linked with it (bounded: every member)',
     ],
     measured.map((r) => [
-      String(r.size),
+      room(r),
       `${num(r.joinConnectedMs)} ms`,
       r.joinLinkedMs === undefined
         ? `not within ${seconds(plan.phaseTimeoutMs)} s`
@@ -104,21 +107,24 @@ export function scaleSection(
         : `${num(r.lostMs)} ms (its ${num(r.lostLinks)} links)`,
     ]),
   );
-  return `## Scale: rooms of ${results.map((r) => r.size).join(', ')} members
+  return `## Scale: rooms of ${[...new Set(results.map((r) => r.size))].join(', ')} members
 
 Written by \`npm run bench:scale\` in ${num(minutes, 1)} minutes, one run per room: ${machine}.
-Every member is a real process on 127.0.0.1 with \`--json\`, each given the first one's address (a
-full mesh forms), started ${START_BATCH} at a time, each batch once the one before was ready. Each member
+Every room runs twice: **bounded**, as rxchat links by default (above 24 members each keeps about
+⌈log₂ N⌉ + 2 links and messages go down each origin's tree), and as a **full mesh** (\`--links all\`).
+Every member is a real process on 127.0.0.1 with \`--json\`, each given the first one's address,
+started ${START_BATCH} at a time, each batch once the one before was ready. Each member
 loads a counter (\`bench/scale-counters.ts\`, never part of rxchat) that counts the frames and bytes
 it writes to its links, by frame type, with catch-up replays apart from live chat. In turn: the
 room forms (connected: every member reaches every other over the links up, as the harness sees
-them in \`join\` and \`leave\` events; fully linked: each with every other, waited for up to
-${seconds(plan.connectTimeoutMs)} s more); ${seconds(plan.settleMs)} s later, ${seconds(plan.idleMs)} s idle; then up to ${plan.senders} members each say a line every
+them in \`join\` and \`leave\` events — bounded, every member shows every other joined, and the
+links up are those open at the end of the idle window; fully linked: each with every other,
+waited for up to ${seconds(plan.connectTimeoutMs)} s more); ${seconds(plan.settleMs)} s later, ${seconds(plan.idleMs)} s idle; then up to ${plan.senders} members each say a line every
 ${plan.everyMs} ms for ${seconds(plan.chatMs)} s, until every other member showed every line; then one more member
-joins through the first, until the room with it is connected and it has shown every line said
-before it came (its link with every member waited for up to ${seconds(plan.phaseTimeoutMs)} s); then one member is
-killed (SIGKILL), until every member linked with it showed it \`lost\` (one not linked with it
-shows nothing for it). Latency is from the harness's write to the sender's stdin to its read of
+joins through the first, until the room with it is connected (bounded: and it shows every
+member) and it has shown every line said before it came (its link with every member waited for up to ${seconds(plan.phaseTimeoutMs)} s); then one member is
+killed (SIGKILL), until every member linked with it showed it \`lost\` (in a full mesh one not
+linked with it shows nothing for it; bounded, every member shows it). Latency is from the harness's write to the sender's stdin to its read of
 the line on a member's stdout, over every member and line. Per line per member: what the whole
 room wrote while it chatted (pings and gossip too in "all"), divided by lines × members. Copies
 per member: live chat messages written to links per line and member that needed it (1.00 = each

@@ -27,13 +27,23 @@ export interface Latency {
   readonly farthestP99: number;
 }
 
+/** How the room links: a full mesh (`--links all`), or bounded (the default above 24 members). */
+export type Linking = 'full mesh' | 'bounded';
+
+/** The command line of a room's members for each way of linking. */
+export const LINKING_ARGS: Readonly<Record<Linking, readonly string[]>> = {
+  'full mesh': ['--links', 'all'],
+  bounded: [],
+};
+
 export interface ScaleResult {
   readonly size: number;
+  readonly linking: Linking;
   /** ms from the last `ready` until every member reached every other over the links up. */
   readonly connectedMs?: number | undefined;
   /** … until every member was linked with every other (undefined: not within the bound). */
   readonly fullMeshMs?: number | undefined;
-  /** Links up once connected and, if it came, fully linked. */
+  /** Links up once connected and, if it came, fully linked (bounded: the links open when idle). */
   readonly linksUp?: number | undefined;
   /** Why the room was not measured further (it did not connect in time). */
   readonly notConnected?: string;
@@ -76,23 +86,42 @@ export interface ScaleResult {
 export const START_BATCH = 10;
 
 /** What a room that did not connect in time looked like: links up, members alone, CPU used. */
-function whyNot(nodes: readonly BenchNode[], plan: ScalePlan, cpuAtReady: number): string {
+function whyNot(
+  nodes: readonly BenchNode[],
+  plan: ScalePlan,
+  cpuAtReady: number,
+  linking: Linking,
+): string {
   const size = nodes.length;
   const alone = nodes.filter((n) => n.linked.size === 0).length;
   const busy = (roomCpuMs(nodes) - cpuAtReady) / plan.connectTimeoutMs / cpus().length;
-  return `not connected ${Math.round(plan.connectTimeoutMs / 1000)} s after the last \`ready\`: ${Math.floor(linksUp(nodes))} of ${(size * (size - 1)) / 2} links up, ${alone} members with none; the members used ${Math.round(100 * busy)} % of the machine's ${cpus().length} cores meanwhile`;
+  const seen =
+    linking === 'full mesh'
+      ? `${Math.floor(linksUp(nodes))} of ${(size * (size - 1)) / 2} links up`
+      : `${nodes.filter((n) => n.linked.size >= size - 1).length} of ${size} members showing every other`;
+  return `not connected ${Math.round(plan.connectTimeoutMs / 1000)} s after the last \`ready\`: ${seen}, ${alone} members with none; the members used ${Math.round(100 * busy)} % of the machine's ${cpus().length} cores meanwhile`;
 }
 
-/** N members, each given the first one's address; then each phase in turn (see ScalePlan). */
-export async function measureRoom(size: number, plan: ScalePlan): Promise<ScaleResult> {
+/**
+ * N members, each given the first one's address; then each phase in turn
+ * (see ScalePlan). Bounded, the room is connected when every member shows
+ * every other joined (the harness sees links only as `join` events then).
+ */
+export async function measureRoom(
+  size: number,
+  plan: ScalePlan,
+  linking: Linking,
+): Promise<ScaleResult> {
+  const args = LINKING_ARGS[linking];
+  const formed = linking === 'full mesh' ? connected : allLinked;
   try {
     const started = performance.now();
-    const first = await startMember('m0', []);
+    const first = await startMember('m0', [], args);
     const rest: Member[] = [];
     // In batches, each once the one before is ready: a room fills over time, not in one instant.
     for (let from = 1; from < size; from += START_BATCH) {
       const batch = Array.from({ length: Math.min(START_BATCH, size - from) }, (_, i) =>
-        startMember(`m${from + i}`, [first.node.address]),
+        startMember(`m${from + i}`, [first.node.address], args),
       );
       try {
         rest.push(...(await Promise.all(batch)));
@@ -101,6 +130,7 @@ export async function measureRoom(size: number, plan: ScalePlan): Promise<ScaleR
         const busy = roomCpuMs(running) / (performance.now() - started) / cpus().length;
         return {
           size,
+          linking,
           notConnected: `${error instanceof Error ? error.message : String(error)} within 15 s of its start, with ${running.length} members running (${Math.floor(linksUp(running))} links up); they had used ${Math.round(100 * busy)} % of the machine's ${cpus().length} cores since the first started`,
         };
       }
@@ -111,26 +141,35 @@ export async function measureRoom(size: number, plan: ScalePlan): Promise<ScaleR
     const cpuAtReady = roomCpuMs(nodes);
     const connectedMs = await within(
       nodes,
-      connected(nodes),
+      formed(nodes),
       `room of ${size} connected`,
       lastReady,
       plan.connectTimeoutMs,
     );
-    if (connectedMs === undefined) return { size, notConnected: whyNot(nodes, plan, cpuAtReady) };
-    const fullMeshMs = await within(
-      nodes,
-      allLinked(nodes),
-      `room of ${size} fully linked`,
-      lastReady,
-      plan.connectTimeoutMs,
-    );
-    const mesh = { connectedMs, fullMeshMs, linksUp: linksUp(nodes) };
+    if (connectedMs === undefined)
+      return { size, linking, notConnected: whyNot(nodes, plan, cpuAtReady, linking) };
+    const fullMeshMs =
+      linking === 'full mesh'
+        ? await within(
+            nodes,
+            allLinked(nodes),
+            `room of ${size} fully linked`,
+            lastReady,
+            plan.connectTimeoutMs,
+          )
+        : undefined;
     await wait(plan.settleMs);
-    const idle = await idlePhase(members, plan);
+    const { openLinks, ...idle } = await idlePhase(members, plan);
+    const mesh = {
+      connectedMs,
+      fullMeshMs,
+      linksUp: linking === 'full mesh' ? linksUp(nodes) : openLinks,
+    };
     const chat = await chatPhase(members, plan);
-    const join = await joinPhase(members, plan, chat.messages);
+    const bounded = linking === 'bounded';
+    const join = await joinPhase(members, plan, chat.messages, { args, bounded });
     const lost = await lostPhase([...members, join.joiner], plan);
-    return { size, ...mesh, ...idle, ...chat.result, ...join.result, ...lost };
+    return { size, linking, ...mesh, ...idle, ...chat.result, ...join.result, ...lost };
   } finally {
     stopAll();
   }

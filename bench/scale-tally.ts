@@ -15,6 +15,9 @@ export type Tallies = Readonly<Record<string, Tally>>;
 /** The stderr line the counters print on SIGUSR2 starts with this, then the tallies as JSON. */
 export const COUNTERS_PREFIX = 'scale-counters ';
 
+/** The pseudo type whose `frames` are the links open at the snapshot (not a frame type). */
+export const OPEN_LINKS = 'open-links';
+
 const ZERO: Tally = { frames: 0, bytes: 0, messages: 0 };
 
 /** `a` with `b` added, type by type. */
@@ -45,14 +48,17 @@ export function tallyDelta(after: Tallies, before: Tallies): Tallies {
   return delta;
 }
 
-/** All types together. */
+/** All types together (the links open are not frames). */
 export function totalOf(tallies: Tallies): Tally {
-  return Object.values(tallies).reduce(
-    (sum, t) => ({
-      frames: sum.frames + t.frames,
-      bytes: sum.bytes + t.bytes,
-      messages: sum.messages + t.messages,
-    }),
-    ZERO,
-  );
+  return Object.entries(tallies)
+    .filter(([type]) => type !== OPEN_LINKS)
+    .map(([, tally]) => tally)
+    .reduce(
+      (sum, t) => ({
+        frames: sum.frames + t.frames,
+        bytes: sum.bytes + t.bytes,
+        messages: sum.messages + t.messages,
+      }),
+      ZERO,
+    );
 }

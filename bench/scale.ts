@@ -2,12 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { scaleSection } from './scale-report.js';
-import type { ScalePlan, ScaleResult } from './scale-room.js';
+import type { Linking, ScalePlan, ScaleResult } from './scale-room.js';
 import { measureRoom } from './scale-room.js';
 
 /**
- * `npm run bench:scale`: rooms of 25, 50 and 100 members on this machine, one
- * run each, every member a real process on 127.0.0.1; writes its section of
+ * `npm run bench:scale`: rooms of 25, 50 and 100 members on this machine, each
+ * run once bounded (the default) and once as a full mesh (`--links all`),
+ * every member a real process on 127.0.0.1; writes its section of
  * docs/BENCHMARKS.md (between its markers, which `npm run bench` keeps).
  *
  *   --quick         a room of 4, short phases (the smoke test)
@@ -59,21 +60,26 @@ async function main(): Promise<void> {
   delete process.env.RXCHAT_SECRET;
   const started = performance.now();
   const results: ScaleResult[] = [];
-  for (const size of sizes) {
+  const rooms = sizes.flatMap((size) =>
+    (['bounded', 'full mesh'] as const).map((linking: Linking) => ({ size, linking })),
+  );
+  for (const { size, linking } of rooms) {
     const needMb = (size + 1) * MB_PER_MEMBER;
     const freeMb = freemem() / 2 ** 20;
     if (freeMb < needMb) {
       results.push({
         size,
+        linking,
         notConnected: `not run: ${size + 1} members need ~${needMb.toLocaleString('en-US')} MB, ${Math.round(freeMb).toLocaleString('en-US')} MB free`,
       });
       continue;
     }
-    process.stderr.write(`bench:scale: a room of ${size}\n`);
+    process.stderr.write(`bench:scale: a room of ${size}, ${linking}\n`);
     // A room whose phase failed is reported as such; the rooms before and after still count.
     results.push(
-      await measureRoom(size, plan).catch((error: unknown) => ({
+      await measureRoom(size, plan, linking).catch((error: unknown) => ({
         size,
+        linking,
         notConnected: `not measured: ${error instanceof Error ? error.message : String(error)}`,
       })),
     );

@@ -94,7 +94,10 @@ function checkNumbers(options: RawOptions): Numbers | string {
   if (typeof history === 'string') return history;
   const maxLinks = wholeNumber(options.maxLinks, 'max-links', D.maxLinks, 'links', 1);
   if (typeof maxLinks === 'string') return maxLinks;
-  const links = wholeNumber(options.links, 'links', 0, 'links', 1);
+  const links =
+    options.links === 'all'
+      ? Number.POSITIVE_INFINITY
+      : wholeNumber(options.links, 'links', 0, 'links (or all)', 1);
   if (typeof links === 'string') return links;
   const bounded = options.links === undefined ? {} : { links };
   return { peerTimeoutMs, redialForMs, lingerMs, gapWaitMs, history, maxLinks, ...bounded };

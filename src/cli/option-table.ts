@@ -46,7 +46,7 @@ export const OPTIONS: readonly (readonly [flags: string, text: string, fallback:
   ],
   [
     '--links <n>',
-    'links this node keeps open (bounded; the room stays connected through the others)',
+    'links this node keeps open (the room stays connected through the others); all: a full mesh',
     `a full mesh up to ${FULL_MESH_UP_TO} members, then ⌈log₂ N⌉ + 2`,
   ],
   [

@@ -66,6 +66,13 @@ export function gossipJoin(state: NodeState, member: Member, at: number, out: Ef
   return linksGrew(withGossip(held, { joined: [...held.gossip.joined, member.id] }), at, out);
 }
 
+/** The link set changed in a way that is told with the next gossip (see gossipDue), not at once. */
+export function linksChangedLater(state: NodeState, at: number): NodeState {
+  return state.gossip.linksChanged
+    ? state
+    : withGossip(holdGossip(state, at), { linksChanged: true });
+}
+
 /** When held gossip is due: joins after the batch; a grown link set once the mesh formed, or a ping interval after the last. */
 export function gossipDue(state: NodeState): number | undefined {
   if (state.gossip.joined.length > 0 || state.gossip.relay.length > 0)

@@ -8,11 +8,13 @@ import type { Effect } from './effect.js';
 import { gossipJoin, sendMembership } from './gossip.js';
 import { isNewKey, namedOf, rememberKey } from './labels.js';
 import { allows } from './member-life.js';
+import { isBounded } from './overlay.js';
 import { isFull, refuseFull } from './refusal.js';
 import { stopRetrying } from './retry.js';
 import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
+import { tellLinks } from './views.js';
 
 /** The `linked` change of a member's life (see MEMBER_LIFE in member-life.ts): every place → linked. */
 
@@ -45,6 +47,10 @@ function linkedMember(
     framesSent: known?.framesSent ?? 0,
     framesReceived: known?.framesReceived ?? 0,
     ...(named === undefined ? {} : { named }),
+    // Its view passed on, of this incarnation, stands until its own `links` come on this link.
+    ...(known?.ann?.inc === hello.inc && known.peers !== undefined ? { peers: known.peers } : {}),
+    ...(known?.ann?.inc === hello.inc && known.view !== undefined ? { view: known.view } : {}),
+    ...(known?.shown === true ? { shown: true } : {}),
   };
 }
 
@@ -88,5 +94,8 @@ export function memberJoined(
       ...(newKey ? { newKey: true } : {}),
     });
   sendMembership(next, link.id, member.id, out);
+  // Links bounded: the new link is told whom this node is linked with at once, so it can reach
+  // the room through it; the others with the next gossip.
+  if (isBounded(next)) next = tellLinks(next, [link.id], out);
   return gossipJoin(firstHave(next, link.id, at, out), member, at, out);
 }

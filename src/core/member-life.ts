@@ -1,3 +1,4 @@
+import { stillReached } from './bounded-member.js';
 import { withEntry } from './collections.js';
 import type { Effect } from './effect.js';
 import { sendHave } from './gossip.js';
@@ -120,6 +121,13 @@ export function dialFailed(state: NodeState, id: string): NodeState {
 export function memberLost(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
   const to = stateAfter(member, 'lost');
   if (to === undefined) return state;
+  // Links bounded: a member others still reach is not gone, only this link is (see overlay.ts).
+  const still = isBounded(state) ? stillReached(state, member, at) : undefined;
+  if (still !== undefined) {
+    const next = announceLinks(still, out);
+    for (const link of activeLinks(next)) sendHave(next, link, out);
+    return refreshReach(next, at, out, true);
+  }
   out.push({
     kind: 'emit',
     event: { event: 'leave', user: member.name, id: member.id, reason: 'lost' },
@@ -182,19 +190,6 @@ export function memberQuit(
       ? undefined
       : { id: member.id, inc: member.inc, sig };
   if (member.state === 'linked') next = announceLinks(next, out, goodbye);
-  return refreshReach(next, at, out, isBounded(next));
-}
-
-/**
- * Its link was shed (by either end, links bounded): it stays present, as
- * the others' views show it, and neither end dials the other for a while.
- */
-export function memberShed(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
-  const to = stateAfter(member, 'shed');
-  if (to === undefined) return state;
-  const { link: _link, swappingSince: _swap, ...rest } = member;
-  const shed: Member = { ...rest, state: to, shedAt: at, shown: true, heardAt: at };
-  const next = announceLinks({ ...state, members: withEntry(state.members, member.id, shed) }, out);
   return refreshReach(next, at, out, isBounded(next));
 }
 

@@ -1,7 +1,8 @@
 import { nextRandom } from './backoff.js';
+import { memberShed } from './bounded-member.js';
 import { dialMember } from './dial-heard.js';
 import type { Effect } from './effect.js';
-import { mayDialHeard, memberShed, stateAfter } from './member-life.js';
+import { mayDialHeard, stateAfter } from './member-life.js';
 import type { Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
 import { isVouched } from './vouching.js';
@@ -38,7 +39,10 @@ function presentCount(state: NodeState): number {
   return count;
 }
 
-/** The links this node keeps open: --links, or a full mesh (Infinity) up to FULL_MESH_UP_TO, then ⌈log₂ N⌉ + 2. */
+/**
+ * The links this node keeps open: --links (`all`: a full mesh, Infinity), or
+ * a full mesh up to FULL_MESH_UP_TO members present, then ⌈log₂ N⌉ + 2.
+ */
 export function linksTarget(state: NodeState): number {
   if (!state.config.mesh) return Number.POSITIVE_INFINITY;
   if (state.config.links !== undefined) return state.config.links;
@@ -61,13 +65,17 @@ function linkedCount(state: NodeState): { linked: number; connecting: number } {
   return { linked, connecting };
 }
 
-/** Members the refill may dial now: present, meshing, not shed lately, with dials left. */
+/**
+ * Members the refill may dial now: present, meshing, not shed lately, with
+ * dials left (with no link at all, any member known: nobody is reached then).
+ */
 function refillCandidates(state: NodeState, at: number): Member[] {
+  const alone = linkedCount(state).linked === 0;
   return [...state.members.values()].filter(
     (member) =>
       member.state === 'known' &&
       member.mesh &&
-      isVouched(state, member.id) &&
+      (alone || isVouched(state, member.id)) &&
       (member.shedAt === undefined || at - member.shedAt >= SHED_MEMORY_MS) &&
       mayDialHeard(state.dialer.dialing, member.address, member.dialAttempts ?? 0),
   );
@@ -79,7 +87,13 @@ export function overlayDue(state: NodeState): number | undefined {
   const target = linksTarget(state);
   const { linked, connecting } = linkedCount(state);
   const next = (state.dialer.refilledAt ?? Number.NEGATIVE_INFINITY) + REFILL_EVERY_MS;
-  if (linked > target + SHED_ABOVE) return victimOf(state) === undefined ? undefined : next;
+  if (linked > target + SHED_ABOVE) {
+    // Due once a link that may go is old enough to (SHED_MIN_AGE_MS).
+    const pool = sheddable(state, Number.POSITIVE_INFINITY);
+    if (pool.length === 0) return undefined;
+    const oldEnough = Math.min(...pool.map((m) => (m.linkedAt ?? 0) + SHED_MIN_AGE_MS));
+    return Math.max(next, oldEnough);
+  }
   if (linked + connecting >= target) return undefined;
   return refillCandidates(state, next).length > 0 ? next : undefined;
 }
@@ -108,28 +122,36 @@ export function keepOverlay(state: NodeState, at: number, out: Effect[]): NodeSt
   return withDialer(next, { rng, dialing });
 }
 
+/** A link younger than this is not shed: the views of a new link take a moment to arrive. */
+export const SHED_MIN_AGE_MS = 1000;
+
 /**
- * Sheds one link: of the linked members, the one that says it has the most
- * links (it stays best connected without this one; one left short dials
- * another member, not this one: SHED_MEMORY_MS), the larger id first on a tie.
+ * Who may be shed: linked members linked for SHED_MIN_AGE_MS that say they
+ * have more links than this node keeps (they stay well linked without this
+ * one); or, while this node has twice its target, any that has another link.
+ * One at random of them, so that members trimming at once do not all shed
+ * the same one (a member left short dials another, not this one: SHED_MEMORY_MS).
  */
-function victimOf(state: NodeState): Member | undefined {
-  let victim: Member | undefined;
-  for (const member of state.members.values()) {
-    if (member.state !== 'linked' || member.link === undefined) continue;
-    const size = member.peers?.size ?? 0;
-    const best = victim?.peers?.size ?? -1;
-    if (victim === undefined || size > best || (size === best && member.id > victim.id))
-      victim = member;
-  }
+function sheddable(state: NodeState, at: number): Member[] {
+  const target = linksTarget(state);
+  const old = [...state.members.values()].filter(
+    (member) =>
+      member.state === 'linked' &&
+      member.link !== undefined &&
+      (member.linkedAt ?? 0) + SHED_MIN_AGE_MS <= at,
+  );
+  const spare = old.filter((member) => (member.peers?.size ?? 0) > target);
+  if (spare.length > 0 || linkedCount(state).linked <= 2 * target) return spare;
   // Never one whose only link this is: it would be cut off until it dials again.
-  return victim !== undefined && (victim.peers?.size ?? 0) >= 2 ? victim : undefined;
+  return old.filter((member) => (member.peers?.size ?? 0) >= 2);
 }
 
 function shedOne(state: NodeState, at: number, out: Effect[]): NodeState {
-  const victim = victimOf(state);
+  const pool = sheddable(state, at);
+  const draw = nextRandom(state.dialer.rng);
+  const victim = pool[Math.floor(draw.value * pool.length)];
   if (victim?.link === undefined) return state;
   out.push({ kind: 'send', links: [victim.link], frame: { type: 'bye', reason: 'shed' } });
   out.push({ kind: 'close', link: victim.link, graceful: true });
-  return memberShed(state, victim, at, out);
+  return memberShed(withDialer(state, { rng: draw.seed }), victim, at, out);
 }

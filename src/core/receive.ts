@@ -1,4 +1,5 @@
 import type { ByeFrame, Frame } from '../protocol/frames.js';
+import { memberShed } from './bounded-member.js';
 import { onChat } from './chat.js';
 import { withEntry } from './collections.js';
 import { onAsk, onSeen } from './confirm.js';
@@ -9,7 +10,7 @@ import { onHello, onProof } from './handshake.js';
 import { onHave } from './have-reply.js';
 import { linkRef } from './labels.js';
 import { onPong, pongFor } from './liveness.js';
-import { memberQuit, memberShed, memberSwapping } from './member-life.js';
+import { memberQuit, memberSwapping } from './member-life.js';
 import { onMembers } from './membership.js';
 import type { Link, NodeState } from './state.js';
 import { onGraft, onIhave } from './tree.js';

@@ -43,34 +43,25 @@ function relayTargets(state: NodeState, about: string, from: string | undefined)
   return links;
 }
 
-/** Sends what is queued: entries that go to the same links share frames. */
+/** Sends what is queued: to each link, its entries in as few frames as fit. */
 export function flushRelays(state: NodeState, out: Effect[]): NodeState {
   if (state.gossip.relay.length === 0) return state;
-  const members = new Map<string, { links: LinkId[]; infos: MemberInfo[] }>();
-  const views = new Map<string, { links: LinkId[]; views: View[] }>();
+  const perLink = new Map<LinkId, { infos: MemberInfo[]; views: View[] }>();
   for (const { id, what, from } of state.gossip.relay) {
     const member = state.members.get(id);
     if (member === undefined || (member.state !== 'linked' && member.state !== 'known')) continue;
-    const links = relayTargets(state, id, from);
-    if (links.length === 0) continue;
-    const key = links.join(',');
-    if (what === 'member') {
-      const info = memberInfo(member);
-      if (info === undefined) continue;
-      const group = members.get(key) ?? { links, infos: [] };
-      group.infos.push(info);
-      members.set(key, group);
-    } else {
-      const view = viewOf(member);
-      if (view === undefined) continue;
-      const group = views.get(key) ?? { links, views: [] };
-      group.views.push(view);
-      views.set(key, group);
+    const info = what === 'member' ? memberInfo(member) : undefined;
+    const view = what === 'view' ? viewOf(member) : undefined;
+    for (const link of relayTargets(state, id, from)) {
+      const news = perLink.get(link) ?? { infos: [], views: [] };
+      if (info !== undefined) news.infos.push(info);
+      if (view !== undefined) news.views.push(view);
+      perLink.set(link, news);
     }
   }
-  for (const { links, infos } of members.values())
-    for (const frame of membersFrames(infos)) out.push({ kind: 'send', links, frame });
-  for (const { links, views: list } of views.values())
-    for (const frame of viewsFrames(list)) out.push({ kind: 'send', links, frame });
+  for (const [link, { infos, views }] of perLink) {
+    for (const frame of membersFrames(infos)) out.push({ kind: 'send', links: [link], frame });
+    for (const frame of viewsFrames(views)) out.push({ kind: 'send', links: [link], frame });
+  }
   return withGossip(state, { relay: [] });
 }

@@ -17,7 +17,8 @@ import { dialDueRedials, redialDue } from './redial.js';
 import { dialDueRetries, retryDue } from './retry.js';
 import type { NodeState } from './state.js';
 import { runTree, treeDue } from './tree.js';
-import { dropLongUnvouched, dropUnreached, unreachedDue, vouchDue } from './vouching.js';
+import { dropUnreached, unreachedDue } from './unreached.js';
+import { dropLongUnvouched, vouchDue } from './vouching.js';
 
 /** A rule that waits on time: when it is next due, and what it does at a tick. */
 export interface TimedRule {

@@ -51,7 +51,16 @@ export function ownLinks(
 
 /** Tells every linked member whom this node is linked with now (see ownLinks). */
 export function announceLinks(state: NodeState, out: Effect[], quit?: Goodbye): NodeState {
-  const links = activeLinks(state);
+  return tellLinks(state, activeLinks(state), out, quit);
+}
+
+/** Tells `links` whom this node is linked with now (see ownLinks). */
+export function tellLinks(
+  state: NodeState,
+  links: readonly LinkId[],
+  out: Effect[],
+  quit?: Goodbye,
+): NodeState {
   if (links.length === 0) return state;
   const own = ownLinks(state, quit);
   out.push({ kind: 'send', links, frame: own.frame });

@@ -45,6 +45,8 @@ export function reachOf(state: NodeState): Set<string> {
     for (const peer of state.members.get(id)?.peers ?? []) {
       if (reached.has(peer) || peer === state.config.id) continue;
       const member = state.members.get(peer);
+      // A member lost here that others list is reached (it may be back); its own word is not walked.
+      if (member?.state === 'lost') reached.add(peer);
       if (!speaks(member)) continue;
       reached.add(peer);
       queue.push(peer);
@@ -83,6 +85,9 @@ export function refreshReach(
   showJoins: boolean,
 ): NodeState {
   const before = state.gossip.reached;
+  // Links bounded, with no link left this node sees nobody: it keeps whom it knew while it dials.
+  if (showJoins && ![...state.members.values()].some((member) => member.state === 'linked'))
+    return state;
   const reached = reachOf(state);
   let members: Map<string, Member> | undefined;
   for (const id of before) {
@@ -106,7 +111,14 @@ export function refreshReach(
   }
   if (showJoins)
     for (const id of reached) {
-      const member = (members ?? state.members).get(id);
+      let member = (members ?? state.members).get(id);
+      // Lost here, yet others link with it: it is back (links bounded), known and shown again.
+      if (member?.state === 'lost') {
+        const { leftAt: _left, ...rest } = member;
+        member = { ...rest, state: stateAfter(member, 'heardOf') ?? member.state, heardAt: at };
+        members ??= new Map(state.members);
+        members.set(id, member);
+      }
       if (member?.state !== 'known' || member.shown === true) continue;
       members ??= new Map(state.members);
       members.set(id, { ...member, shown: true });
@@ -121,7 +133,7 @@ export function refreshReach(
 }
 
 /** A known member nobody reaches: lost, shown leaving when it was shown joined. */
-function lostUnvouched(state: NodeState, member: Member, at: number, out: Effect[]): Member {
+export function lostUnvouched(state: NodeState, member: Member, at: number, out: Effect[]): Member {
   const { shown: _shown, ...rest } = member;
   if (member.shown === true)
     out.push({
@@ -130,40 +142,6 @@ function lostUnvouched(state: NodeState, member: Member, at: number, out: Effect
       who: namedOf(state, member.id, member.name),
     });
   return { ...rest, state: stateAfter(member, 'unvouched') ?? member.state, leftAt: at };
-}
-
-/**
- * Links bounded: how long a known member may go unreached before it is lost
- * (views of a change of links arrive one by one, and a path can seem cut for
- * a moment); well within the second a lost member may take to be shown lost.
- */
-export const UNREACHED_GRACE_MS = 500;
-
-/** When the next member unreached for the grace is due to be lost. */
-export function unreachedDue(state: NodeState): number | undefined {
-  let due: number | undefined;
-  for (const member of state.members.values()) {
-    if (member.state !== 'known' || member.unreachedAt === undefined) continue;
-    const at = member.unreachedAt + UNREACHED_GRACE_MS;
-    if (due === undefined || at < due) due = at;
-  }
-  return due;
-}
-
-/** Known members still unreached after the grace: lost. */
-export function dropUnreached(state: NodeState, at: number, out: Effect[]): NodeState {
-  let members: Map<string, Member> | undefined;
-  for (const member of state.members.values()) {
-    if (member.state !== 'known' || member.unreachedAt === undefined) continue;
-    if (at < member.unreachedAt + UNREACHED_GRACE_MS) continue;
-    const { unreachedAt: _at, ...rest } = member;
-    members ??= new Map(state.members);
-    members.set(
-      member.id,
-      isVouched(state, member.id) ? rest : lostUnvouched(state, rest, at, out),
-    );
-  }
-  return members === undefined ? state : { ...state, members };
 }
 
 function waitMs(state: NodeState): number {

@@ -23,19 +23,28 @@ describe('the scale benchmark (a room of 4, so it cannot rot)', () => {
     const text = readFileSync(out, 'utf8');
     expect(text).toMatch(/^# Benchmarks\n\nkept above\n/);
     expect(text).toContain('## Scale: rooms of 4 members');
-    // Formation and idle: connected, fully linked (all 6 links), CPU, RSS, frames and bytes per second.
+    // Each room twice: as rxchat links by default (4 members: a full mesh all the same), and
+    // with --links all. Formation and idle: connected, fully linked (all 6 links; the default's
+    // links are those open), CPU, RSS, frames and bytes per second.
     expect(text).toMatch(
-      /\| 4 \| [\d,]+ ms \| [\d,]+ ms \| 6 of 6 \| [\d.]+ \([\d.]+–[\d.]+\) \| [\d.]+ \([\d.]+–[\d.]+\) \| [\d.]+ \| [\d,]+ \|/,
+      /\| 4, full mesh \| [\d,]+ ms \| [\d,]+ ms \| 6 of 6 \| [\d.]+ \([\d.]+–[\d.]+\) \| [\d.]+ \([\d.]+–[\d.]+\) \| [\d.]+ \| [\d,]+ \|/,
     );
+    expect(text).toMatch(/\| 4, bounded \| [\d,]+ ms \| – \| 6 of 6 \| [\d.]+ \(/);
     // Chat: 3 senders (all but the first) × 10 lines, none missing or shown twice, one copy each.
-    expect(text).toMatch(
-      /\| 4 \| 30 \(3\) \| [\d.]+ \/ [\d.]+ \| [\d.]+ \| 0 \/ 0 \| [\d.]+ \| [\d,]+ \| [\d.]+ \/ [\d,]+ \| 1\.00 \|/,
-    );
+    for (const linking of ['bounded', 'full mesh'])
+      expect(text).toMatch(
+        new RegExp(
+          `\\| 4, ${linking} \\| 30 \\(3\\) \\| [\\d.]+ / [\\d.]+ \\| [\\d.]+ \\| 0 / 0 \\| [\\d.]+ \\| [\\d,]+ \\| [\\d.]+ / [\\d,]+ \\| 1\\.00 \\|`,
+        ),
+      );
     // The join (connected, then linked with all; frames and bytes; the lines replayed to it) and
     // the kill (shown lost by all 4 members linked with it).
-    expect(text).toMatch(
-      /\| 4 \| [\d,]+ ms \| [\d,]+ ms \| [\d,]+ \/ [\d,]+ \| [\d,]+ \| [\d.]+ \| [\d,]+ ms \(its 4 links\) \|/,
-    );
+    for (const linking of ['bounded', 'full mesh'])
+      expect(text).toMatch(
+        new RegExp(
+          `\\| 4, ${linking} \\| [\\d,]+ ms \\| [\\d,]+ ms \\| [\\d,]+ / [\\d,]+ \\| [\\d,]+ \\| [\\d.]+ \\| [\\d,]+ ms \\(its 4 links\\) \\|`,
+        ),
+      );
     // A second run replaces the section instead of adding another.
     await runScale(out);
     const again = readFileSync(out, 'utf8');

@@ -52,6 +52,11 @@ describe('exit code 2: a bad command line, one line naming what is wrong plus a 
       /--linger must be a whole number of milliseconds ≥ 0, got "-1"/,
     ],
     [
+      'a --links of none',
+      ['0', 'alice', '--links', '0'],
+      /--links must be a whole number of links \(or all\) ≥ 1, got "0"/,
+    ],
+    [
       'a value for an option that takes none',
       ['0', 'alice', '--quiet=yes'],
       /--quiet takes no value, got "--quiet=yes"/,

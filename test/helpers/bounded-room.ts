@@ -16,7 +16,7 @@ export interface Crossing {
 /** The ids of a room's members: 10…, 20…, … (16 hex digits). */
 export function memberIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) =>
-    (i + 1).toString(16).padEnd(2, '0').padEnd(16, '0'),
+    (i + 1).toString(16).padStart(2, '0').padEnd(16, '0'),
   );
 }
 

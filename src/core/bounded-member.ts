@@ -1,0 +1,34 @@
+import { withEntry } from './collections.js';
+import type { Effect } from './effect.js';
+import { linksChangedLater } from './gossip.js';
+import { stateAfter } from './member-life.js';
+import { isBounded } from './overlay.js';
+import type { Member, NodeState } from './state.js';
+import { reachOf, refreshReach } from './vouching.js';
+
+/** A member's life while links are bounded: a link shed, or lost while others still reach it. */
+
+/** The state with `member` known, no longer linked, when others still reach it; else undefined. */
+export function stillReached(state: NodeState, member: Member, at: number): NodeState | undefined {
+  const { link: _link, swappingSince: _swap, ...rest } = member;
+  const known: Member = { ...rest, state: 'known', shown: true, heardAt: at };
+  const next = { ...state, members: withEntry(state.members, member.id, known) };
+  return reachOf(next).has(member.id) ? next : undefined;
+}
+
+/**
+ * Its link was shed (by either end, links bounded): it stays present, as
+ * the others' views show it, and neither end dials the other for a while.
+ */
+export function memberShed(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
+  const to = stateAfter(member, 'shed');
+  if (to === undefined) return state;
+  const { link: _link, swappingSince: _swap, ...rest } = member;
+  const shed: Member = { ...rest, state: to, shedAt: at, shown: true, heardAt: at };
+  // Told with the next gossip, not at once: a node trims several links while the room forms.
+  const next = linksChangedLater(
+    { ...state, members: withEntry(state.members, member.id, shed) },
+    at,
+  );
+  return refreshReach(next, at, out, isBounded(next));
+}

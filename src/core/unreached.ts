@@ -1,0 +1,37 @@
+import type { Effect } from './effect.js';
+import type { Member, NodeState } from './state.js';
+import { isVouched, lostUnvouched } from './vouching.js';
+
+/**
+ * Links bounded: how long a known member may go unreached before it is lost
+ * (views of a change of links arrive one by one, and a path can seem cut for
+ * a moment); well within the second a lost member may take to be shown lost.
+ */
+export const UNREACHED_GRACE_MS = 500;
+
+/** When the next member unreached for the grace is due to be lost. */
+export function unreachedDue(state: NodeState): number | undefined {
+  let due: number | undefined;
+  for (const member of state.members.values()) {
+    if (member.state !== 'known' || member.unreachedAt === undefined) continue;
+    const at = member.unreachedAt + UNREACHED_GRACE_MS;
+    if (due === undefined || at < due) due = at;
+  }
+  return due;
+}
+
+/** Known members still unreached after the grace: lost. */
+export function dropUnreached(state: NodeState, at: number, out: Effect[]): NodeState {
+  let members: Map<string, Member> | undefined;
+  for (const member of state.members.values()) {
+    if (member.state !== 'known' || member.unreachedAt === undefined) continue;
+    if (at < member.unreachedAt + UNREACHED_GRACE_MS) continue;
+    const { unreachedAt: _at, ...rest } = member;
+    members ??= new Map(state.members);
+    members.set(
+      member.id,
+      isVouched(state, member.id) ? rest : lostUnvouched(state, rest, at, out),
+    );
+  }
+  return members === undefined ? state : { ...state, members };
+}
