@@ -7,6 +7,7 @@ import type { LinkId } from './event.js';
 import type { Member, NodeState } from './state.js';
 import { ownStream, withChat } from './state.js';
 import { treeLinks } from './tree.js';
+import { isVouched } from './vouching.js';
 
 /**
  * Confirmations without links: while links are bounded, a leaving node that
@@ -20,11 +21,16 @@ import { treeLinks } from './tree.js';
 /** How often a lingering node asks the room again. */
 export const ASK_EVERY_MS = 1000;
 
-/** Confirmations of one `seen` frame checked at most. */
+/** Confirmations of one `seen` frame checked, or passed on, at most. */
 const MAX_SEEN_CHECKED = 128;
+
+/** Asks kept (one per asking stream, the newest). */
+const MAX_ASKS = 256;
 
 /** An ask this node took: how far, which round, whom it came from, whether it answered. */
 export interface AskHeld {
+  /** When it came: a member's asks are taken at most every ASK_EVERY_MS / 2. */
+  readonly at: number;
   readonly round: number;
   readonly seq: number;
   readonly from: string;
@@ -57,18 +63,36 @@ export function askRoom(state: NodeState, at: number, out: Effect[]): NodeState 
 }
 
 /** An ask from the member at a link: passed down its origin's tree once per round, and answered. */
-export function onAsk(state: NodeState, member: Member, frame: AskFrame, out: Effect[]): NodeState {
+export function onAsk(
+  state: NodeState,
+  member: Member,
+  frame: AskFrame,
+  at: number,
+  out: Effect[],
+): NodeState {
   const origin = state.members.get(frame.origin);
   const stream = streamOf(frame.origin, frame.inc);
   if (origin?.ann === undefined || origin.ann.inc !== frame.inc) return state;
+  // Only a member present (linked, or reached) asks, and not more often than it should.
+  if (origin.state !== 'linked' && !(origin.state === 'known' && isVouched(state, origin.id)))
+    return state;
   const held = state.chat.asks.get(stream);
-  if (held !== undefined && held.round >= frame.round) return state;
+  if (held !== undefined && (held.round >= frame.round || at - held.at < ASK_EVERY_MS / 2))
+    return state;
   const text = askText(frame.origin, frame.inc, frame.seq, frame.round);
   if (!state.config.identity.verify(origin.ann.key, text, frame.sig)) return state;
-  const ask: AskHeld = { round: frame.round, seq: frame.seq, from: member.id, answered: false };
+  const ask: AskHeld = { at, round: frame.round, seq: frame.seq, from: member.id, answered: false };
   const links = treeLinks(state, frame.origin, member.id, frame.origin);
   if (links.length > 0) out.push({ kind: 'send', links, frame });
-  return answerAsk(withChat(state, { asks: withEntry(state.chat.asks, stream, ask) }), stream, out);
+  const asks = new Map(state.chat.asks);
+  asks.delete(stream);
+  asks.set(stream, ask);
+  // The newest MAX_ASKS streams' asks are kept: an old one's answer has gone long ago.
+  for (const oldest of asks.keys()) {
+    if (asks.size <= MAX_ASKS) break;
+    asks.delete(oldest);
+  }
+  return answerAsk(withChat(state, { asks }), stream, out);
 }
 
 /** Answers the ask held for `stream` once this node delivered what it asks. */
@@ -111,11 +135,14 @@ export function onSeen(
   const onward = new Map<LinkId, Seen[]>();
   let members: Map<string, Member> | undefined;
   let checked = 0;
+  let passed = 0;
   for (const seen of frame.seen) {
     if (seen.of !== own) {
+      // Back the way the ask came: only for an ask this node passed on, a bounded number a frame.
       const link = linkOf(state, state.chat.asks.get(seen.of)?.from ?? '');
-      if (link !== undefined && link !== member.link)
-        onward.set(link, [...(onward.get(link) ?? []), seen]);
+      if (link === undefined || link === member.link || passed >= MAX_SEEN_CHECKED) continue;
+      passed += 1;
+      onward.set(link, [...(onward.get(link) ?? []), seen]);
       continue;
     }
     const by = (members ?? state.members).get(seen.id);

@@ -2,6 +2,7 @@ import { withMember } from './collections.js';
 import type { Effect } from './effect.js';
 import { mayDialHeard, stateAfter } from './member-life.js';
 import { shouldDialLearned } from './membership.js';
+import { SHED_MEMORY_MS } from './overlay.js';
 import type { Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
 
@@ -11,12 +12,15 @@ import { withDialer } from './state.js';
  * on a tick, as many as the cap allows, each at most MAX_DIAL_ATTEMPTS times,
  * those tried least first.
  */
-export function dialHeardOf(state: NodeState, _at: number, out: Effect[]): NodeState {
+export function dialHeardOf(state: NodeState, at: number, out: Effect[]): NodeState {
   let members: Map<string, Member> | undefined;
   let dialing = state.dialer.dialing;
   // Those tried least go first: every member heard of is tried once before any is tried again.
   const waiting = [...state.members.values()]
-    .filter((member) => member.state === 'known' && shouldDialLearned(state, member))
+    .filter(
+      (member) =>
+        member.state === 'known' && shouldDialLearned(state, member) && !wasShed(member, at),
+    )
     .sort((a, b) => (a.dialAttempts ?? 0) - (b.dialAttempts ?? 0));
   for (const member of waiting) {
     if (!mayDialHeard(dialing, member.address, member.dialAttempts ?? 0)) continue;
@@ -42,4 +46,9 @@ export function dialMember(
     purpose: { kind: 'gossip', member: member.id },
   });
   return withMember(dialing, member.address);
+}
+
+/** A link shed lately (see overlay.ts): neither end dials the other again for SHED_MEMORY_MS. */
+export function wasShed(member: Member | undefined, at: number): boolean {
+  return member?.shedAt !== undefined && at - member.shedAt < SHED_MEMORY_MS;
 }

@@ -7,6 +7,7 @@ import type { Effect } from './effect.js';
 import type { NodeEvent } from './event.js';
 import { namedOf } from './labels.js';
 import { owing, UNHEARD_EXIT_CODE, verdictWhenConfirmed } from './outcome.js';
+import { isBounded } from './overlay.js';
 import type { NodeState } from './state.js';
 import { withChat } from './state.js';
 
@@ -52,7 +53,7 @@ function askForConfirmation(state: NodeState, at: number, out: Effect[]): NodeSt
   if (links.length > 0) out.push({ kind: 'send', links, frame: { type: 'ping', t: at } });
   const pinged = { ...state, liveness: { ...state.liveness, lastPingAt: at } };
   // Members it is not linked with (links bounded) are asked through the others.
-  const far = owing(state).some((member) => member.state !== 'linked');
+  const far = isBounded(state) && owing(state).some((member) => member.state !== 'linked');
   return far ? askRoom(pinged, at, out) : pinged;
 }
 

@@ -14,7 +14,7 @@ import { stopRetrying } from './retry.js';
 import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
-import { tellLinks } from './views.js';
+import { tellNewLink } from './views.js';
 
 /** The `linked` change of a member's life (see MEMBER_LIFE in member-life.ts): every place → linked. */
 
@@ -94,8 +94,8 @@ export function memberJoined(
       ...(newKey ? { newKey: true } : {}),
     });
   sendMembership(next, link.id, member.id, out);
-  // Links bounded: the new link is told whom this node is linked with at once, so it can reach
-  // the room through it; the others with the next gossip.
-  if (isBounded(next)) next = tellLinks(next, [link.id], out);
+  // Links bounded: the new link is told at once whom this node was linked with as it last said,
+  // so it can reach the room through it; the change itself goes with the next gossip.
+  if (isBounded(next)) next = tellNewLink(next, link.id, out);
   return gossipJoin(firstHave(next, link.id, at, out), member, at, out);
 }

@@ -1,6 +1,7 @@
 import type { Announcement, MemberInfo, MembersFrame } from '../protocol/frames.js';
 import { isDialable, parseHostPort } from './address.js';
 import { isAuthentic, isSameAnnouncement } from './announcement.js';
+import { wasShed } from './dial-heard.js';
 import type { Effect } from './effect.js';
 import { heardOf, heardOnlyIn } from './heard-of.js';
 import { linkRef } from './labels.js';
@@ -76,7 +77,8 @@ export function onMembers(
       }
     }
     const before = draft.members.get(info.id);
-    heardOf(draft, info, shouldDialLearned(state, info), out);
+    const dial = shouldDialLearned(state, info) && !wasShed(before, at);
+    heardOf(draft, info, dial, out);
     const after = draft.members.get(info.id);
     // New to this node (or a new incarnation): passed on while links are bounded.
     if (after !== undefined && after !== before && before?.ann?.inc !== after.ann?.inc)

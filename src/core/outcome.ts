@@ -1,7 +1,7 @@
 import { isBounded } from './overlay.js';
 import type { Member, NodeState } from './state.js';
 import { withChat } from './state.js';
-import { isVouched } from './vouching.js';
+import { isReachedHeard } from './vouching.js';
 import type { Warning } from './warning.js';
 
 /** Exit code when this node was not heard: a line unconfirmed, unheard or refused. */
@@ -16,9 +16,7 @@ export function noteSent(state: NodeState, seq: number, lines: number): NodeStat
   // Links bounded: every member present owes it, linked or reached through others (confirm.ts).
   const bounded = isBounded(state);
   const linked = [...state.members.values()].filter(
-    (member) =>
-      member.state === 'linked' ||
-      (bounded && member.state === 'known' && isVouched(state, member.id)),
+    (member) => member.state === 'linked' || (bounded && isReachedHeard(state, member)),
   );
   if (linked.length === 0) return withChat(state, { unheard: state.chat.unheard + lines });
   const owed = new Map(state.chat.owed);
@@ -40,7 +38,8 @@ export function owing(state: NodeState): Member[] {
   const out: Member[] = [];
   for (const [id, seq] of state.chat.owed) {
     const member = state.members.get(id);
-    const present = member?.state === 'linked' || member?.state === 'known';
+    const present =
+      member?.state === 'linked' || member?.state === 'known' || member?.state === 'connecting';
     if ((present || member?.state === 'lost') && member.confirmed < seq) out.push(member);
   }
   return out;

@@ -1,6 +1,6 @@
 import { nextRandom } from './backoff.js';
 import { memberShed } from './bounded-member.js';
-import { dialMember } from './dial-heard.js';
+import { dialMember, wasShed } from './dial-heard.js';
 import type { Effect } from './effect.js';
 import { mayDialHeard, stateAfter } from './member-life.js';
 import type { Member, NodeState } from './state.js';
@@ -76,7 +76,7 @@ function refillCandidates(state: NodeState, at: number): Member[] {
       member.state === 'known' &&
       member.mesh &&
       (alone || isVouched(state, member.id)) &&
-      (member.shedAt === undefined || at - member.shedAt >= SHED_MEMORY_MS) &&
+      !wasShed(member, at) &&
       mayDialHeard(state.dialer.dialing, member.address, member.dialAttempts ?? 0),
   );
 }
@@ -138,6 +138,8 @@ function sheddable(state: NodeState, at: number): Member[] {
     (member) =>
       member.state === 'linked' &&
       member.link !== undefined &&
+      // A --no-mesh member linked only with those it names or that name it: never shed.
+      member.mesh &&
       (member.linkedAt ?? 0) + SHED_MIN_AGE_MS <= at,
   );
   const spare = old.filter((member) => (member.peers?.size ?? 0) > target);

@@ -3,7 +3,7 @@ import { doneOf } from './delivery.js';
 import { isBounded } from './overlay.js';
 import type { NodeState } from './state.js';
 import { ownStream } from './state.js';
-import { isVouched } from './vouching.js';
+import { isReachedHeard } from './vouching.js';
 
 /**
  * The streams of the members present: what `deps` speak of, so a room's
@@ -19,12 +19,7 @@ export function presentStreams(state: NodeState): Set<string> {
     if (member.state === 'linked' && member.inc !== undefined)
       present.add(streamOf(member.id, member.inc));
     // Links bounded: a member reached through others is here as much as a linked one.
-    else if (
-      bounded &&
-      member.state === 'known' &&
-      member.ann !== undefined &&
-      isVouched(state, member.id)
-    )
+    else if (bounded && member.ann !== undefined && isReachedHeard(state, member))
       present.add(streamOf(member.id, member.ann.inc));
   }
   return present;

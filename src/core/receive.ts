@@ -62,7 +62,7 @@ export function onFrame(
       const member = heard.members.get(link.peer);
       if (member?.link !== link.id) return heard;
       if (frame.type === 'ihave') return onIhave(heard, member, frame, at);
-      if (frame.type === 'ask') return onAsk(heard, member, frame, out);
+      if (frame.type === 'ask') return onAsk(heard, member, frame, at, out);
       if (frame.type === 'seen') return onSeen(heard, member, frame, out);
       return onGraft(heard, member, frame, at, out);
     }

@@ -1,3 +1,4 @@
+import type { LinksFrame } from '../protocol/frames.js';
 import type { AskHeld } from './confirm.js';
 import type { DeliveryState } from './delivery.js';
 import type { Parked } from './direct-parked.js';
@@ -98,8 +99,9 @@ export interface GossipSlice {
   readonly linksAnnouncedAt: number;
   /** The members reached from this node's links through the members' `links` (see vouching.ts). */
   readonly reached: ReadonlySet<string>;
-  /** The number of this node's last `links` (see views.ts). */
+  /** The number of this node's last `links`, and that frame (see views.ts). */
   readonly viewN: number;
+  readonly lastLinks?: LinksFrame;
   /** Members whose announcement or view is to be passed on with the next gossip (see relay.ts). */
   readonly relay: readonly Relayed[];
 }

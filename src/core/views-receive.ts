@@ -10,7 +10,7 @@ import { queueRelay } from './relay.js';
 import type { Link, Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
 import type { ViewStamp } from './views.js';
-import { isNewerView, viewText } from './views.js';
+import { fitsInFrame, isNewerView, viewText } from './views.js';
 import { MAX_PEERS_KEPT, refreshReach, withPeers } from './vouching.js';
 
 /** Goodbyes passed on in one `links` frame checked at most. */
@@ -25,16 +25,24 @@ export function onLinks(
   out: Effect[],
 ): NodeState {
   const peers = frame.peers.slice(0, MAX_PEERS_KEPT);
-  const stamp =
-    frame.n === undefined || frame.sig === undefined
-      ? undefined
-      : {
-          n: frame.n,
-          sig: frame.sig,
-          peers,
-          ...(frame.quit === undefined ? {} : { quit: frame.quit }),
-        };
-  return takeView(state, member, peers, stamp, frame.quit, at, out);
+  return takeView(state, member, peers, signedStamp(state, member, frame), frame.quit, at, out);
+}
+
+/**
+ * The stamp of a member's own `links`, to pass on: only one newer than the
+ * view held, that verifies with the member's key, whole (not cut to
+ * MAX_PEERS_KEPT) and small enough to pass on in a line (else it is kept, not passed on).
+ */
+function signedStamp(state: NodeState, member: Member, frame: LinksFrame): ViewStamp | undefined {
+  const { n, sig, peers, quit } = frame;
+  const inc = member.ann?.inc;
+  if (n === undefined || sig === undefined || inc === undefined || member.key === undefined)
+    return undefined;
+  if (peers.length > MAX_PEERS_KEPT || !isNewerView(member, { inc, n })) return undefined;
+  const stamp = { n, sig, peers, ...(quit === undefined ? {} : { quit }) };
+  if (!fitsInFrame({ id: member.id, inc, ...stamp })) return undefined;
+  const text = viewText(member.id, inc, n, peers);
+  return state.config.identity.verify(member.key, text, sig) ? stamp : undefined;
 }
 
 /**
@@ -51,6 +59,7 @@ export function takeView(
   at: number,
   out: Effect[],
   from: string = member.id,
+  refresh = true,
 ): NodeState {
   const peers = new Set(peerList);
   const dropped = new Set([...(member.peers ?? [])].filter((id) => !peers.has(id)));
@@ -72,7 +81,7 @@ export function takeView(
     if (isOwnGoodbye(state.config.identity, state.members.get(bye.id)?.ann, bye)) quit.add(bye.id);
   }
   if (quit.size > 0) next = quitForGood(next, quit, at, out);
-  return refreshReach(next, at, out, isBounded(next));
+  return refresh ? refreshReach(next, at, out, isBounded(next)) : next;
 }
 
 /** Members whose own goodbye was passed on: quit, whatever this node thought, and not redialled. */
@@ -122,6 +131,7 @@ export function onViews(
   let next = state;
   let checked = 0;
   let forged = 0;
+  let taken = 0;
   for (const view of frame.views) {
     if (checked >= MAX_VIEWS_CHECKED) break;
     const member = next.members.get(view.id);
@@ -141,8 +151,11 @@ export function onViews(
       peers: view.peers,
       ...(view.quit === undefined ? {} : { quit: view.quit }),
     };
-    next = takeView(next, member, peers, stamp, view.quit, at, out, link.peer);
+    next = takeView(next, member, peers, stamp, view.quit, at, out, link.peer, false);
+    taken += 1;
   }
+  // Who is reached, worked out once for the frame.
+  if (taken > 0) next = refreshReach(next, at, out, isBounded(next));
   warnForged(state, link, forged, out);
   return next;
 }

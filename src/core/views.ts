@@ -46,12 +46,25 @@ export function ownLinks(
     sig,
     ...(quit === undefined ? {} : { quit: [quit] }),
   };
-  return { state: withGossip(state, { viewN: n }), frame };
+  return { state: withGossip(state, { viewN: n, lastLinks: frame }), frame };
 }
 
 /** Tells every linked member whom this node is linked with now (see ownLinks). */
 export function announceLinks(state: NodeState, out: Effect[], quit?: Goodbye): NodeState {
   return tellLinks(state, activeLinks(state), out, quit);
+}
+
+/**
+ * Tells a new link whom this node was linked with as it last said (its last
+ * signed `links`, not a new one): the member can reach the room through it
+ * at once, and nobody passes on what all have had already.
+ */
+export function tellNewLink(state: NodeState, link: LinkId, out: Effect[]): NodeState {
+  const last = state.gossip.lastLinks;
+  if (last === undefined) return tellLinks(state, [link], out);
+  const { quit: _quit, ...frame } = last;
+  out.push({ kind: 'send', links: [link], frame });
+  return state;
 }
 
 /** Tells `links` whom this node is linked with now (see ownLinks). */
@@ -85,13 +98,19 @@ export function isNewerView(member: Member | undefined, view: { inc: string; n: 
 const FRAME_BYTES = 64;
 const MAX_VIEWS_PER_FRAME = 128;
 
-/** Views as `views` frames that each fit in a line. */
+/** Whether a view fits in a `views` frame of its own: one that does not is never passed on. */
+export function fitsInFrame(view: View): boolean {
+  return FRAME_BYTES + Buffer.byteLength(JSON.stringify(view)) + 1 <= MAX_FRAME_BYTES;
+}
+
+/** Views as `views` frames that each fit in a line (a view too big for one is left out). */
 export function viewsFrames(views: readonly View[]): ViewsFrame[] {
   const frames: ViewsFrame[] = [];
   let batch: View[] = [];
   let bytes = FRAME_BYTES;
   for (const view of views) {
     const size = Buffer.byteLength(JSON.stringify(view)) + 1;
+    if (FRAME_BYTES + size > MAX_FRAME_BYTES) continue;
     if (
       batch.length > 0 &&
       (batch.length >= MAX_VIEWS_PER_FRAME || bytes + size > MAX_FRAME_BYTES)

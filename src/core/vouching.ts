@@ -22,6 +22,11 @@ export const VOUCH_WAIT_TIMEOUTS = 3;
 /** Ids kept of one member's `links`: an honest one lists its links (--max-links, 128 by default). */
 export const MAX_PEERS_KEPT = 1024;
 
+/** A member heard of (known, or being dialled) that is reached: present though not linked. */
+export function isReachedHeard(state: NodeState, member: Member): boolean {
+  return (member.state === 'known' || member.state === 'connecting') && isVouched(state, member.id);
+}
+
 /** Whether `id` is reached from this node's links through the members' last `links`. */
 export function isVouched(state: NodeState, id: string): boolean {
   return state.gossip.reached.has(id);

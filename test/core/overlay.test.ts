@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { checkOptions } from '../../src/cli/check-args.js';
+import { askText } from '../../src/core/confirm.js';
+import type { NodeEvent } from '../../src/core/event.js';
 import { FULL_MESH_UP_TO, isBounded, linksTarget } from '../../src/core/overlay.js';
 import type { Member, NodeState } from '../../src/core/state.js';
 import { initialState } from '../../src/core/state.js';
-import { testConfig } from '../helpers/core-fixtures.js';
+import { viewText } from '../../src/core/views.js';
+import {
+  fakeIdentity,
+  fold,
+  frameEvent,
+  joined,
+  memberEntry,
+  SELF,
+  testConfig,
+} from '../helpers/core-fixtures.js';
 
 /** A node that knows `others` members present (known through gossip). */
 function knowing(others: number, fields: Parameters<typeof testConfig>[0] = {}): NodeState {
@@ -49,5 +60,62 @@ describe('how many links a node keeps', () => {
     expect(checkOptions({ links: 'all' })).toMatchObject({ links: Number.POSITIVE_INFINITY });
     expect(checkOptions({})).not.toHaveProperty('links');
     expect(checkOptions({ links: 'many' })).toMatch(/--links must be a whole number/);
+  });
+});
+
+describe('links bounded: what a member says of others is checked before it is passed on', () => {
+  const BOB = 'bb00000000000000';
+  const CAROL = 'cc00000000000000';
+  const bounded = testConfig({ links: 1 });
+  const room = [...joined(1, BOB, 'bob'), ...joined(2, CAROL, 'carol')];
+  const linksOfBob = (sig: string, peers: readonly string[] = [SELF, 'dd00000000000000']) =>
+    frameEvent(1, { type: 'links', peers, n: 5, sig }, 10);
+  const passedOn = (events: readonly NodeEvent[]) =>
+    fold([...room, ...events, { kind: 'tick', at: 200 }], bounded).effects.filter(
+      (e) => e.kind === 'send' && e.frame.type === 'views',
+    );
+  const bobSigned = (peers: readonly string[]) =>
+    fakeIdentity(BOB).sign(viewText(BOB, '1', 5, peers));
+
+  it('a linked member’s signed links are passed on to the others as a view', () => {
+    const peers = [SELF, 'dd00000000000000'];
+    const sent = passedOn([linksOfBob(bobSigned(peers), peers)]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ links: [2], frame: { views: [{ id: BOB, n: 5, peers }] } });
+  });
+
+  it('one whose signature does not verify is taken for whom it links, but never passed on', () => {
+    expect(passedOn([linksOfBob('forged')])).toEqual([]);
+  });
+
+  it('one too big to pass on in a line is not passed on', () => {
+    const many = Array.from(
+      { length: 1000 },
+      (_, i) => `${'e'.repeat(58)}${String(i).padStart(6, '0')}`,
+    );
+    expect(passedOn([linksOfBob(bobSigned(many), many)])).toEqual([]);
+  });
+
+  it('an ask from a member nobody reaches is neither answered nor passed on', () => {
+    // Bob tells of ee (its own signed announcement), but nobody's links list it.
+    const heard = frameEvent(
+      1,
+      { type: 'members', members: [memberEntry('ee00000000000000', 'eve', '127.0.0.1:9300')] },
+      5,
+    );
+    const ask = frameEvent(1, {
+      type: 'ask',
+      origin: 'ee00000000000000',
+      inc: '1',
+      seq: 1,
+      round: 1,
+      sig: fakeIdentity('ee00000000000000').sign(askText('ee00000000000000', '1', 1, 1)),
+    });
+    const effects = fold([...room, heard, ask], bounded).effects.filter((e) => e.kind === 'send');
+    expect(
+      effects.filter(
+        (e) => e.kind === 'send' && (e.frame.type === 'ask' || e.frame.type === 'seen'),
+      ),
+    ).toEqual([]);
   });
 });
