@@ -117,7 +117,7 @@ export async function joinPhase(
   members: readonly Member[],
   plan: ScalePlan,
   lacked: number,
-  room$: { readonly args: readonly string[]; readonly bounded: boolean },
+  room$: { readonly args: readonly string[] },
 ) {
   const first = members[0] as Member;
   const before = await roomTallies(members, plan.phaseTimeoutMs);
@@ -139,10 +139,7 @@ export async function joinPhase(
   );
   const joinConnectedMs = await within(
     nodes,
-    // Bounded, the harness sees whom each shows, not links: connected, and the joiner shows all.
-    room$.bounded
-      ? () => joiner.node.linked.size >= members.length && connected(nodes)()
-      : connected(nodes),
+    connected(nodes),
     'joined',
     since,
     plan.phaseTimeoutMs,

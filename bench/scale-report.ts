@@ -121,8 +121,8 @@ them in \`join\` and \`leave\` events — bounded, every member shows every othe
 links up are those open at the end of the idle window; fully linked: each with every other,
 waited for up to ${seconds(plan.connectTimeoutMs)} s more); ${seconds(plan.settleMs)} s later, ${seconds(plan.idleMs)} s idle; then up to ${plan.senders} members each say a line every
 ${plan.everyMs} ms for ${seconds(plan.chatMs)} s, until every other member showed every line; then one more member
-joins through the first, until the room with it is connected (bounded: and it shows every
-member) and it has shown every line said before it came (its link with every member waited for up to ${seconds(plan.phaseTimeoutMs)} s); then one member is
+joins through the first, until the room with it is connected and it has shown every line said
+before it came (its link with every member waited for up to ${seconds(plan.phaseTimeoutMs)} s); then one member is
 killed (SIGKILL), until every member linked with it showed it \`lost\` (in a full mesh one not
 linked with it shows nothing for it; bounded, every member shows it). Latency is from the harness's write to the sender's stdin to its read of
 the line on a member's stdout, over every member and line. Per line per member: what the whole

@@ -166,8 +166,7 @@ export async function measureRoom(
       linksUp: linking === 'full mesh' ? linksUp(nodes) : openLinks,
     };
     const chat = await chatPhase(members, plan);
-    const bounded = linking === 'bounded';
-    const join = await joinPhase(members, plan, chat.messages, { args, bounded });
+    const join = await joinPhase(members, plan, chat.messages, { args });
     const lost = await lostPhase([...members, join.joiner], plan);
     return { size, linking, ...mesh, ...idle, ...chat.result, ...join.result, ...lost };
   } finally {
