@@ -6,8 +6,31 @@ import type { NodeState } from './state.js';
 /** Entries of one `members` frame at most: what a receiver checks of one frame (see membership). */
 export const MAX_MEMBERS_PER_FRAME = 128;
 
-/** Room for the frame around its entries: `{"type":"members","members":[`, `]}` and the line end. */
-const FRAME_BYTES = 64;
+/** Room for the frame around its entries (`{"type":"members","members":[`, `]}`, the line end). */
+export const FRAME_BYTES = 64;
+
+/**
+ * `items` in batches that each fit in one line with FRAME_BYTES around them
+ * and hold at most `most`, in order; an item too big for a line of its own is left out.
+ */
+export function inLines<T>(items: readonly T[], most: number): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let bytes = FRAME_BYTES;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (FRAME_BYTES + size > MAX_FRAME_BYTES) continue;
+    if (batch.length > 0 && (batch.length >= most || bytes + size > MAX_FRAME_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = FRAME_BYTES;
+    }
+    batch.push(item);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
 
 /**
  * Gossip about `members` as `members` frames that each fit in a line and
@@ -16,22 +39,10 @@ const FRAME_BYTES = 64;
  * closes the link for.
  */
 export function membersFrames(members: readonly MemberInfo[]): MembersFrame[] {
-  const frames: MembersFrame[] = [];
-  let batch: MemberInfo[] = [];
-  let bytes = FRAME_BYTES;
-  for (const info of members) {
-    const size = Buffer.byteLength(JSON.stringify(info)) + 1;
-    const full = batch.length >= MAX_MEMBERS_PER_FRAME || bytes + size > MAX_FRAME_BYTES;
-    if (batch.length > 0 && full) {
-      frames.push({ type: 'members', members: batch });
-      batch = [];
-      bytes = FRAME_BYTES;
-    }
-    batch.push(info);
-    bytes += size;
-  }
-  if (batch.length > 0) frames.push({ type: 'members', members: batch });
-  return frames;
+  return inLines(members, MAX_MEMBERS_PER_FRAME).map((batch) => ({
+    type: 'members',
+    members: batch,
+  }));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Goodbye, LinksFrame, View, ViewsFrame } from '../protocol/frames.j
 import { MAX_FRAME_BYTES } from '../protocol/frames.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
+import { FRAME_BYTES, inLines } from './members-frames.js';
 import type { Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
 
@@ -94,8 +95,7 @@ export function isNewerView(member: Member | undefined, view: { inc: string; n: 
   return (member.view?.n ?? 0) < view.n;
 }
 
-/** Room for the frame around its entries, and views at most in one frame. */
-const FRAME_BYTES = 64;
+/** Views at most in one frame. */
 const MAX_VIEWS_PER_FRAME = 128;
 
 /** Whether a view fits in a `views` frame of its own: one that does not is never passed on. */
@@ -105,25 +105,7 @@ export function fitsInFrame(view: View): boolean {
 
 /** Views as `views` frames that each fit in a line (a view too big for one is left out). */
 export function viewsFrames(views: readonly View[]): ViewsFrame[] {
-  const frames: ViewsFrame[] = [];
-  let batch: View[] = [];
-  let bytes = FRAME_BYTES;
-  for (const view of views) {
-    const size = Buffer.byteLength(JSON.stringify(view)) + 1;
-    if (FRAME_BYTES + size > MAX_FRAME_BYTES) continue;
-    if (
-      batch.length > 0 &&
-      (batch.length >= MAX_VIEWS_PER_FRAME || bytes + size > MAX_FRAME_BYTES)
-    ) {
-      frames.push({ type: 'views', views: batch });
-      batch = [];
-      bytes = FRAME_BYTES;
-    }
-    batch.push(view);
-    bytes += size;
-  }
-  if (batch.length > 0) frames.push({ type: 'views', views: batch });
-  return frames;
+  return inLines(views, MAX_VIEWS_PER_FRAME).map((batch) => ({ type: 'views', views: batch }));
 }
 
 /** Sends `views` to `link`: the views of every member present this node holds, but the peer's. */
