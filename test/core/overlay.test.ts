@@ -119,3 +119,29 @@ describe('links bounded: what a member says of others is checked before it is pa
     ).toEqual([]);
   });
 });
+
+describe('links bounded: shedding', () => {
+  const [BOB, CAROL, DAVE] = ['bb00000000000000', 'cc00000000000000', 'dd00000000000000'];
+  const config = testConfig({ links: 1, peerTimeoutMs: 1e9 });
+  const three = [
+    ...joined(1, BOB, 'bob'),
+    ...joined(2, CAROL, 'carol'),
+    ...joined(3, DAVE, 'dave'),
+  ];
+  const listing = (peers: readonly string[]) =>
+    [1, 2, 3].map((link) => frameEvent(link, { type: 'links', peers }, 1));
+  const sheds = (events: readonly NodeEvent[]) =>
+    fold([...three, ...events], config).effects.filter(
+      (e) => e.kind === 'send' && e.frame.type === 'bye' && e.frame.reason === 'shed',
+    );
+
+  it('over its links by more than one, a node sheds one link old enough, whose member has links to spare', () => {
+    const spare = listing([SELF, 'ee00000000000000', 'ff00000000000000']);
+    expect(sheds([...spare, { kind: 'tick', at: 500 }])).toEqual([]);
+    expect(sheds([...spare, { kind: 'tick', at: 1200 }])).toHaveLength(1);
+  });
+
+  it('never the link of a member that has no other (it would be cut off)', () => {
+    expect(sheds([...listing([SELF]), { kind: 'tick', at: 5000 }])).toEqual([]);
+  });
+});

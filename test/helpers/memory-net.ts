@@ -73,6 +73,8 @@ export class MemoryRoom {
   private nextLink = 1;
   /** Called with every frame as it arrives, before its node takes it: for counting traffic. */
   tap?: (from: MemoryNode, to: MemoryNode, frame: Frame, at: number) => void;
+  /** A frame this says true of is lost on the way (the link stays up): for testing repair. */
+  lose?: (from: MemoryNode, to: MemoryNode, frame: Frame) => boolean;
   /** Links dialled by a node (by its address) that are slower than LATENCY_MS. */
   private readonly dialLatency = new Map<string, number>();
 
@@ -195,6 +197,7 @@ export class MemoryRoom {
             if (!peer.open) return;
             const checked = validateFrame(JSON.parse(bytes));
             if (!checked.ok) throw new Error(`invalid frame on the wire: ${checked.error}`);
+            if (this.lose?.(node, peer.node, checked.frame) === true) return;
             if (checked.frame.type === 'chat') peer.node.chatIn += checked.frame.texts.length;
             this.tap?.(node, peer.node, checked.frame, now());
             if (checked.frame.type === 'bye')

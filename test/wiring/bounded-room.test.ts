@@ -239,4 +239,31 @@ describe('a room of 12 with --links 3, in memory with the fake drivers', () => {
     expect(new Set(shown).size).toBe(240);
     expect(joiner.chatIn).toBeLessThanOrEqual(1.2 * 240);
   });
+
+  it('a copy lost on a link of the tree is told of by an ihave and fetched with a graft, shown once', () => {
+    const lostLine = 'this copy is lost once';
+    let lost: { from: string; to: string } | undefined;
+    const { members, crossings } = boundedRoom(12, 3, ({ ts, net, members }) => {
+      // The first copy of the line down the tree, on whichever link it takes first, never arrives.
+      net.lose = (from, to, frame) => {
+        if (lost !== undefined || frame.type !== 'chat' || !frame.texts.includes(lostLine))
+          return false;
+        if (from.name === 'm4') return false;
+        lost = { from: from.name, to: to.name };
+        return true;
+      };
+      ts.schedule(() => members[4]?.type(lostLine), FORMED_AT);
+      ts.schedule(() => {
+        for (const member of members) member.endInput();
+      }, FORMED_AT + 3000);
+    });
+    expect(lost).toBeDefined();
+    for (const member of members.filter((_, i) => i !== 4))
+      expect(
+        shownTexts(member).filter((t) => t === lostLine),
+        member.name,
+      ).toHaveLength(1);
+    const grafts = crossings.filter((c) => c.frame.type === 'graft' && c.at >= FORMED_AT);
+    expect(grafts.map((c) => c.from)).toContain(lost?.to);
+  });
 });
