@@ -266,4 +266,41 @@ describe('a room of 12 with --links 3, in memory with the fake drivers', () => {
     const grafts = crossings.filter((c) => c.frame.type === 'graft' && c.at >= FORMED_AT);
     expect(grafts.map((c) => c.from)).toContain(lost?.to);
   });
+
+  it('a member that passes nothing on stops no line: the others get each one once, around it', () => {
+    let dropped = 0;
+    const shownBy = new Map<MemoryNode, string[]>();
+    const { members } = boundedRoom(12, 3, ({ ts, net, members }) => {
+      // m6 lies by silence: every chat frame it should pass on down a tree is lost.
+      net.lose = (from, _to, frame) => {
+        const drop = from.name === 'm6' && frame.type === 'chat';
+        if (drop) dropped += 1;
+        return drop;
+      };
+      for (let round = 0; round < 3; round++)
+        ts.schedule(
+          () => {
+            for (const member of members)
+              if (member.name !== 'm6') member.type(`${member.name} r${round}`);
+          },
+          FORMED_AT + round * 400,
+        );
+      // What each showed within a second of the last round, before anyone leaves.
+      ts.schedule(() => {
+        for (const member of members) shownBy.set(member, shownTexts(member));
+      }, FORMED_AT + 1800);
+      ts.schedule(() => {
+        for (const member of members) member.endInput();
+      }, FORMED_AT + 4000);
+    });
+    // It had lines to pass on: the test is not empty.
+    expect(dropped).toBeGreaterThan(0);
+    const honest = members.filter((member) => member.name !== 'm6');
+    for (const member of honest) {
+      const expected = honest
+        .filter((other) => other !== member)
+        .flatMap((other) => [0, 1, 2].map((round) => `${other.name} r${round}`));
+      expect([...(shownBy.get(member) ?? [])].sort(), member.name).toEqual(expected.sort());
+    }
+  });
 });
