@@ -24,3 +24,16 @@ export function withoutMember<T>(set: ReadonlySet<T>, value: T): ReadonlySet<T> 
   copy.delete(value);
   return copy;
 }
+
+/** The earliest of the times `dueOf` gives for `items` (undefined for none). */
+export function earliest<T>(
+  items: Iterable<T>,
+  dueOf: (item: T) => number | undefined,
+): number | undefined {
+  let due: number | undefined;
+  for (const item of items) {
+    const at = dueOf(item);
+    if (at !== undefined && (due === undefined || at < due)) due = at;
+  }
+  return due;
+}

@@ -1,4 +1,4 @@
-import { withoutEntry } from './collections.js';
+import { earliest, withoutEntry } from './collections.js';
 import { forgetQuitMembers } from './member-life.js';
 import { presentStreams } from './present.js';
 import type { Member, NodeState } from './state.js';
@@ -20,12 +20,7 @@ function forgottenAt(state: NodeState, member: Member): number | undefined {
 
 /** When the next member that left is forgotten. */
 export function leftDue(state: NodeState): number | undefined {
-  let due: number | undefined;
-  for (const member of state.members.values()) {
-    const at = forgottenAt(state, member);
-    if (at !== undefined && (due === undefined || at < due)) due = at;
-  }
-  return due;
+  return earliest(state.members.values(), (member) => forgottenAt(state, member));
 }
 
 /** Members lost longer than --redial-for (gone, with their redials), or quit QUIT_KEPT_MS ago. */

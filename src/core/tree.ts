@@ -1,5 +1,5 @@
 import type { GraftFrame, IhaveFrame } from '../protocol/frames.js';
-import { withEntry } from './collections.js';
+import { earliest, withEntry } from './collections.js';
 import { doneOf } from './delivery.js';
 import type { Effect } from './effect.js';
 import type { LinkId } from './event.js';
@@ -127,10 +127,9 @@ export function noteForLazy(state: NodeState, stream: string, seq: number, at: n
 /** When the tree's timers are due: the next `ihave`, or the first message told of to pull. */
 export function treeDue(state: NodeState): number | undefined {
   const { ihaveSince, announced } = state.chat;
-  let due = ihaveSince === undefined ? undefined : ihaveSince + IHAVE_BATCH_MS;
-  for (const told of announced.values())
-    if (due === undefined || told.at + GRAFT_WAIT_MS < due) due = told.at + GRAFT_WAIT_MS;
-  return due;
+  const graft = earliest(announced.values(), (told) => told.at + GRAFT_WAIT_MS);
+  if (ihaveSince === undefined) return graft;
+  return Math.min(ihaveSince + IHAVE_BATCH_MS, graft ?? Number.POSITIVE_INFINITY);
 }
 
 /** Sends the `ihave` gathered to every link; grafts what is still missing. */

@@ -1,3 +1,4 @@
+import { earliest } from './collections.js';
 import type { Effect } from './effect.js';
 import type { Member, NodeState } from './state.js';
 import { isVouched, lostUnvouched } from './vouching.js';
@@ -11,13 +12,11 @@ export const UNREACHED_GRACE_MS = 500;
 
 /** When the next member unreached for the grace is due to be lost. */
 export function unreachedDue(state: NodeState): number | undefined {
-  let due: number | undefined;
-  for (const member of state.members.values()) {
-    if (member.state !== 'known' || member.unreachedAt === undefined) continue;
-    const at = member.unreachedAt + UNREACHED_GRACE_MS;
-    if (due === undefined || at < due) due = at;
-  }
-  return due;
+  return earliest(state.members.values(), (member) =>
+    member.state !== 'known' || member.unreachedAt === undefined
+      ? undefined
+      : member.unreachedAt + UNREACHED_GRACE_MS,
+  );
 }
 
 /** Known members still unreached after the grace: lost. */

@@ -1,3 +1,4 @@
+import { earliest } from './collections.js';
 import type { Effect } from './effect.js';
 import { namedOf } from './labels.js';
 import { stateAfter } from './member-life.js';
@@ -155,14 +156,11 @@ function waitMs(state: NodeState): number {
 
 /** When the next known member nobody vouches for has waited long enough. */
 export function vouchDue(state: NodeState): number | undefined {
-  let due: number | undefined;
-  for (const member of state.members.values()) {
-    if (member.state !== 'known' || member.heardAt === undefined) continue;
-    if (isVouched(state, member.id)) continue;
-    const at = member.heardAt + waitMs(state);
-    if (due === undefined || at < due) due = at;
-  }
-  return due;
+  return earliest(state.members.values(), (member) =>
+    member.state !== 'known' || member.heardAt === undefined || isVouched(state, member.id)
+      ? undefined
+      : member.heardAt + waitMs(state),
+  );
 }
 
 /** Known members nobody vouched for since they were heard of, long enough: lost. */
