@@ -1,7 +1,16 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { Observable, SchedulerLike } from 'rxjs';
-import { asyncScheduler, connect, defer, lastValueFrom, merge, of, takeWhile } from 'rxjs';
+import {
+  asapScheduler,
+  asyncScheduler,
+  connect,
+  defer,
+  lastValueFrom,
+  merge,
+  of,
+  takeWhile,
+} from 'rxjs';
 import type { CliOptions } from './cli/options.js';
 import { chatLoop } from './core/chat-loop.js';
 import type { NodeConfig } from './core/config.js';
@@ -42,7 +51,11 @@ export interface NodeDrivers {
  * left of the links): the output emits the exit code then, and completes once
  * stdout drained.
  */
-export function runNode$(drivers: NodeDrivers, scheduler: SchedulerLike): Observable<number> {
+export function runNode$(
+  drivers: NodeDrivers,
+  scheduler: SchedulerLike,
+  soon: SchedulerLike = asapScheduler,
+): Observable<number> {
   return defer(() =>
     merge(
       drivers.input.event$,
@@ -52,7 +65,7 @@ export function runNode$(drivers: NodeDrivers, scheduler: SchedulerLike): Observ
       // Last, so every source is listening before the first effect.
       of<NodeEvent>({ kind: 'start', at: scheduler.now() }),
     ).pipe(
-      chatLoop(initialState(drivers.config), scheduler),
+      chatLoop(initialState(drivers.config), scheduler, soon),
       // The step that exits is the last: its effects end with `exit`, then the stream completes.
       takeWhile((effects) => effects.at(-1)?.kind !== 'exit', true),
       connect((effect$) =>

@@ -18,13 +18,27 @@ export function stillReached(state: NodeState, member: Member, at: number): Node
 
 /**
  * Its link was shed (by either end, links bounded): it stays present, as
- * the others' views show it, and neither end dials the other for a while.
+ * the others' views show it. The end that was shed (`byIt`) does not dial
+ * the other for a while (SHED_MEMORY_MS); the end that shed has links to
+ * spare, and may dial it again once it is short.
  */
-export function memberShed(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
+export function memberShed(
+  state: NodeState,
+  member: Member,
+  at: number,
+  out: Effect[],
+  byIt: boolean,
+): NodeState {
   const to = stateAfter(member, 'shed');
   if (to === undefined) return state;
-  const { link: _link, swappingSince: _swap, ...rest } = member;
-  const shed: Member = { ...rest, state: to, shedAt: at, shown: true, heardAt: at };
+  const { link: _link, swappingSince: _swap, shedAt: _before, ...rest } = member;
+  const shed: Member = {
+    ...rest,
+    state: to,
+    ...(byIt ? { shedAt: at } : {}),
+    shown: true,
+    heardAt: at,
+  };
   // Told with the next gossip, not at once: a node trims several links while the room forms.
   const next = linksChangedLater(
     { ...state, members: withEntry(state.members, member.id, shed) },

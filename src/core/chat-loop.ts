@@ -14,15 +14,24 @@ import { step } from './step.js';
  * the events through the pure `step`, keeping the peer set and everything
  * else in one state. Time enters here: after each step the state's next
  * deadline goes to the alarm, which sleeps on `scheduler` until then and adds
- * one `tick`.
+ * one `tick`; `soon` runs work once the events at hand are through (a microtask).
  */
 export function chatLoop(
   initial: NodeState,
   scheduler: SchedulerLike,
+  soon: SchedulerLike,
 ): OperatorFunction<NodeEvent, readonly Effect[]> {
   return (event$: Observable<NodeEvent>) =>
     defer(() => {
       const deadline$ = new Subject<number | undefined>();
+      // The deadline is worked out once a burst of events is through (a read of many frames is
+      // many steps), from the state after the last: one look at every timed rule per burst.
+      let latest: NodeState | undefined;
+      const tell = (): void => {
+        const state = latest;
+        latest = undefined;
+        if (state !== undefined) deadline$.next(nextDeadline(state));
+      };
       // The alarm listens first: the deadline of a step run while the sources are subscribed
       // (the start event, or an event a source emits at once) is not lost.
       return merge(alarm(deadline$, scheduler), event$).pipe(
@@ -30,7 +39,10 @@ export function chatLoop(
           state: initial,
           effects: [],
         }),
-        tap((result) => deadline$.next(nextDeadline(result.state))),
+        tap((result) => {
+          if (latest === undefined) soon.schedule(tell);
+          latest = result.state;
+        }),
         map((result) => result.effects),
       );
     });

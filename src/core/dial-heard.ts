@@ -48,7 +48,7 @@ export function dialMember(
   return withMember(dialing, member.address);
 }
 
-/** A link shed lately (see overlay.ts): neither end dials the other again for SHED_MEMORY_MS. */
+/** It shed this node's link lately (see overlay.ts): not dialled again for SHED_MEMORY_MS. */
 export function wasShed(member: Member | undefined, at: number): boolean {
   return member?.shedAt !== undefined && at - member.shedAt < SHED_MEMORY_MS;
 }

@@ -59,10 +59,18 @@ function holdGossip(state: NodeState, at: number): NodeState {
 /**
  * Gossip about a member that just joined is held for GOSSIP_BATCH_MS, so that
  * joins close together (a mesh forming) cost one `members` frame per batch to
- * each member instead of one per join.
+ * each member instead of one per join. One the others know already (`tell`
+ * false) only grew the link set.
  */
-export function gossipJoin(state: NodeState, member: Member, at: number, out: Effect[]): NodeState {
+export function gossipJoin(
+  state: NodeState,
+  member: Member,
+  at: number,
+  out: Effect[],
+  tell = true,
+): NodeState {
   const held = holdGossip(state, at);
+  if (!tell) return linksGrew(held, at, out);
   return linksGrew(withGossip(held, { joined: [...held.gossip.joined, member.id] }), at, out);
 }
 

@@ -15,6 +15,7 @@ import { secondLink } from './second-link.js';
 import type { Link, Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
 import { tellNewLink } from './views.js';
+import { isReachedHeard } from './vouching.js';
 
 /** The `linked` change of a member's life (see MEMBER_LIFE in member-life.ts): every place → linked. */
 
@@ -93,9 +94,16 @@ export function memberJoined(
       // A name this node saw before with another key is flagged: maybe not the same person.
       ...(newKey ? { newKey: true } : {}),
     });
-  sendMembership(next, link.id, member.id, out);
+  // Links bounded, a member present here already had every announcement and view by the flood
+  // (relay.ts), and the others know it: only one new to the room, or back, is told and told of.
+  const present =
+    isBounded(next) &&
+    known !== undefined &&
+    isReachedHeard(state, known) &&
+    known.ann?.inc === hello.inc;
+  if (!present) sendMembership(next, link.id, member.id, out);
   // Links bounded: the new link is told at once whom this node was linked with as it last said,
   // so it can reach the room through it; the change itself goes with the next gossip.
   if (isBounded(next)) next = tellNewLink(next, link.id, out);
-  return gossipJoin(firstHave(next, link.id, at, out), member, at, out);
+  return gossipJoin(firstHave(next, link.id, at, out), member, at, out, !present);
 }

@@ -1,7 +1,7 @@
 import type { Announcement, MemberInfo, MembersFrame } from '../protocol/frames.js';
 import { isDialable, parseHostPort } from './address.js';
 import { isAuthentic, isSameAnnouncement } from './announcement.js';
-import { wasShed } from './dial-heard.js';
+import { dialHeardOf } from './dial-heard.js';
 import type { Effect } from './effect.js';
 import { heardOf, heardOnlyIn } from './heard-of.js';
 import { linkRef } from './labels.js';
@@ -77,8 +77,8 @@ export function onMembers(
       }
     }
     const before = draft.members.get(info.id);
-    const dial = shouldDialLearned(state, info) && !wasShed(before, at);
-    heardOf(draft, info, dial, out);
+    // Dialled once the whole frame is counted (below): a joiner told of a large room keeps its links bounded.
+    heardOf(draft, info, false, out);
     const after = draft.members.get(info.id);
     // New to this node (or a new incarnation): passed on while links are bounded.
     if (after !== undefined && after !== before && before?.ann?.inc !== after.ann?.inc)
@@ -95,7 +95,8 @@ export function onMembers(
       { id, what: 'member', ...(link.peer === undefined ? {} : { from: link.peer }) },
       at,
     );
-  // A member just heard of may be listed already by views this node holds.
+  // Full mesh: those this node dials. A member just heard of may be listed already by views it holds.
+  next = dialHeardOf(next, at, out);
   return fresh.length === 0 ? next : refreshReach(next, at, out, isBounded(next));
 }
 

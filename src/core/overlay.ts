@@ -24,7 +24,7 @@ export const FULL_MESH_UP_TO = 24;
 /** Links beyond the target a node holds before it sheds one. */
 export const SHED_ABOVE = 1;
 
-/** How long a member shed (either way) is not dialled by the refill, so two nodes do not trade one link. */
+/** How long a node that was shed does not dial the one that shed it, so two nodes do not trade one link. */
 export const SHED_MEMORY_MS = 10_000;
 
 /** How often the refill may dial, at most, while this node has fewer links than its target. */
@@ -155,5 +155,5 @@ function shedOne(state: NodeState, at: number, out: Effect[]): NodeState {
   if (victim?.link === undefined) return state;
   out.push({ kind: 'send', links: [victim.link], frame: { type: 'bye', reason: 'shed' } });
   out.push({ kind: 'close', link: victim.link, graceful: true });
-  return memberShed(withDialer(state, { rng: draw.seed }), victim, at, out);
+  return memberShed(withDialer(state, { rng: draw.seed }), victim, at, out, false);
 }

@@ -98,7 +98,7 @@ function onByeFrame(
   if (reason === 'duplicate') return memberSwapping(state, link, at);
   if (reason === 'shed') {
     const member = link.peer === undefined ? undefined : state.members.get(link.peer);
-    return member?.link === link.id ? memberShed(state, member, at, out) : state;
+    return member?.link === link.id ? memberShed(state, member, at, out, true) : state;
   }
   out.push({
     kind: 'warn',

@@ -3,6 +3,7 @@ import type { AskHeld } from './confirm.js';
 import type { DeliveryState } from './delivery.js';
 import type { Parked } from './direct-parked.js';
 import type { Log, Logged } from './log.js';
+import type { OverlayGraph } from './overlay-graph.js';
 import type { Redial } from './redial.js';
 import type { Relayed } from './relay.js';
 import type { ReplayWindow } from './replay-window.js';
@@ -99,6 +100,8 @@ export interface GossipSlice {
   readonly linksAnnouncedAt: number;
   /** The members reached from this node's links through the members' `links` (see vouching.ts). */
   readonly reached: ReadonlySet<string>;
+  /** Links bounded: the members' views among those reached, as they were then (see overlay-graph.ts). */
+  readonly overlay?: OverlayGraph;
   /** The number of this node's last `links`, and that frame (see views.ts). */
   readonly viewN: number;
   readonly lastLinks?: LinksFrame;

@@ -6,6 +6,7 @@ import type { LinkId } from './event.js';
 import { answerWithin } from './have-reply.js';
 import { replayFor } from './log.js';
 import { isBounded } from './overlay.js';
+import { neighboursIn, viewsGraph } from './overlay-graph.js';
 import { presentStreams } from './present.js';
 import type { Member, NodeState } from './state.js';
 import { withChat } from './state.js';
@@ -45,30 +46,6 @@ function isLinked(member: Member): member is Member & { link: LinkId } {
   return member.state === 'linked' && member.link !== undefined;
 }
 
-/** Whom each member present is linked with, both ways, as this node knows it (its own links and the views). */
-function overlayGraph(state: NodeState): Map<string, Set<string>> {
-  const self = state.config.id;
-  const graph = new Map<string, Set<string>>([[self, new Set()]]);
-  const present = (id: string): boolean => id === self || isVouched(state, id);
-  const edge = (a: string, b: string): void => {
-    if (a === b || !present(a) || !present(b)) return;
-    for (const [from, to] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      const set = graph.get(from) ?? new Set<string>();
-      set.add(to);
-      graph.set(from, set);
-    }
-  };
-  for (const member of state.members.values()) {
-    if (isLinked(member)) edge(self, member.id);
-    if (member.state === 'linked' || member.state === 'known')
-      for (const peer of member.peers ?? []) edge(member.id, peer);
-  }
-  return graph;
-}
-
 /**
  * The links to send a new frame of `origin` on: all of them (links not
  * bounded, or this node's own frame), else the linked members whose parent
@@ -87,14 +64,18 @@ export function treeLinks(
     return links;
   };
   if (!isBounded(state) || origin === self) return all();
-  const graph = overlayGraph(state);
-  if (!graph.has(origin)) return all();
+  const linked = new Set<string>();
+  for (const member of state.members.values())
+    if (isLinked(member) && isVouched(state, member.id)) linked.add(member.id);
+  const graph = state.gossip.overlay ?? viewsGraph(state.members, state.gossip.reached, self);
+  if (!graph.has(origin) && !linked.has(origin)) return all();
+  const around = neighboursIn(graph, linked, self);
   const depth = new Map<string, number>([[origin, 0]]);
   let level = [origin];
   while (level.length > 0 && !depth.has(self)) {
     const nextLevel: string[] = [];
     for (const id of level)
-      for (const peer of graph.get(id) ?? [])
+      for (const peer of around(id))
         if (!depth.has(peer)) {
           depth.set(peer, (depth.get(id) ?? 0) + 1);
           nextLevel.push(peer);
@@ -109,7 +90,7 @@ export function treeLinks(
     if (depth.has(member.id) && (depth.get(member.id) ?? 0) <= mine) continue;
     // Its parent: the smallest id linked with it one hop nearer the origin.
     let parent: string | undefined;
-    for (const peer of graph.get(member.id) ?? [])
+    for (const peer of around(member.id))
       if (depth.get(peer) === mine && (parent === undefined || peer < parent)) parent = peer;
     if (parent === self) links.push(member.link);
   }

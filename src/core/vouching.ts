@@ -2,6 +2,7 @@ import { earliest } from './collections.js';
 import type { Effect } from './effect.js';
 import { namedOf } from './labels.js';
 import { stateAfter } from './member-life.js';
+import { viewsGraph } from './overlay-graph.js';
 import type { Member, NodeState } from './state.js';
 
 /**
@@ -72,8 +73,11 @@ export function withPeers(
 ): NodeState {
   const member = state.members.get(id);
   if (member === undefined) return state;
-  const { peers: _old, view: _view, ...rest } = member;
-  const updated: Member = peers === undefined ? rest : { ...rest, peers };
+  // The signed view held stays with new peers (a `links` not newer than it, or cut): it is
+  // what is passed on, and what a copy arriving later is compared with, so none is taken twice.
+  const { peers: _old, view, ...rest } = member;
+  const updated: Member =
+    peers === undefined ? rest : { ...rest, peers, ...(view === undefined ? {} : { view }) };
   const members = new Map(state.members);
   members.set(id, updated);
   return { ...state, members };
@@ -134,8 +138,12 @@ export function refreshReach(
         who: namedOf(state, id, member.name),
       });
     }
-  const gossip = { ...state.gossip, reached };
-  return members === undefined ? { ...state, gossip } : { ...state, members, gossip };
+  const after = members ?? state.members;
+  // Links bounded: the overlay the broadcast tree reads, worked out once for every message.
+  const overlay = showJoins ? viewsGraph(after, reached, state.config.id) : undefined;
+  const { overlay: _old, ...rest } = state.gossip;
+  const gossip = overlay === undefined ? { ...rest, reached } : { ...rest, reached, overlay };
+  return { ...state, members: after, gossip };
 }
 
 /** A known member nobody reaches: lost, shown leaving when it was shown joined. */

@@ -139,7 +139,7 @@ describe('link pressure: the core decides what a link that cannot keep up means'
         NEVER,
       );
       const subscription: Subscription = event$
-        .pipe(chatLoop(initialState(config), ts))
+        .pipe(chatLoop(initialState(config), ts, ts))
         .subscribe((effects) => {
           if (effects.some((effect) => effect.kind === 'close')) closes.push(ts.now());
         });

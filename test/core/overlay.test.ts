@@ -84,6 +84,14 @@ describe('links bounded: what a member says of others is checked before it is pa
     expect(sent[0]).toMatchObject({ links: [2], frame: { views: [{ id: BOB, n: 5, peers }] } });
   });
 
+  it('the same links again (as on a new link) leave the view held: it is passed on once, not taken anew', () => {
+    const peers = [SELF, 'dd00000000000000'];
+    const again = frameEvent(1, { type: 'links', peers, n: 5, sig: bobSigned(peers) }, 20);
+    const { state } = fold([...room, linksOfBob(bobSigned(peers), peers), again], bounded);
+    expect(state.members.get(BOB)?.view).toMatchObject({ n: 5, peers });
+    expect(passedOn([linksOfBob(bobSigned(peers), peers), again])).toHaveLength(1);
+  });
+
   it('one whose signature does not verify is taken for whom it links, but never passed on', () => {
     expect(passedOn([linksOfBob('forged')])).toEqual([]);
   });

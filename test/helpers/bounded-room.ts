@@ -24,13 +24,13 @@ export function memberIds(count: number): string[] {
 export const FIRST_ADDRESS = '127.0.0.1:9001';
 
 /**
- * A room of `count` members with `--links links`, in memory with the fake
+ * A room of `count` members with `--links links` (undefined: the default), in memory with the fake
  * drivers, each started `gapMs` after the one before and naming the first;
  * `script` schedules the rest. Every frame that crosses a link is recorded.
  */
 export function boundedRoom(
   count: number,
-  links: number,
+  links: number | undefined,
   script: (room: { ts: TestScheduler; net: MemoryRoom; members: MemoryNode[] }) => void,
   gapMs = 100,
 ): { members: MemoryNode[]; crossings: Crossing[] } {
@@ -46,7 +46,12 @@ export function boundedRoom(
       for (const [i, id] of memberIds(count).entries()) {
         const peers = i === 0 ? [] : [FIRST_ADDRESS];
         ts.schedule(() => {
-          members.push(net.start(`m${i}`, memberConfig(id, `m${i}`, peers, { links })));
+          members.push(
+            net.start(
+              `m${i}`,
+              memberConfig(id, `m${i}`, peers, links === undefined ? {} : { links }),
+            ),
+          );
         }, i * gapMs);
       }
       script({ ts, net, members });

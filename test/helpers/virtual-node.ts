@@ -37,7 +37,7 @@ export function virtualNode(
     const stamped = events.pipe(map((event): NodeEvent => ({ ...event, at: scheduler.now() })));
     // The run stops after `forMs`, so the virtual run ends (a linked node always has a next ping).
     const effects = merge(stamped, feedback.pipe(delay(0))).pipe(
-      chatLoop(initialState(config), scheduler),
+      chatLoop(initialState(config), scheduler, scheduler),
       mergeAll(),
       takeUntil(timer(options.forMs)),
       share(),
