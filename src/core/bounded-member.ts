@@ -3,8 +3,9 @@ import type { Effect } from './effect.js';
 import { linksChangedLater } from './gossip.js';
 import { stateAfter } from './member-life.js';
 import { isBounded } from './overlay.js';
+import { reachChanged } from './reach-later.js';
 import type { Member, NodeState } from './state.js';
-import { reachOf, refreshReach } from './vouching.js';
+import { reachOf } from './vouching.js';
 
 /** A member's life while links are bounded: a link shed, or lost while others still reach it. */
 
@@ -44,5 +45,5 @@ export function memberShed(
     { ...state, members: withEntry(state.members, member.id, shed) },
     at,
   );
-  return refreshReach(next, at, out, isBounded(next));
+  return reachChanged(next, at, out, isBounded(next));
 }

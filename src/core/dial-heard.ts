@@ -2,7 +2,7 @@ import { withMember } from './collections.js';
 import type { Effect } from './effect.js';
 import { mayDialHeard, stateAfter } from './member-life.js';
 import { shouldDialLearned } from './membership.js';
-import { SHED_MEMORY_MS } from './overlay.js';
+import { isBounded, SHED_MEMORY_MS } from './overlay.js';
 import type { Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
 
@@ -13,6 +13,8 @@ import { withDialer } from './state.js';
  * those tried least first.
  */
 export function dialHeardOf(state: NodeState, at: number, out: Effect[]): NodeState {
+  // Links bounded, members heard of are dialled by the refill (overlay.ts), not here.
+  if (isBounded(state)) return state;
   let members: Map<string, Member> | undefined;
   let dialing = state.dialer.dialing;
   // Those tried least go first: every member heard of is tried once before any is tried again.

@@ -1,6 +1,7 @@
 import type { MemberInfo } from '../protocol/frames.js';
 import { announcementOf } from './announcement.js';
 import type { Effect } from './effect.js';
+import { withSkeleton } from './look-alike.js';
 import { mayDialHeard, stateAfter } from './member-life.js';
 import type { Member } from './state.js';
 
@@ -77,6 +78,7 @@ export function heardOf(draft: GossipDraft, info: MemberInfo, dial: boolean, out
     heardAt: draft.at,
     id: info.id,
     name,
+    skeleton: withSkeleton(name),
     address,
     mesh,
     ann,

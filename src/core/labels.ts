@@ -1,4 +1,4 @@
-import { skeletonOf } from './look-alike.js';
+import { skeletonFor, skeletonOf } from './look-alike.js';
 import type { Link, NodeState } from './state.js';
 import type { LinkRef, Named } from './warning.js';
 
@@ -9,11 +9,10 @@ import type { LinkRef, Named } from './warning.js';
  */
 export function namedOf(state: NodeState, id: string, name: string): Named {
   const look = skeletonOf(name);
-  const alike = (other: string): boolean => other === name || skeletonOf(other) === look;
-  let tagged = id !== state.config.id && alike(state.config.name);
+  let tagged = id !== state.config.id && skeletonOf(state.config.name) === look;
   for (const member of state.members.values()) {
     if (tagged) break;
-    tagged = member.id !== id && alike(member.name);
+    tagged = member.id !== id && (member.name === name || skeletonFor(member) === look);
   }
   return { name, id, tagged };
 }

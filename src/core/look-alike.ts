@@ -91,3 +91,16 @@ export function skeletonOf(name: string): string {
   // Mapped before folding (I, capital look-alikes) and after (their lower-case forms).
   return mapped(mapped(name.normalize('NFKC')).toLowerCase());
 }
+
+/** A name and its skeleton, to keep with a member (see skeletonFor). */
+export function withSkeleton(name: string): { readonly of: string; readonly is: string } {
+  return { of: name, is: skeletonOf(name) };
+}
+
+/** A member's skeleton: the one kept with it while it is of its name, else worked out. */
+export function skeletonFor(member: {
+  readonly name: string;
+  readonly skeleton?: { readonly of: string; readonly is: string };
+}): string {
+  return member.skeleton?.of === member.name ? member.skeleton.is : skeletonOf(member.name);
+}

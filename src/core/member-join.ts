@@ -7,6 +7,7 @@ import { settleInitial } from './dialing.js';
 import type { Effect } from './effect.js';
 import { gossipJoin, sendMembership } from './gossip.js';
 import { isNewKey, namedOf, rememberKey } from './labels.js';
+import { withSkeleton } from './look-alike.js';
 import { allows } from './member-life.js';
 import { isBounded } from './overlay.js';
 import { isFull, refuseFull } from './refusal.js';
@@ -30,6 +31,7 @@ function linkedMember(
   return {
     id: hello.id,
     name: hello.name,
+    skeleton: withSkeleton(hello.name),
     // An advertised address nobody can dial is not used: the connection's address is.
     address:
       hello.advertise !== undefined && isDialable(hello.advertise)

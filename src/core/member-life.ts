@@ -5,11 +5,12 @@ import { sendHave } from './gossip.js';
 import { namedOf } from './labels.js';
 import type { PeerState } from './output-event.js';
 import { isBounded } from './overlay.js';
+import { reachChanged } from './reach-later.js';
 import { scheduleRedial } from './redial.js';
 import type { Link, Member, NodeState } from './state.js';
 import { activeLinks, withGossip } from './state.js';
 import { announceLinks } from './views.js';
-import { refreshReach, withPeers } from './vouching.js';
+import { withPeers } from './vouching.js';
 
 /** Where a member can be: one of its states, or not in the table at all. */
 export type Place = PeerState | 'absent';
@@ -126,7 +127,7 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
   if (still !== undefined) {
     const next = announceLinks(still, out);
     for (const link of activeLinks(next)) sendHave(next, link, out);
-    return refreshReach(next, at, out, true);
+    return reachChanged(next, at, out, true);
   }
   out.push({
     kind: 'emit',
@@ -152,7 +153,7 @@ export function memberLost(state: NodeState, member: Member, at: number, out: Ef
   // What it sent reached some members and not others: everyone compares with everyone now.
   for (const link of activeLinks(next)) sendHave(next, link, out);
   // Members it vouched for that nobody else reaches went with it, as far as this node can tell.
-  const vouchedBy = refreshReach(next, at, out, isBounded(next));
+  const vouchedBy = reachChanged(next, at, out, isBounded(next));
   return withGossip(vouchedBy, { linksChanged: false, linksAnnouncedAt: at });
 }
 
@@ -190,7 +191,7 @@ export function memberQuit(
       ? undefined
       : { id: member.id, inc: member.inc, sig };
   if (member.state === 'linked') next = announceLinks(next, out, goodbye);
-  return refreshReach(next, at, out, isBounded(next));
+  return reachChanged(next, at, out, isBounded(next));
 }
 
 /** Its link was the loser of a simultaneous dial: still linked, its other link is awaited. */

@@ -8,10 +8,10 @@ import { linkRef } from './labels.js';
 import { MAX_MEMBERS_PER_FRAME } from './members-frames.js';
 import type { PeerState, PeersEvent, StatsEvent } from './output-event.js';
 import { isBounded } from './overlay.js';
+import { reachChanged } from './reach-later.js';
 import { queueRelay } from './relay.js';
 import type { Link, NodeState } from './state.js';
 import { withDialer } from './state.js';
-import { refreshReach } from './vouching.js';
 
 /**
  * In a mesh, of two members that learn of each other only the one with the
@@ -97,7 +97,7 @@ export function onMembers(
     );
   // Full mesh: those this node dials. A member just heard of may be listed already by views it holds.
   next = dialHeardOf(next, at, out);
-  return fresh.length === 0 ? next : refreshReach(next, at, out, isBounded(next));
+  return fresh.length === 0 ? next : reachChanged(next, at, out, isBounded(next));
 }
 
 /** The order /peers lists members in: the present first, then those that left. */

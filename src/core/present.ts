@@ -25,6 +25,22 @@ export function presentStreams(state: NodeState): Set<string> {
   return present;
 }
 
+/** Whether `stream` is one of presentStreams, looked up for itself (no walk of the members). */
+export function isPresentStream(state: NodeState, stream: string, bounded: boolean): boolean {
+  if (stream === ownStream(state)) return true;
+  const origin = originOf(stream);
+  const member = state.members.get(origin);
+  if (member === undefined) return false;
+  if (member.state === 'linked' && member.inc !== undefined)
+    return streamOf(origin, member.inc) === stream;
+  return (
+    bounded &&
+    member.ann !== undefined &&
+    streamOf(origin, member.ann.inc) === stream &&
+    isReachedHeard(state, member)
+  );
+}
+
 /** Members that left remembered in a `have`: the newest lost ones. */
 export const MAX_LOST_IN_HAVE = 32;
 

@@ -100,6 +100,8 @@ export interface GossipSlice {
   readonly linksAnnouncedAt: number;
   /** The members reached from this node's links through the members' `links` (see vouching.ts). */
   readonly reached: ReadonlySet<string>;
+  /** Links bounded: when views or members first changed since who is reached was worked out (reach-later.ts). */
+  readonly reachStaleAt?: number;
   /** Links bounded: the members' views among those reached, as they were then (see overlay-graph.ts). */
   readonly overlay?: OverlayGraph;
   /** The number of this node's last `links`, and that frame (see views.ts). */

@@ -52,6 +52,8 @@ export interface Link {
 export interface Member {
   readonly id: string;
   readonly name: string;
+  /** Its name's skeleton (look-alike.ts), worked out once: kept with the name it is of. */
+  readonly skeleton?: { readonly of: string; readonly is: string };
   /** Where it listens. */
   readonly address: string;
   readonly mesh: boolean;

@@ -13,6 +13,7 @@ import { checkStalls, stallDue } from './link-pressure.js';
 import { checkLiveness, livenessDue } from './liveness.js';
 import { keepOverlay, overlayDue } from './overlay.js';
 import { pullDue, pullMissing } from './pull.js';
+import { reachDue, refreshStaleReach } from './reach-later.js';
 import { dialDueRedials, redialDue } from './redial.js';
 import { dialDueRetries, retryDue } from './retry.js';
 import type { NodeState } from './state.js';
@@ -36,6 +37,7 @@ export interface TimedRule {
  */
 export const TIMED_RULES: readonly TimedRule[] = [
   { name: 'gossip held back', due: gossipDue, run: flushGossip },
+  { name: 'who is reached, after a change of the views', due: reachDue, run: refreshStaleReach },
   { name: 'pings, handshakes, silence', due: livenessDue, run: checkLiveness },
   { name: 'links that do not read', due: stallDue, run: checkStalls },
   { name: 'members that left, forgotten', due: leftDue, run: forgetLeftMembers },

@@ -7,7 +7,7 @@ import { answerWithin } from './have-reply.js';
 import { replayFor } from './log.js';
 import { isBounded } from './overlay.js';
 import { neighboursIn, viewsGraph } from './overlay-graph.js';
-import { presentStreams } from './present.js';
+import { isPresentStream } from './present.js';
 import type { Member, NodeState } from './state.js';
 import { withChat } from './state.js';
 import { isVouched } from './vouching.js';
@@ -164,10 +164,11 @@ export function onIhave(
   at: number,
 ): NodeState {
   const { vector, retired, held } = state.chat.delivery;
-  const present = presentStreams(state);
+  const bounded = isBounded(state);
   let announced: Map<string, Announced> | undefined;
   for (const [stream, seq] of Object.entries(frame.vector)) {
-    if (!present.has(stream) || doneOf(vector, retired, stream) >= seq) continue;
+    if (doneOf(vector, retired, stream) >= seq || !isPresentStream(state, stream, bounded))
+      continue;
     if (held.get(stream)?.has(seq) === true) continue;
     const told = (announced ?? state.chat.announced).get(stream);
     if (told !== undefined && told.seq >= seq) continue;

@@ -6,12 +6,13 @@ import { namedOf } from './labels.js';
 import { stateAfter } from './member-life.js';
 import { warnForged } from './membership.js';
 import { isBounded } from './overlay.js';
+import { reachChanged } from './reach-later.js';
 import { queueRelay } from './relay.js';
 import type { Link, Member, NodeState } from './state.js';
 import { withDialer } from './state.js';
 import type { ViewStamp } from './views.js';
 import { fitsInFrame, isNewerView, viewText } from './views.js';
-import { MAX_PEERS_KEPT, refreshReach, withPeers } from './vouching.js';
+import { MAX_PEERS_KEPT, withPeers } from './vouching.js';
 
 /** Goodbyes passed on in one `links` frame checked at most. */
 const MAX_GOODBYES_CHECKED = 128;
@@ -81,7 +82,7 @@ export function takeView(
     if (isOwnGoodbye(state.config.identity, state.members.get(bye.id)?.ann, bye)) quit.add(bye.id);
   }
   if (quit.size > 0) next = quitForGood(next, quit, at, out);
-  return refresh ? refreshReach(next, at, out, isBounded(next)) : next;
+  return refresh ? reachChanged(next, at, out, isBounded(next)) : next;
 }
 
 /** Members whose own goodbye was passed on: quit, whatever this node thought, and not redialled. */
@@ -155,7 +156,7 @@ export function onViews(
     taken += 1;
   }
   // Who is reached, worked out once for the frame.
-  if (taken > 0) next = refreshReach(next, at, out, isBounded(next));
+  if (taken > 0) next = reachChanged(next, at, out, isBounded(next));
   warnForged(state, link, forged, out);
   return next;
 }

@@ -4,10 +4,11 @@ import type { NodeEvent } from '../../src/core/event.js';
 import { sendHave } from '../../src/core/gossip.js';
 import { MAX_HEARD_ONLY } from '../../src/core/heard-of.js';
 import { MAX_CHECKED_PER_FRAME, peersEvent } from '../../src/core/membership.js';
-import { presentStreams } from '../../src/core/present.js';
+import { isPresentStream, presentStreams } from '../../src/core/present.js';
 import type { NodeState } from '../../src/core/state.js';
 import { step } from '../../src/core/step.js';
 import type { Frame, HaveFrame } from '../../src/protocol/frames.js';
+import { streamOf } from '../../src/protocol/frames.js';
 import { frameJson } from '../../src/protocol/json-text.js';
 import {
   burstFrom,
@@ -373,5 +374,41 @@ describe('gossip that names thousands', () => {
     }
     expect(dials).toBe(3);
     expect(state.members.get(info.id)?.state).toBe('known');
+  });
+});
+
+describe('one stream looked up for itself', () => {
+  it('is present exactly when presentStreams lists it: linked, reached, lost, of another incarnation, or a stranger', () => {
+    const DAVE = 'dd00000000000000';
+    for (const links of [undefined, 1]) {
+      const config = testConfig(links === undefined ? {} : { links });
+      const { state } = fold(
+        [
+          ...joined(1, BOB, 'bob'),
+          ...joined(2, CAROL, 'carol'),
+          frameEvent(
+            1,
+            { type: 'members', members: [memberEntry(DAVE, 'dave', '127.0.0.1:9300')] },
+            5,
+          ),
+          frameEvent(1, { type: 'links', peers: [SELF, DAVE] }, 6),
+          { kind: 'linkDown', at: 10, link: 2, reason: 'closed' },
+          { kind: 'tick', at: 200 },
+        ],
+        config,
+      );
+      const present = presentStreams(state);
+      const candidates = [
+        ...present,
+        ...['0', '1', '2', 'x'].flatMap((inc) =>
+          [BOB, CAROL, DAVE, SELF, 'ee00000000000000'].map((id) => streamOf(id, inc)),
+        ),
+      ];
+      expect(present.size).toBeGreaterThan(1);
+      for (const stream of candidates)
+        expect(isPresentStream(state, stream, links !== undefined), `${links} ${stream}`).toBe(
+          present.has(stream),
+        );
+    }
   });
 });

@@ -1,0 +1,40 @@
+import type { Effect } from './effect.js';
+import type { NodeState } from './state.js';
+import { withGossip } from './state.js';
+import { refreshReach } from './vouching.js';
+
+/**
+ * Links bounded, who is reached is worked out again at most once per
+ * REACH_BATCH_MS, not on every `views`, `links` or `members` frame: while a
+ * room forms a node takes hundreds of views a second, and each working-out
+ * walks the whole overlay. Whom a frame adds or drops is shown that much
+ * later; nothing else waits on it. In a full mesh it is worked out at once.
+ */
+
+/** How long a change of the views waits before who is reached is worked out again. */
+export const REACH_BATCH_MS = 50;
+
+/** Views or members changed: who is reached is worked out now (full mesh) or with the next batch. */
+export function reachChanged(
+  state: NodeState,
+  at: number,
+  out: Effect[],
+  bounded: boolean,
+): NodeState {
+  if (!bounded) return refreshReach(state, at, out, false);
+  return state.gossip.reachStaleAt === undefined ? withGossip(state, { reachStaleAt: at }) : state;
+}
+
+/** When who is reached is next worked out: a batch after the first change since the last time. */
+export function reachDue(state: NodeState): number | undefined {
+  const since = state.gossip.reachStaleAt;
+  return since === undefined ? undefined : since + REACH_BATCH_MS;
+}
+
+/** Works out who is reached, if a change waited its batch. */
+export function refreshStaleReach(state: NodeState, at: number, out: Effect[]): NodeState {
+  const due = reachDue(state);
+  if (due === undefined || at < due) return state;
+  const { reachStaleAt: _since, ...gossip } = state.gossip;
+  return refreshReach({ ...state, gossip }, at, out, true);
+}
