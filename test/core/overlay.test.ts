@@ -5,6 +5,7 @@ import type { NodeEvent } from '../../src/core/event.js';
 import { FULL_MESH_UP_TO, isBounded, linksTarget } from '../../src/core/overlay.js';
 import type { Member, NodeState } from '../../src/core/state.js';
 import { initialState } from '../../src/core/state.js';
+import { step } from '../../src/core/step.js';
 import { viewText } from '../../src/core/views.js';
 import {
   fakeIdentity,
@@ -125,6 +126,34 @@ describe('links bounded: what a member says of others is checked before it is pa
         (e) => e.kind === 'send' && (e.frame.type === 'ask' || e.frame.type === 'seen'),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('links bounded: a member not linked is shown by the views', () => {
+  it('joined once a view lists it, and lost 500 ms (at most 550) after the view that drops it', () => {
+    const [BOB, EVE] = ['bb00000000000000', 'ee00000000000000'];
+    const events: NodeEvent[] = [
+      ...joined(1, BOB, 'bob'),
+      frameEvent(1, { type: 'members', members: [memberEntry(EVE, 'eve', '127.0.0.1:9300')] }, 5),
+      frameEvent(1, { type: 'links', peers: [SELF, EVE] }, 10),
+      frameEvent(1, { type: 'links', peers: [SELF] }, 1000),
+      ...Array.from({ length: 200 }, (_, i): NodeEvent => ({ kind: 'tick', at: 10 + i * 10 })),
+    ].sort((a, b) => a.at - b.at);
+    let state = initialState(testConfig({ links: 1, peerTimeoutMs: 1e9 }));
+    const shown: string[] = [];
+    for (const event of events) {
+      const result = step(state, event);
+      state = result.state;
+      for (const e of result.effects)
+        if (e.kind === 'emit' && (e.event.event === 'join' || e.event.event === 'leave'))
+          shown.push(`${e.event.event} ${e.event.user} ${event.at}`);
+    }
+    const eve = shown.filter((line) => line.includes('eve'));
+    expect(eve).toHaveLength(2);
+    const [joinAt, leaveAt] = eve.map((line) => Number(line.split(' ')[2]));
+    expect(joinAt).toBeLessThanOrEqual(10 + 50);
+    expect(leaveAt).toBeGreaterThanOrEqual(1500);
+    expect(leaveAt).toBeLessThanOrEqual(1550);
   });
 });
 
