@@ -113,7 +113,8 @@ Written by \`npm run bench:scale\` in ${num(minutes, 1)} minutes, one run per ro
 Every room runs twice: **bounded**, as rxchat links by default (above 24 members each keeps about
 ⌈log₂ N⌉ + 2 links and messages go down each origin's tree), and as a **full mesh** (\`--links all\`).
 Every member is a real process on 127.0.0.1 with \`--json\`, each given the first one's address,
-started ${START_BATCH} at a time, each batch once the one before was ready. Each member
+started ${START_BATCH} at a time, each batch once the one before was ready and the room so far
+connected (as below; waited for up to ${seconds(plan.connectTimeoutMs)} s), as a hall fills over minutes. Each member
 loads a counter (\`bench/scale-counters.ts\`, never part of rxchat) that counts the frames and bytes
 it writes to its links, by frame type, with catch-up replays apart from live chat. In turn: the
 room forms (connected: every member reaches every other over the links up, as the harness sees

@@ -82,7 +82,7 @@ export interface ScaleResult {
   readonly lostShownBy?: number | undefined;
 }
 
-/** Members started at once; the next batch starts when all of these are ready. */
+/** Members started at once; the next batch starts when all of these are ready and the room so far formed. */
 export const START_BATCH = 10;
 
 /** What a room that did not connect in time looked like: links up, members alone, CPU used. */
@@ -118,13 +118,16 @@ export async function measureRoom(
     const started = performance.now();
     const first = await startMember('m0', [], args);
     const rest: Member[] = [];
-    // In batches, each once the one before is ready: a room fills over time, not in one instant.
+    // In batches, each once the one before is ready and formed: a room fills over time, not in one instant.
     for (let from = 1; from < size; from += START_BATCH) {
       const batch = Array.from({ length: Math.min(START_BATCH, size - from) }, (_, i) =>
         startMember(`m${from + i}`, [first.node.address], args),
       );
       try {
         rest.push(...(await Promise.all(batch)));
+        // And once the room so far shows every member: people come into a hall over minutes.
+        const sofar = [first, ...rest].map((m) => m.node);
+        await within(sofar, formed(sofar), 'the room so far', 0, plan.connectTimeoutMs);
       } catch (error) {
         const running = [first, ...rest].map((m) => m.node);
         const busy = roomCpuMs(running) / (performance.now() - started) / cpus().length;
