@@ -125,9 +125,6 @@ export async function measureRoom(
       );
       try {
         rest.push(...(await Promise.all(batch)));
-        // And once the room so far shows every member: people come into a hall over minutes.
-        const sofar = [first, ...rest].map((m) => m.node);
-        await within(sofar, formed(sofar), 'the room so far', 0, plan.connectTimeoutMs);
       } catch (error) {
         const running = [first, ...rest].map((m) => m.node);
         const busy = roomCpuMs(running) / (performance.now() - started) / cpus().length;
@@ -136,6 +133,17 @@ export async function measureRoom(
           linking,
           notConnected: `${error instanceof Error ? error.message : String(error)} within 15 s of its start, with ${running.length} members running (${Math.floor(linksUp(running))} links up); they had used ${Math.round(100 * busy)} % of the machine's ${cpus().length} cores since the first started`,
         };
+      }
+      // And once the room so far formed: people come into a hall over minutes.
+      const sofar = [first, ...rest].map((m) => m.node);
+      const cpuBefore = roomCpuMs(sofar);
+      const formedSoFar =
+        rest.length === size - 1 ||
+        (await within(sofar, formed(sofar), 'the room so far', 0, plan.connectTimeoutMs)) !==
+          undefined;
+      if (!formedSoFar) {
+        const why = whyNot(sofar, plan, cpuBefore, linking);
+        return { size, linking, notConnected: `its first ${sofar.length} members ${why}` };
       }
     }
     const members = [first, ...rest];

@@ -7,6 +7,7 @@ import type { LinkId } from './event.js';
 import { appendLog, loggedOf } from './log.js';
 import { noteSent } from './outcome.js';
 import { presentStreams } from './present.js';
+import { settleReach } from './reach-later.js';
 import { signChat } from './signing.js';
 import { changedDeps, onlyOf } from './small-deps.js';
 import type { NodeState, Outgoing } from './state.js';
@@ -53,12 +54,14 @@ export function sendFrames(
 
 /** Sends this node's lines to every linked member, as few frames as fit. */
 export function sendChat(
-  state: NodeState,
+  before: NodeState,
   texts: readonly Outgoing[],
   at: number,
   out: Effect[],
 ): NodeState {
-  if (texts.length === 0) return state;
+  if (texts.length === 0) return before;
+  // Who owes this line its confirmation: the members present now, not 50 ms ago.
+  const state = settleReach(before, at, out);
   const time = new Date(at).toISOString();
   const stream = ownStream(state);
   const { id, incarnation, name } = state.config;

@@ -15,8 +15,10 @@ export function helloFrame(
   config: NodeConfig,
   nonce: string,
   announcement: Announcement = ownAnnouncement(config),
+  present?: number,
 ): HelloFrame {
-  return { type: 'hello', v: PROTOCOL_VERSION, nonce, ...announcement };
+  const hello: HelloFrame = { type: 'hello', v: PROTOCOL_VERSION, nonce, ...announcement };
+  return present === undefined ? hello : { ...hello, present };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { NodeEvent } from './event.js';
 import { helloFrame } from './handshake.js';
 import { linkRef } from './labels.js';
 import { memberLost } from './member-life.js';
+import { presentHint } from './overlay.js';
 import { dialEnded, endedUnjoined } from './refusal.js';
 import { initialFailed } from './retry.js';
 import { helloSeen } from './signing.js';
@@ -18,7 +19,7 @@ export function onLinkUp(
   event: Extract<NodeEvent, { kind: 'linkUp' }>,
   out: Effect[],
 ): NodeState {
-  const hello = helloFrame(state.config, event.nonce, state.announcement);
+  const hello = helloFrame(state.config, event.nonce, state.announcement, presentHint(state));
   const link: Link = {
     id: event.link,
     remote: event.remote,

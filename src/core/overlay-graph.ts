@@ -39,8 +39,8 @@ export function viewsGraph(
 
 /**
  * Who is next to `id` in the overlay: its neighbours in the views' graph,
- * with this node's links as they are now (`linked`: the members present it
- * is linked with) in place of what its own view said.
+ * and this node's links as they are now (`linked`: the members present it
+ * is linked with) added to those the others' views give it.
  */
 export function neighboursIn(
   graph: OverlayGraph,

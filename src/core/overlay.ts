@@ -31,7 +31,7 @@ export const SHED_MEMORY_MS = 10_000;
 export const REFILL_EVERY_MS = 100;
 
 /** Members present as this node counts them: itself, and those linked, connecting or known. */
-function presentCount(state: NodeState): number {
+export function presentCount(state: NodeState): number {
   let count = 1;
   for (const member of state.members.values())
     if (member.state === 'linked' || member.state === 'connecting' || member.state === 'known')
@@ -48,6 +48,16 @@ export function linksTarget(state: NodeState): number {
   if (state.config.links !== undefined) return state.config.links;
   const present = presentCount(state);
   return present <= FULL_MESH_UP_TO ? Number.POSITIVE_INFINITY : Math.ceil(Math.log2(present)) + 2;
+}
+
+/**
+ * What this node's hello says of the members present while links are
+ * bounded (see member-join.ts): its count, or 1 with no link at all (what
+ * it holds then may be out of date).
+ */
+export function presentHint(state: NodeState): number | undefined {
+  if (!isBounded(state)) return undefined;
+  return linkedCount(state).linked === 0 ? 1 : presentCount(state);
 }
 
 /** Whether this node keeps a bounded number of links (not a full mesh). */

@@ -1,4 +1,5 @@
 import type { Effect } from './effect.js';
+import { isBounded } from './overlay.js';
 import type { NodeState } from './state.js';
 import { withGossip } from './state.js';
 import { refreshReach } from './vouching.js';
@@ -8,7 +9,10 @@ import { refreshReach } from './vouching.js';
  * REACH_BATCH_MS, not on every `views`, `links` or `members` frame: while a
  * room forms a node takes hundreds of views a second, and each working-out
  * walks the whole overlay. Whom a frame adds or drops is shown that much
- * later; nothing else waits on it. In a full mesh it is worked out at once.
+ * later, and what reads who is reached meanwhile (the refill, the tree, a
+ * new link's membership) reads the answer of up to 50 ms before; whom a line
+ * is owed by and who is lost are worked out on the newest (settleReach). In
+ * a full mesh it is worked out at once.
  */
 
 /** How long a change of the views waits before who is reached is worked out again. */
@@ -34,7 +38,16 @@ export function reachDue(state: NodeState): number | undefined {
 /** Works out who is reached, if a change waited its batch. */
 export function refreshStaleReach(state: NodeState, at: number, out: Effect[]): NodeState {
   const due = reachDue(state);
-  if (due === undefined || at < due) return state;
+  return due === undefined || at < due ? state : settleReach(state, at, out);
+}
+
+/**
+ * Works out who is reached now if a change is waiting: before a decision
+ * that must not use an old answer (whom a line is owed by, who is lost).
+ */
+export function settleReach(state: NodeState, at: number, out: Effect[]): NodeState {
+  if (state.gossip.reachStaleAt === undefined) return state;
   const { reachStaleAt: _since, ...gossip } = state.gossip;
-  return refreshReach({ ...state, gossip }, at, out, true);
+  const next = { ...state, gossip };
+  return refreshReach(next, at, out, isBounded(next));
 }

@@ -84,7 +84,7 @@ export interface Member {
   readonly shown?: true;
   /** Links bounded: since when nobody reaches it (lost after a grace, see vouching.ts). */
   readonly unreachedAt?: number;
-  /** When its link was shed, by either end (see overlay.ts). */
+  /** When it shed this node's link (see overlay.ts): not dialled for a while. */
   readonly shedAt?: number;
   /** Its incarnation, from its hello. */
   readonly inc?: string;

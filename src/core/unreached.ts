@@ -1,5 +1,6 @@
 import { earliest } from './collections.js';
 import type { Effect } from './effect.js';
+import { settleReach } from './reach-later.js';
 import type { Member, NodeState } from './state.js';
 import { isVouched, lostUnvouched } from './vouching.js';
 
@@ -20,7 +21,10 @@ export function unreachedDue(state: NodeState): number | undefined {
 }
 
 /** Known members still unreached after the grace: lost. */
-export function dropUnreached(state: NodeState, at: number, out: Effect[]): NodeState {
+export function dropUnreached(before: NodeState, at: number, out: Effect[]): NodeState {
+  // On the newest answer: a view that reaches it again may have come in the last 50 ms.
+  const due = unreachedDue(before);
+  const state = due !== undefined && at >= due ? settleReach(before, at, out) : before;
   let members: Map<string, Member> | undefined;
   for (const member of state.members.values()) {
     if (member.state !== 'known' || member.unreachedAt === undefined) continue;

@@ -62,6 +62,12 @@ export interface HelloFrame extends Announcement {
   readonly v: number;
   /** Fresh random bytes (base64) the other side must sign in its `proof`. */
   readonly nonce: string;
+  /**
+   * Links bounded: the members present as the sender counts them, itself
+   * included (1 while it has no other link). A hint: the other end sends it
+   * the room's membership on this link unless it counts as many.
+   */
+  readonly present?: number;
 }
 
 /** Proof of key possession: a signature of the receiver's nonce and both ids. */

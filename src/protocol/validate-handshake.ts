@@ -19,7 +19,12 @@ export function validateHello(value: Obj): Validated {
   const fields = announcement(value);
   if (typeof fields === 'string') return fail(`hello: bad "${fields}"`);
   if (!isStr(nonce, 64)) return fail('hello: bad "nonce"');
-  return { ok: true, frame: { type: 'hello', v, nonce, ...fields } };
+  const { present } = value;
+  if (present !== undefined && !isInt(present, 1, 1_000_000)) return fail('hello: bad "present"');
+  return {
+    ok: true,
+    frame: { type: 'hello', v, nonce, ...fields, ...(present === undefined ? {} : { present }) },
+  };
 }
 
 /**

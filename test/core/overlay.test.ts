@@ -11,7 +11,10 @@ import {
   fakeIdentity,
   fold,
   frameEvent,
+  handshake,
+  hello,
   joined,
+  linkUp,
   memberEntry,
   SELF,
   testConfig,
@@ -154,6 +157,45 @@ describe('links bounded: a member not linked is shown by the views', () => {
     expect(joinAt).toBeLessThanOrEqual(10 + 50);
     expect(leaveAt).toBeGreaterThanOrEqual(1500);
     expect(leaveAt).toBeLessThanOrEqual(1550);
+  });
+});
+
+describe('links bounded: a new link with a member present here', () => {
+  const [BOB, CAROL] = ['bb00000000000000', 'cc00000000000000'];
+  const config = testConfig({ links: 1, peerTimeoutMs: 1e9 });
+  // Bob linked; carol heard of and reached through bob's links: 3 present, this node included.
+  const carolPresent: NodeEvent[] = [
+    ...joined(1, BOB, 'bob'),
+    frameEvent(1, { type: 'members', members: [memberEntry(CAROL, 'carol', '127.0.0.1:9102')] }, 5),
+    frameEvent(1, { type: 'links', peers: [SELF, CAROL] }, 6),
+    { kind: 'tick', at: 100 },
+  ];
+  const membershipTo = (present: number | undefined) =>
+    fold(
+      [
+        ...carolPresent,
+        linkUp(2, 200),
+        ...handshake(
+          2,
+          { ...hello(CAROL, 'carol', 9102), ...(present === undefined ? {} : { present }) },
+          200,
+        ),
+      ],
+      config,
+    ).effects.filter(
+      (e) =>
+        e.kind === 'send' &&
+        e.links.includes(2) &&
+        (e.frame.type === 'members' || e.frame.type === 'views'),
+    );
+
+  it('carries no membership when both ends count the same members present', () => {
+    expect(membershipTo(3)).toEqual([]);
+  });
+
+  it('carries it all when the member counts otherwise, says it has no other link (1), or says nothing', () => {
+    for (const present of [2, 1, undefined])
+      expect(membershipTo(present).length, String(present)).toBeGreaterThan(0);
   });
 });
 

@@ -404,7 +404,10 @@ describe('one stream looked up for itself', () => {
           [BOB, CAROL, DAVE, SELF, 'ee00000000000000'].map((id) => streamOf(id, inc)),
         ),
       ];
-      expect(present.size).toBeGreaterThan(1);
+      // Bob linked, and (links bounded) dave reached through bob's links; carol lost.
+      expect(present.has(streamOf(BOB, '1'))).toBe(true);
+      expect(present.has(streamOf(DAVE, '1'))).toBe(links !== undefined);
+      expect(present.has(streamOf(CAROL, '1'))).toBe(false);
       for (const stream of candidates)
         expect(isPresentStream(state, stream, links !== undefined), `${links} ${stream}`).toBe(
           present.has(stream),

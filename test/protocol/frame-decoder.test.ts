@@ -4,6 +4,7 @@ import type { DecodeProblem } from '../../src/protocol/frame-decoder.js';
 import { createFrameDecoder } from '../../src/protocol/frame-decoder.js';
 import type { Frame } from '../../src/protocol/frames.js';
 import { validateFrame } from '../../src/protocol/validate-frame.js';
+import { hello } from '../helpers/core-fixtures.js';
 
 function decode(chunks: readonly (string | Buffer)[]) {
   const frames: Frame[] = [];
@@ -79,6 +80,20 @@ describe('frame validation', () => {
         expect(typeof validateFrame(value).ok).toBe('boolean');
       }),
     );
+  });
+
+  it('a hello may say how many members its sender counts present: a whole number from 1', () => {
+    const good = hello('aa00000000000000', 'alice');
+    expect(validateFrame({ ...good }).ok).toBe(true);
+    expect(validateFrame({ ...good, present: 7 })).toMatchObject({
+      ok: true,
+      frame: { present: 7 },
+    });
+    for (const present of [0, -1, 1.5, '7', null])
+      expect(validateFrame({ ...good, present }), String(present)).toMatchObject({
+        ok: false,
+        error: 'hello: bad "present"',
+      });
   });
 
   it('rejects hostile shapes', () => {

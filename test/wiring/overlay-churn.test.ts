@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { boundedRoom, FIRST_ADDRESS } from '../helpers/bounded-room.js';
+import { boundedRoom, FIRST_ADDRESS, linkedNames } from '../helpers/bounded-room.js';
 import type { MemoryNode } from '../helpers/memory-net.js';
 import { memberConfig } from '../helpers/memory-net.js';
 
 /**
  * What keeps a large room cheap to form, in memory with the fake drivers:
- * a joiner dials only the links it keeps, and a new link between members
- * already present carries no membership.
+ * a joiner dials only the links it keeps, a new link between members
+ * already present carries no membership, and one cut off is told it again.
  */
 
 const PEER_TIMEOUT_MS = 3000;
+
+/** The members a node shows present: joined and not left since. */
+function presentShown(node: MemoryNode): Set<string> {
+  const shown = new Set<string>();
+  for (const event of node.events)
+    if (event.event === 'join') shown.add(event.user);
+    else if (event.event === 'leave') shown.delete(event.user);
+  return shown;
+}
 
 describe('the overlay of a large room, in memory with the fake drivers', () => {
   it('a joiner told of a room above the full-mesh size dials only the links it keeps', () => {
@@ -36,7 +45,7 @@ describe('the overlay of a large room, in memory with the fake drivers', () => {
 
   it('a new link between two members present carries no membership: they had it by the flood', () => {
     const crashAt = 6000;
-    const { crossings } = boundedRoom(12, 3, ({ ts, members }) => {
+    const { members, crossings } = boundedRoom(12, 3, ({ ts, members }) => {
       ts.schedule(() => members[5]?.crash(), crashAt);
       ts.schedule(
         () => {
@@ -49,5 +58,49 @@ describe('the overlay of a large room, in memory with the fake drivers', () => {
     // The crash made links anew (the refill), and none told of members.
     expect(after.filter((c) => c.frame.type === 'hello').length).toBeGreaterThan(0);
     expect(after.filter((c) => c.frame.type === 'members')).toEqual([]);
+    // And nobody misses anyone: each shows the 10 others still here, and the crashed one lost.
+    for (const member of members.filter((_, i) => i !== 5)) {
+      expect(presentShown(member).size, member.name).toBe(10);
+      expect(presentShown(member).has('m5'), member.name).toBe(false);
+    }
+  });
+
+  it('a node cut off from every link is told the room again when it links anew', () => {
+    const cutAt = 6000;
+    let joiner: MemoryNode | undefined;
+    let cut: MemoryNode | undefined;
+    let relinked = 0;
+    const { members } = boundedRoom(12, 3, ({ ts, net, members }) => {
+      ts.schedule(() => {
+        relinked = cut === undefined ? 0 : linkedNames(cut).length;
+      }, cutAt + 3000);
+      ts.schedule(() => {
+        cut = members[5];
+        for (const end of [...(cut?.ends.values() ?? [])]) {
+          const peer = end.peer;
+          for (const side of peer === undefined ? [end] : [end, peer]) {
+            side.open = false;
+            side.node.ends.delete(side.link);
+            side.node.emit({ kind: 'linkDown', at: ts.now(), link: side.link, reason: 'reset' });
+          }
+        }
+      }, cutAt);
+      // Someone joins while it is cut off: the news of it floods the room without it.
+      ts.schedule(() => {
+        joiner = net.start(
+          'j',
+          memberConfig('f000000000000000', 'j', [FIRST_ADDRESS], { links: 3 }),
+        );
+      }, cutAt + 1);
+      ts.schedule(
+        () => {
+          for (const member of [...members, joiner]) member?.endInput();
+        },
+        cutAt + PEER_TIMEOUT_MS + 2000,
+      );
+    });
+    expect(cut).toBeDefined();
+    expect(relinked).toBeGreaterThan(0);
+    for (const member of members) expect(presentShown(member).has('j'), member.name).toBe(true);
   });
 });
