@@ -1,5 +1,4 @@
 import type { Effect } from './effect.js';
-import { isBounded } from './overlay.js';
 import type { NodeState } from './state.js';
 import { withGossip } from './state.js';
 import { refreshReach } from './vouching.js';
@@ -48,6 +47,7 @@ export function refreshStaleReach(state: NodeState, at: number, out: Effect[]): 
 export function settleReach(state: NodeState, at: number, out: Effect[]): NodeState {
   if (state.gossip.reachStaleAt === undefined) return state;
   const { reachStaleAt: _since, ...gossip } = state.gossip;
-  const next = { ...state, gossip };
-  return refreshReach(next, at, out, isBounded(next));
+  // Worked out with the rules of bounded links, under which the change was held (with their
+  // grace, and whom a node with no link left keeps), even if the room has shrunk since.
+  return refreshReach({ ...state, gossip }, at, out, true);
 }
