@@ -189,6 +189,18 @@ describe('links bounded: a new link with a member present here', () => {
         (e.frame.type === 'members' || e.frame.type === 'views'),
     );
 
+  it('a hello says how many this node counts present: 1 with no link yet, its count once linked, nothing in a full mesh', () => {
+    const helloOn = (link: number, events: NodeEvent[], fields = config) =>
+      fold([...events, linkUp(link, 300)], fields).effects.flatMap((e) =>
+        e.kind === 'send' && e.frame.type === 'hello' && e.links.includes(link) ? [e.frame] : [],
+      );
+    expect(helloOn(1, [])[0]?.present).toBe(1);
+    expect(helloOn(3, carolPresent)[0]?.present).toBe(3);
+    expect(helloOn(3, carolPresent, testConfig({ peerTimeoutMs: 1e9 }))[0]).not.toHaveProperty(
+      'present',
+    );
+  });
+
   it('carries no membership when both ends count the same members present', () => {
     expect(membershipTo(3)).toEqual([]);
   });
