@@ -195,6 +195,12 @@ describe('links bounded: a new link with a member present here', () => {
         e.kind === 'send' && e.frame.type === 'hello' && e.links.includes(link) ? [e.frame] : [],
       );
     expect(helloOn(1, [])[0]?.present).toBe(1);
+    // Cut off: bob's link went, carol is still held, but with no link this node says 1.
+    const cutOff: NodeEvent[] = [
+      ...carolPresent,
+      { kind: 'linkDown', at: 200, link: 1, reason: 'reset' },
+    ];
+    expect(helloOn(3, cutOff)[0]?.present).toBe(1);
     expect(helloOn(3, carolPresent)[0]?.present).toBe(3);
     expect(helloOn(3, carolPresent, testConfig({ peerTimeoutMs: 1e9 }))[0]).not.toHaveProperty(
       'present',
