@@ -69,8 +69,8 @@ export function gossipJoin(
   out: Effect[],
   tell = true,
 ): NodeState {
+  if (!tell) return linksGrew(state, at, out);
   const held = holdGossip(state, at);
-  if (!tell) return linksGrew(held, at, out);
   return linksGrew(withGossip(held, { joined: [...held.gossip.joined, member.id] }), at, out);
 }
 

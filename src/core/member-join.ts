@@ -9,7 +9,7 @@ import { gossipJoin, sendMembership } from './gossip.js';
 import { isNewKey, namedOf, rememberKey } from './labels.js';
 import { withSkeleton } from './look-alike.js';
 import { allows } from './member-life.js';
-import { isBounded, presentCount } from './overlay.js';
+import { isBounded, presentHint } from './overlay.js';
 import { isFull, refuseFull } from './refusal.js';
 import { stopRetrying } from './retry.js';
 import { secondLink } from './second-link.js';
@@ -98,15 +98,16 @@ export function memberJoined(
     });
   // Links bounded, a member present here already had every announcement and view by the flood
   // (relay.ts), and the others know it: only one new to the room, or back, is told and told of.
-  // Both ends count the same members present (its hello says how many it counts), and this
-  // node had another link meanwhile: else what one of them holds may be out of date.
+  // Both ends count the same members present, as their hellos say, and neither had no link at
+  // all (it says 1 then: what it holds may be out of date).
+  const mine = presentHint(state);
   const present =
-    isBounded(next) &&
+    mine !== undefined &&
+    mine > 1 &&
+    hello.present === mine &&
     known !== undefined &&
     isReachedHeard(state, known) &&
-    known.ann?.inc === hello.inc &&
-    hello.present === presentCount(state) &&
-    [...state.members.values()].some((other) => other.state === 'linked');
+    known.ann?.inc === hello.inc;
   if (!present) sendMembership(next, link.id, member.id, out);
   // Links bounded: the new link is told at once whom this node was linked with as it last said,
   // so it can reach the room through it; the change itself goes with the next gossip.

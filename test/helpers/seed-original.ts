@@ -30,6 +30,9 @@ export interface Original {
   stop(): void;
 }
 
+/** How long the original waits after `is disconnecting!` before it closes (SEED.md: 0.25 s). */
+const ORIGINAL_LEAVE_PAUSE_MS = 250;
+
 /** Python's `datetime.now().isoformat()`: local time, with microseconds. */
 export function pythonNow(date = new Date()): string {
   const two = (n: number) => String(n).padStart(2, '0');
@@ -103,7 +106,8 @@ export async function startOriginal(name: string): Promise<Original> {
     },
     quit: async () => {
       toAll(originalFrame(name, 'is disconnecting!'));
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      // The original's own pause before it closes (its behaviour, not a wait for an event).
+      await new Promise((resolve) => setTimeout(resolve, ORIGINAL_LEAVE_PAUSE_MS));
       for (const socket of connections) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
